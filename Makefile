@@ -1,0 +1,41 @@
+# Set-up and the two commands in the README:
+#   make reports   install everything, then build both annual reports for the synthetic data
+#   make test      install everything, then run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+YEAR   ?= 2025
+DATA   ?= data/synthetic
+OUT    ?= out
+
+.PHONY: reports test install dfe-validate lint clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+reports: install
+	$(BIN)/cpanalytics build --data $(DATA) --year $(YEAR) --out $(OUT)
+
+test: install
+	$(BIN)/python -m pytest
+
+# The DfE validator pins pandas<2, so it lives in its own environment.
+.venv-dfe/.installed:
+	$(PYTHON) -m venv .venv-dfe
+	.venv-dfe/bin/python -m pip install --quiet --upgrade pip
+	.venv-dfe/bin/python -m pip install --quiet "csc-validator-be-903>=0.1.17"
+	touch $@
+
+dfe-validate: .venv-dfe/.installed
+	.venv-dfe/bin/python tools/dfe_validate.py $(DATA)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks tools
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,25 @@
+"""cpanalytics: Corporate Parenting and IRO annual reports from SSDA903 data.
+
+The public entry point for analysts is :func:`load_data`; indicators live in
+:mod:`cpanalytics.indicators`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cpanalytics.model import CareData
+
+__all__ = ["__version__", "load_data"]
+
+
+def load_data(path: str | Path, **kwargs: object) -> CareData:
+    """Load every collection year under ``path`` (see ``shared/spec/data-contract.md``)."""
+    from cpanalytics.loading import load_data as _load
+
+    return _load(path, **kwargs)

@@ -1,0 +1,7 @@
+"""``python -m cpanalytics``."""
+
+import sys
+
+from cpanalytics.cli import main
+
+sys.exit(main())
