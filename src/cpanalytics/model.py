@@ -101,6 +101,8 @@ class CareData:
     findings: list[Finding] = field(default_factory=list)
     root: Path | None = None
     la_code: str | None = None
+    #: Derived tables computed once per loaded data set (see ``cpanalytics.derive``).
+    cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})

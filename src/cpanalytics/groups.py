@@ -1,0 +1,100 @@
+"""Code groupings the indicators and breakdowns share (data-contract.md, "Code meanings")."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: LS codes for an agreed series of short breaks: excluded from every CiC count.
+SHORT_BREAK_LS = frozenset({"V3", "V4"})
+#: RNE codes that start a new placement (a change of carer).
+NEW_PLACEMENT_RNE = frozenset({"S", "P", "T"})
+#: Temporary placements: they neither count nor break a placement.
+TEMPORARY_PLACE = frozenset({"T0", "T1", "T2", "T3", "T4"})
+ADOPTION_PLACE = frozenset({"A3", "A4", "A5", "A6"})
+FOSTER_PLACE = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
+FOSTER_FRIENDS_RELATIVES = frozenset({"U1", "U2", "U3"})
+ADOPTED_REC = frozenset({"E11", "E12"})
+SGO_REC = frozenset({"E41", "E45", "E46", "E47", "E48"})
+PLACEMENT_ORDER_LS = frozenset({"E1", "D1"})
+
+_PLACEMENT_TYPE = {
+    **dict.fromkeys(FOSTER_PLACE, "Foster care"),
+    **dict.fromkeys(ADOPTION_PLACE, "Placed for adoption"),
+    **dict.fromkeys(["K1", "K2", "K3", "R1", "S1"], "Residential"),
+    "P1": "Placed with parents",
+    **dict.fromkeys(["P2", "P3", "H5"], "Independent or semi-independent living"),
+}
+PLACEMENT_TYPES = (
+    "Foster care", "Placed for adoption", "Residential", "Placed with parents",
+    "Independent or semi-independent living", "Other",
+)
+
+_ETHNICITY_GROUP = {
+    **dict.fromkeys(["WBRI", "WIRI", "WIRT", "WOTH", "WROM"], "White"),
+    **dict.fromkeys(["MWBC", "MWBA", "MWAS", "MOTH"], "Mixed"),
+    **dict.fromkeys(["AIND", "APKN", "ABAN", "AOTH"], "Asian or Asian British"),
+    **dict.fromkeys(["BCRB", "BAFR", "BOTH"], "Black or Black British"),
+    **dict.fromkeys(["CHNE", "OOTH"], "Other ethnic group"),
+    **dict.fromkeys(["REFU", "NOBT"], "Not stated"),
+}
+ETHNICITY_GROUPS = (
+    "White", "Mixed", "Asian or Asian British", "Black or Black British",
+    "Other ethnic group", "Not stated",
+)
+
+_SEX = {"1": "Male", "M": "Male", "2": "Female", "F": "Female", "U": "Unknown"}
+SEXES = ("Male", "Female", "Unknown")
+
+_LEGAL_STATUS = {
+    **dict.fromkeys(["C1"], "Interim care order"),
+    **dict.fromkeys(["C2"], "Full care order"),
+    **dict.fromkeys(["D1", "E1"], "Placement order"),
+    **dict.fromkeys(["V2"], "Section 20"),
+    **dict.fromkeys(["J1", "J2", "J3"], "Youth justice"),
+    **dict.fromkeys(["L1", "L2", "L3"], "Police protection or emergency order"),
+}
+LEGAL_STATUSES = (
+    "Interim care order", "Full care order", "Placement order", "Section 20",
+    "Youth justice", "Police protection or emergency order", "Other",
+)
+
+AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 to 17", "18 and over")
+_AGE_EDGES = [-1, 0, 4, 9, 15, 17, 200]
+
+
+def _mapped(codes: pd.Series, mapping: dict[str, str], order: tuple[str, ...], other: str) -> pd.Series:
+    labels = codes.astype("str").str.strip().map(mapping).fillna(other)
+    return pd.Categorical(labels, categories=order)
+
+
+def placement_type(place: pd.Series) -> pd.Categorical:
+    """PLACE code -> placement type group (foster, adoption, residential, parents, ...)."""
+    return _mapped(place, _PLACEMENT_TYPE, PLACEMENT_TYPES, "Other")
+
+
+def ethnicity_group(ethnic: pd.Series) -> pd.Categorical:
+    """ETHNIC code -> the DfE major ethnic group."""
+    return _mapped(ethnic, _ETHNICITY_GROUP, ETHNICITY_GROUPS, "Not stated")
+
+
+def sex_label(sex: pd.Series) -> pd.Categorical:
+    """SEX code (1/2 before 2024/25, M/F/U from 2024/25) -> Male/Female/Unknown."""
+    return _mapped(sex, _SEX, SEXES, "Unknown")
+
+
+def legal_status_group(ls: pd.Series) -> pd.Categorical:
+    """LS code -> legal status group (care order, placement order, section 20, ...)."""
+    return _mapped(ls, _LEGAL_STATUS, LEGAL_STATUSES, "Other")
+
+
+def age_on(dob: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
+    """Age in completed years on a date (indicators.md, "Age")."""
+    dob = pd.to_datetime(dob)
+    on = pd.Series(pd.to_datetime(on), index=dob.index) if not isinstance(on, pd.Series) else on
+    before_birthday = (on.dt.month * 100 + on.dt.day) < (dob.dt.month * 100 + dob.dt.day)
+    return (on.dt.year - dob.dt.year - before_birthday.astype(int)).astype("Int64")
+
+
+def age_band(age: pd.Series) -> pd.Categorical:
+    """Completed years -> the DfE age bands: under 1, 1-4, 5-9, 10-15, 16-17 (18+ kept apart)."""
+    return pd.cut(age.astype("float"), _AGE_EDGES, labels=list(AGE_BANDS))

@@ -1,0 +1,1 @@
+"""Indicator family adoption (being written)."""

@@ -1,0 +1,1 @@
+"""Indicator family care_leavers (being written)."""

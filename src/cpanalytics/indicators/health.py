@@ -1,0 +1,1 @@
+"""Indicator family health (being written)."""

@@ -1,0 +1,1 @@
+"""Indicator family iro (being written)."""

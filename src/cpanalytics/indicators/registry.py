@@ -1,0 +1,94 @@
+"""The indicator registry: one declarative entry per measure in ``shared/spec/indicators.md``.
+
+Each indicator is one function decorated with :func:`indicator`. The function receives
+the shared tables and the period-end dates and returns *unit rows* (one per child or
+event per date) that the engine aggregates, so every measure supports any breakdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+#: Unit rows: ``date``, ``CHILD``, optional ``ref_date`` (when attributes are taken for
+#: breakdowns, default ``date``), ``numerator`` and ``denominator`` (rates and means) or
+#: the category columns named in ``categories`` (tables, counted by the engine).
+UnitFunction = Callable[..., pd.DataFrame]
+
+KINDS = ("rate", "mean", "count", "table", "per_10000")
+PERIODS = ("SS", "R12M", "YTD", "FY", "3Y")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A registry entry: what the measure is, how it reads, and the function computing it."""
+
+    id: str
+    title: str
+    polarity: str | None  # "H" higher is better, "L" lower is better, "T" close to target
+    period: str
+    kind: str
+    unit: str
+    definition: str
+    sources: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    kpi: bool = False
+    func: UnitFunction = field(default=lambda *a, **k: pd.DataFrame(), repr=False, compare=False)
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def indicator(
+    id: str,
+    *,
+    title: str,
+    polarity: str | None,
+    period: str,
+    kind: str,
+    unit: str,
+    definition: str,
+    sources: tuple[str, ...],
+    needs: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+    kpi: bool | None = None,
+) -> Callable[[UnitFunction], UnitFunction]:
+    """Register the decorated unit function under ``id`` with its declarative metadata."""
+    if kind not in KINDS:
+        raise ValueError(f"{id}: unknown kind {kind!r}")
+    if period not in PERIODS:
+        raise ValueError(f"{id}: unknown period {period!r}")
+
+    def register(func: UnitFunction) -> UnitFunction:
+        if id in REGISTRY:
+            raise ValueError(f"indicator {id} registered twice")
+        REGISTRY[id] = Indicator(
+            id=id, title=title, polarity=polarity, period=period, kind=kind, unit=unit,
+            definition=definition, sources=sources, needs=needs, categories=categories,
+            kpi=polarity is not None if kpi is None else kpi, func=func,
+        )
+        return func
+
+    return register
+
+
+def catalogue() -> pd.DataFrame:
+    """Every registered indicator as a table (id, title, polarity, period, definition...)."""
+    rows = [
+        {
+            "id": i.id, "title": i.title, "polarity": i.polarity, "period": i.period,
+            "kind": i.kind, "unit": i.unit, "definition": i.definition,
+            "sources": ", ".join(i.sources), "needs": ", ".join(i.needs),
+        }
+        for i in sorted(REGISTRY.values(), key=lambda i: _sort_key(i.id))
+    ]
+    return pd.DataFrame(rows)
+
+
+def _sort_key(indicator_id: str) -> tuple[int, int]:
+    families = ["CIC", "PS", "HE", "AD", "UA", "CL", "IR"]
+    family, _, number = indicator_id.partition("-")
+    return (families.index(family) if family in families else 99, int(number or 0))

@@ -1,0 +1,1 @@
+"""Indicator family uasc (being written)."""
