@@ -8,7 +8,7 @@ YEAR   ?= 2025
 DATA   ?= data/synthetic
 OUT    ?= out
 
-.PHONY: reports test install dfe-validate lint clean
+.PHONY: reports test install dfe-validate lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ test: install
 
 dfe-validate: .venv-dfe/.installed
 	.venv-dfe/bin/python tools/dfe_validate.py $(DATA)
+
+bench: install
+	$(BIN)/python benchmarks/run.py
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks tools

@@ -113,6 +113,30 @@ class CareData:
             return local[name]
         raise AttributeError(name)
 
+    def children_in_care(self, as_at: str | pd.Timestamp) -> pd.DataFrame:
+        """Children in care on ``as_at``: one tidy row each (see :mod:`cpanalytics.cohorts`)."""
+        from cpanalytics.cohorts import children_in_care
+
+        return children_in_care(self, as_at)
+
+    def starters(self, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.DataFrame:
+        """Periods of care starting between two dates (see :mod:`cpanalytics.cohorts`)."""
+        from cpanalytics.cohorts import starters
+
+        return starters(self, start, end)
+
+    def leavers(self, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.DataFrame:
+        """Periods of care ending between two dates (see :mod:`cpanalytics.cohorts`)."""
+        from cpanalytics.cohorts import leavers
+
+        return leavers(self, start, end)
+
+    def placements(self) -> pd.DataFrame:
+        """Every placement, with type group and duration (see :mod:`cpanalytics.cohorts`)."""
+        from cpanalytics.cohorts import placements
+
+        return placements(self)
+
     def has(self, extract: str) -> bool:
         """True when the local extract (or 903 table) was supplied."""
         return extract in self.local or (

@@ -1,16 +1,58 @@
-"""cpanalytics series (not built yet)."""
+"""Print one indicator at each period end between two dates, optionally by a breakdown,
+and optionally save a chart. Suppressed by default (--no-suppress for internal use).
+
+examples:
+  cpanalytics series PS-01 --data data/synthetic --from 2018-04-30 --to 2019-03-31
+  cpanalytics series HE-02 --data data/synthetic --from 2016-04-30 --to 2019-03-31 \\
+      --freq Q --by uasc --plot he02.png
+"""
 
 from __future__ import annotations
 
 import argparse
 
-HELP = "series (not built yet)"
+HELP = "one indicator over time (month, quarter or year ends), with an optional chart"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    parser.add_argument("id", help="indicator id, e.g. PS-01")
+    parser.add_argument("--data", help="data root (with 903/<YYYY>/ folders)")
+    parser.add_argument("--from", dest="start", required=True, help="first period end, YYYY-MM-DD")
+    parser.add_argument("--to", dest="end", required=True, help="last period end, YYYY-MM-DD")
+    parser.add_argument("--freq", choices=("M", "Q", "Y"), default="M",
+                        help="month ends (M), quarter ends (Q) or 31 March (Y)")
+    parser.add_argument("--by", help="breakdown column, e.g. uasc, district")
+    parser.add_argument("--plot", metavar="FILE", help="save a chart (PNG or SVG)")
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.add_argument("--no-suppress", dest="suppress", action="store_false",
+                        help="show unsuppressed numbers (internal use only)")
+    parser.add_argument("--threshold", type=int, default=5,
+                        help="suppress counts below this (default 5)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    raise NotImplementedError("series")
+    """Compute, print and optionally plot the series."""
+    import pandas as pd
+
+    from cpanalytics.console import print_frame
+    from cpanalytics.errors import UserError
+    from cpanalytics.quick import load_for_cli, results_for_cli
+
+    try:
+        start, end = pd.Timestamp(args.start), pd.Timestamp(args.end)
+    except ValueError:
+        raise UserError("--from and --to must be dates", fix="write them as YYYY-MM-DD",
+                        code="E304") from None
+    data = load_for_cli(args.data)
+    [shown] = results_for_cli(data, [args.id], by=args.by, suppress=args.suppress,
+                              threshold=args.threshold, start=start, end=end, freq=args.freq)
+    print_frame(shown, args.format)
+    if args.plot:
+        from cpanalytics.charts import save_series_chart
+        from cpanalytics.indicators import series
+
+        result = series(args.id, data, start, end, freq=args.freq, by=args.by)
+        save_series_chart(result, args.plot, suppress=args.suppress, threshold=args.threshold)
+        print(f"chart saved to {args.plot}")
+    return 0

@@ -1,0 +1,112 @@
+"""Tidy cohort frames for ad hoc questions: children in care on a date, starters, leavers,
+placements, each with derived columns (age band, UASC flag, placement type group,
+district, area, period-of-care id) so that new questions need plain pandas.
+
+These frames are child-level: they are for analysis, never for publication.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cpanalytics import breakdowns, groups
+from cpanalytics.derive import Derived, derived, in_care_on
+from cpanalytics.model import CareData
+
+_ATTRIBUTES = ("sex", "ethnicity_group", "uasc", "age_band", "district", "area", "nationality")
+
+#: REC codes -> reason-ceased group used in CIC-03 and the leavers cohort.
+_REASON_CEASED = {
+    **dict.fromkeys(groups.ADOPTED_REC, "Adopted"),
+    **dict.fromkeys(groups.SGO_REC, "Special guardianship order"),
+    "E13": "Returned home to live with parents",
+    "E17": "Returned home to live with parents",
+    "E43": "Child arrangements order",
+    "E44": "Child arrangements order",
+    "E5": "Moved to independent living",
+    "E6": "Moved to independent living",
+    "E7": "Transferred to residential care (adult social care)",
+    "E14": "Accommodation on remand ended",
+    "E15": "Age assessment: over 18",
+    "E16": "Sentenced to custody",
+    "E2": "Died",
+    "E3": "Moved to independent living",
+    "E4A": "Returned home to live with parents",
+    "E4B": "Returned home to live with parents",
+}
+
+
+def reason_ceased(rec: pd.Series) -> pd.Series:
+    """REC code -> reason-ceased group (adopted, SGO, home to parents, ...; else Other)."""
+    return rec.astype("str").str.strip().map(_REASON_CEASED).fillna("Other reason")
+
+
+def _with_attributes(frame: pd.DataFrame, on: str, d: Derived) -> pd.DataFrame:
+    """Add the child attributes taken on column ``on`` (e.g. the start date)."""
+    out = frame.assign(ref_date=frame[on])
+    for name in _ATTRIBUTES:
+        out = breakdowns.attach(out, name, d)
+    out["age"] = groups.age_on(out["CHILD"].map(d.children.set_index("CHILD")["DOB"]),
+                               out["ref_date"])
+    out["uasc"] = out["uasc"].astype("str").eq("UASC")
+    return out.drop(columns="ref_date")
+
+
+def children_in_care(data: CareData, as_at: str | pd.Timestamp) -> pd.DataFrame:
+    """One row per child in care on ``as_at`` (short breaks excluded), with the open episode."""
+    d = derived(data)
+    date = pd.Timestamp(as_at)
+    cic = in_care_on(d.episodes, pd.DatetimeIndex([date]))
+    out = pd.DataFrame({
+        "CHILD": cic["CHILD"], "as_at": cic["date"], "period_id": cic["period_id"],
+        "period_start": cic["period_start"], "episode_start": cic["DECOM"],
+        "LS": cic["LS"], "legal_status": groups.legal_status_group(cic["LS"]),
+        "PLACE": cic["PLACE"], "placement_type": groups.placement_type(cic["PLACE"]),
+        "provider": cic["PLACE_PROVIDER"], "placement_id": cic["placement_id"],
+    })
+    starts = d.placements.set_index("placement_id")["start"]
+    out["placement_start"] = out["placement_id"].map(starts)
+    out["days_in_care"] = (date - out["period_start"]).dt.days
+    out["days_in_placement"] = (date - out["placement_start"]).dt.days
+    return _with_attributes(out, "as_at", d).reset_index(drop=True)
+
+
+def starters(data: CareData, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.DataFrame:
+    """One row per period of care starting between ``start`` and ``end`` inclusive."""
+    d = derived(data)
+    p = d.periods
+    chosen = p[(p["start"] >= pd.Timestamp(start)) & (p["start"] <= pd.Timestamp(end))]
+    out = pd.DataFrame({
+        "CHILD": chosen["CHILD"], "period_id": chosen["period_id"], "start": chosen["start"],
+        "end": chosen["end"], "LS": chosen["first_ls"],
+        "legal_status": groups.legal_status_group(chosen["first_ls"]),
+        "placement_type": groups.placement_type(chosen["first_place"]),
+    })
+    previous_end = p.sort_values("start").groupby("CHILD")["end"].shift()
+    out["previous_period_end"] = previous_end.reindex(chosen.index)
+    return _with_attributes(out, "start", d).reset_index(drop=True)
+
+
+def leavers(data: CareData, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.DataFrame:
+    """One row per period of care ending between ``start`` and ``end``, with the reason ceased."""
+    d = derived(data)
+    p = d.periods
+    chosen = p[(p["end"] >= pd.Timestamp(start)) & (p["end"] <= pd.Timestamp(end))]
+    out = pd.DataFrame({
+        "CHILD": chosen["CHILD"], "period_id": chosen["period_id"], "start": chosen["start"],
+        "end": chosen["end"], "REC": chosen["last_rec"],
+        "reason": reason_ceased(chosen["last_rec"]),
+        "days_in_care": (chosen["end"] - chosen["start"]).dt.days,
+    })
+    return _with_attributes(out, "end", d).reset_index(drop=True)
+
+
+def placements(data: CareData) -> pd.DataFrame:
+    """One row per placement (same-carer run) with type group, duration and attributes at start."""
+    d = derived(data)
+    pl = d.placements
+    out = pl.drop(columns=["home_post", "pl_post", "urn"]).assign(
+        placement_type=groups.placement_type(pl["place"]),
+        days=(pl["end"] - pl["start"]).dt.days,
+    )
+    return _with_attributes(out, "start", d).reset_index(drop=True)

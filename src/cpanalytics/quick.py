@@ -1,0 +1,64 @@
+"""Quick answers for the command line: load with clear errors, compute, suppress, tidy."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cpanalytics.errors import UserError
+from cpanalytics.model import CareData
+
+_SHOWN = ("indicator", "date", "numerator", "denominator", "value", "note")
+
+
+def load_for_cli(path: str | None) -> CareData:
+    """Load the data root given with --data, or say how to give one."""
+    if not path:
+        raise UserError("--data is required", fix="add --data DIR, e.g. --data data/synthetic",
+                        code="E305")
+    from cpanalytics import load_data
+
+    return load_data(path)
+
+
+def present(result: pd.DataFrame, suppress: bool = True, threshold: int = 5) -> pd.DataFrame:
+    """An indicator result as published: suppressed display strings unless ``suppress`` is off."""
+    from cpanalytics.disclosure import suppress_result
+    from cpanalytics.indicators import REGISTRY
+
+    ind = REGISTRY[str(result["indicator"].iloc[0])]
+    extra = [c for c in result.columns if c not in _SHOWN and c not in ("available", "count")]
+    columns = [c for c in ("indicator", "date", *extra, "numerator", "denominator", "value",
+                           "note") if c in result.columns]
+    shown = suppress_result(result, threshold=threshold, unit=ind.unit) if suppress else result
+    return shown[columns]
+
+
+def results_for_cli(
+    data: CareData,
+    ids: list[str] | None,
+    *,
+    by: str | None,
+    suppress: bool,
+    threshold: int,
+    as_at: pd.Timestamp | None = None,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+    freq: str = "M",
+) -> list[pd.DataFrame]:
+    """Each chosen indicator as at ``as_at`` (or as a series from start to end), presented."""
+    from cpanalytics.indicators import REGISTRY, compute, series
+
+    chosen = ids or [i for i, ind in REGISTRY.items() if ind.kind != "table"]
+    frames = []
+    for indicator_id in chosen:
+        if as_at is not None:
+            result = compute(indicator_id, data, as_at=as_at, by=by)
+        else:
+            result = series(indicator_id, data, start, end, freq=freq, by=by)
+        if not result.empty:
+            frames.append(present(result, suppress, threshold))
+    if not frames:
+        raise UserError("no results for the chosen indicators and dates",
+                        fix="check the dates fall within the data's collection years",
+                        code="E306")
+    return frames
