@@ -8,7 +8,7 @@ YEAR   ?= 2025
 DATA   ?= data/synthetic
 OUT    ?= out
 
-.PHONY: reports test install dfe-validate lint bench clean
+.PHONY: reports test install dfe-validate lint bench a11y clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ dfe-validate: .venv-dfe/.installed
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+# Accessibility: axe-core in headless Chromium (Debian's chromium package) on the HTML reports.
+a11y:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	cd tools/a11y && npm install --no-audit --no-fund --silent
+	node tools/a11y/check.mjs $(OUT)/$(YEAR)/*.html
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks tools

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from cases import care_data
+
 from cpanalytics.indicators import compute
 
 # Child A: three carers in the year ending 31/03/2019 (S, P, P)          -> 3 placements
@@ -64,3 +64,130 @@ def test_ps01_by_legal_status_splits_the_denominator() -> None:
 def test_cic01_counts_child_entering_care_on_the_date_and_excludes_short_breaks() -> None:
     result = compute("CIC-01", care_data(EPISODES), as_at="2019-03-31")
     assert result.iloc[0]["value"] == 5
+
+
+# PS-02 as at 31/03/2019: long term = period started on/before 30/09/2016 (30 months);
+# same placement for 2 years = placement started on/before 31/03/2017.
+#   P  in care since 01/01/2015 with one carer                         -> stable
+#   Q  since 01/01/2015, moved to a new carer 01/01/2018                 -> not stable
+#   R  since 01/01/2015, foster carer to 01/06/2018, then placed for adoption with a new
+#      carer: previous placement started 01/01/2015 (2+ years)          -> stable
+#   S  aged 17 on the date                                               -> excluded (16+)
+#   T  in care since 01/01/2017 (27 months)                              -> excluded
+#   U  foster carer since 01/01/2016 who then adopts (RNE U to A4, same carer) -> stable
+#   V  since 01/01/2015, temporary T1 episode in 2018, back to the same carer -> stable
+#   W  started exactly 30 months before, 30/09/2016, one carer           -> stable
+#   X  started 01/10/2016, one day short                                 -> excluded
+# Denominator P, Q, R, U, V, W = 6; numerator P, R, U, V, W = 5 -> 83.3%.
+LONG_TERM = """
+CHILD DECOM      RNE LS PLACE URN PL_POST DEC        REC
+P     01/01/2015 S   C2 U4    P1  PP1     -          -
+Q     01/01/2015 S   C2 U4    Q1  QQ1     01/01/2018 X1
+Q     01/01/2018 P   C2 U4    Q2  QQ2     -          -
+R     01/01/2015 S   C2 U4    R1  RR1     01/06/2018 X1
+R     01/06/2018 P   E1 A5    R2  RR2     -          -
+S     01/01/2015 S   C2 U4    S1  SS1     -          -
+T     01/01/2017 S   C2 U4    T1  TT1     -          -
+U     01/01/2016 S   C2 U4    U1  UU1     01/09/2018 X1
+U     01/09/2018 U   E1 A4    U1  UU1     -          -
+V     01/01/2015 S   C2 U4    V1  VV1     01/07/2018 X1
+V     01/07/2018 P   C2 T1    V9  VV9     15/07/2018 X1
+V     15/07/2018 P   C2 U4    V1  VV1     -          -
+W     30/09/2016 S   C2 U4    W1  WW1     -          -
+X     01/10/2016 S   C2 U4    X1  XX1     -          -
+"""
+LONG_TERM_HEADER = """
+CHILD SEX DOB        ETHNIC
+P     1   01/01/2008 WBRI
+Q     1   01/01/2008 WBRI
+R     2   01/01/2012 WBRI
+S     2   01/01/2002 WBRI
+T     1   01/01/2008 WBRI
+U     1   01/01/2010 WBRI
+V     2   01/01/2008 WBRI
+W     1   01/01/2008 WBRI
+X     1   01/01/2008 WBRI
+"""
+
+
+def test_ps02_long_term_stability_including_adoptive_placements() -> None:
+    result = compute("PS-02", care_data(LONG_TERM, header=LONG_TERM_HEADER), as_at="2019-03-31")
+    row = result.iloc[0]
+    assert (row["numerator"], row["denominator"]) == (5, 6)
+    assert row["value"] == pytest.approx(500 / 6)
+
+
+def test_ps02_a_child_turning_16_leaves_the_cohort() -> None:
+    # As at 31/01/2024: P and Q (born 01/01/2008) are 16 -> out; V too. R (born 2012),
+    # U (2010), W and X (2008, 16) -> only R and U remain; both stable -> 2 / 2.
+    result = compute("PS-02", care_data(LONG_TERM, header=LONG_TERM_HEADER), as_at="2024-01-31")
+    row = result.iloc[0]
+    assert (row["numerator"], row["denominator"]) == (2, 2)
+
+
+def _many_carers() -> str:
+    # G: 12 different carers between 01/04/2018 and 01/03/2019 (one a month) -> 12 placements.
+    rows = []
+    starts = [f"01/{m:02d}/2018" for m in range(4, 13)] + ["01/01/2019", "01/02/2019", "01/03/2019"]
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else "-"
+        rows.append(f"G {start} {'S' if i == 0 else 'P'} C2 U4 G{i} GG{i} {end} {'X1' if end != '-' else '-'}")
+    return "\n".join(rows)
+
+
+def test_ps03_distribution_by_age_and_number_of_placements() -> None:
+    header = "CHILD SEX DOB ETHNIC\n" + "\n".join(
+        f"{c} 1 {'01/06/2003' if c == 'G' else '01/01/2010'} WBRI" for c in "ABCDEFG")
+    data = care_data(EPISODES + _many_carers(), header=header)
+    result = compute("PS-03", data, as_at="2019-03-31")
+    got = {(r.age, r.placements): r.count for r in result.itertuples()}
+    # A and D: 3 placements in 2018/19, aged 9; G: 12 placements -> "11+", aged 15.
+    assert got == {(9, "3"): 2, (15, "11+"): 1}
+    assert set(result["age_band"].astype(str)) == {"5 to 9", "10 to 15"}
+
+
+def test_ps03_year_to_date_at_a_month_end() -> None:
+    # As at 30/09/2018 (window from 01/04/2018): A had X1 (to 01/05), X2 (to 01/09), X3 -> 3;
+    # D had W1 (from 01/06) and W2 -> 2, below 3. One child.
+    result = compute("PS-03", care_data(EPISODES), as_at="2018-09-30")
+    assert result["count"].tolist() == [1]
+    assert result["placements"].astype(str).tolist() == ["3"]
+
+
+# Moves to a new carer in 2018/19, reason taken from the episode ending the placement:
+#   H: carer 1 -> carer 2 on 01/06/2018 (CARPL, foster -> foster), carer 2 -> carer 3 on
+#      01/10/2018 (CREQB, foster -> residential)
+#   I: carer 1 -> carer 2 on 01/03/2018 (ALLEG, before the window), carer 2 -> carer 3 on
+#      01/05/2018 (no reason recorded); then a same-carer change (RNE U) -> not a move
+#   J: temporary T1 episode and back to the same carer -> no move
+# 3 moves: one third each.
+MOVES = """
+CHILD DECOM      RNE LS PLACE URN PL_POST REASON_PLACE_CHANGE DEC        REC
+H     01/04/2018 S   C2 U4    H1  HH1     CARPL               01/06/2018 X1
+H     01/06/2018 P   C2 U4    H2  HH2     CREQB               01/10/2018 X1
+H     01/10/2018 P   C2 R1    H3  HH3     -                   -          -
+I     01/01/2018 S   C2 U4    I1  II1     ALLEG               01/03/2018 X1
+I     01/03/2018 P   C2 U4    I2  II2     -                   01/05/2018 X1
+I     01/05/2018 P   C2 U1    I3  II3     PLACE               01/08/2018 X1
+I     01/08/2018 U   C2 U4    I3  II3     -                   -          -
+J     01/01/2018 S   C2 U4    J1  JJ1     -                   01/07/2018 X1
+J     01/07/2018 P   C2 T1    J9  JJ9     -                   15/07/2018 X1
+J     15/07/2018 P   C2 U4    J1  JJ1     -                   -          -
+"""
+
+
+def test_ps04_moves_by_reason_and_type() -> None:
+    result = compute("PS-04", care_data(MOVES), as_at="2019-03-31")
+    got = {(r.reason, r.from_type, r.to_type): r.count for r in result.itertuples()}
+    assert got == {
+        ("Change to or implementation of care plan", "Foster care", "Foster care"): 1,
+        ("Carer requests end: child's behaviour", "Foster care", "Residential"): 1,
+        ("Not recorded", "Foster care", "Foster care"): 1,
+    }
+    assert result["value"].tolist() == pytest.approx([100 / 3] * 3)
+
+
+def test_ps05_needs_an_allocation_extract_and_says_so() -> None:
+    row = compute("PS-05", care_data(EPISODES), as_at="2019-03-31").iloc[0]
+    assert not row["available"]
+    assert "social_worker_allocations" in row["note"]

@@ -6,11 +6,7 @@ provider) are taken on each unit row's ``ref_date`` (default: the period-end ``d
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
-
 import pandas as pd
-import yaml
 
 from cpanalytics import groups
 from cpanalytics.derive import Derived, uasc_on
@@ -56,8 +52,10 @@ def attach(units: pd.DataFrame, by: str, derived: Derived) -> pd.DataFrame:
     if by in _CHILD_LEVEL:
         out[by] = out["CHILD"].map(kids[by]).astype("str").fillna("Not recorded")
     elif by == "area":
+        from cpanalytics.config import area_of, areas
+
         district = out["CHILD"].map(kids["district"]).astype("str")
-        out[by] = district.map(district_areas()).astype("str").fillna("Not recorded")
+        out[by] = area_of(district, areas(derived.root)).astype("str").fillna("Not recorded")
     elif by == "uasc":
         flag = uasc_on(derived.children, out["CHILD"], ref)
         out[by] = pd.Categorical(flag.map({True: "UASC", False: "Citizen"}),
@@ -73,27 +71,6 @@ def attach(units: pd.DataFrame, by: str, derived: Derived) -> pd.DataFrame:
         else:
             out[by] = out[by].fillna("Not recorded")
     return out
-
-
-@lru_cache(maxsize=1)
-def district_areas() -> dict[str, str]:
-    """District -> area grouping from the packaged ``config/areas.yaml``.
-
-    The file maps each area to its districts (``East Kent: [Ashford, ...]``) or each
-    district to its area; both shapes are read.
-    """
-    text = resources.files("cpanalytics").joinpath("config/areas.yaml")
-    if not text.is_file():
-        return {}
-    raw = yaml.safe_load(text.read_text(encoding="utf-8")) or {}
-    raw = raw.get("areas", raw) if isinstance(raw, dict) else {}
-    mapping: dict[str, str] = {}
-    for key, value in raw.items():
-        if isinstance(value, list):
-            mapping.update({str(district): str(key) for district in value})
-        else:
-            mapping[str(key)] = str(value)
-    return mapping
 
 
 def _episode_attribute(

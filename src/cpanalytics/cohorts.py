@@ -7,6 +7,8 @@ These frames are child-level: they are for analysis, never for publication.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from cpanalytics import breakdowns, groups
@@ -110,3 +112,18 @@ def placements(data: CareData) -> pd.DataFrame:
         days=(pl["end"] - pl["start"]).dt.days,
     )
     return _with_attributes(out, "start", d).reset_index(drop=True)
+
+
+def restrict(data: CareData, children: pd.Series | list[str]) -> CareData:
+    """The same data limited to the given children: every table and extract with a CHILD
+    column keeps only their rows, so any indicator can be computed for one group (e.g. one
+    area). Tables without CHILD (population, IRO staff, comparators) are kept whole."""
+    keep = pd.Index(pd.Series(children, dtype="str").str.strip().unique())
+
+    def only(frame: pd.DataFrame) -> pd.DataFrame:
+        if "CHILD" not in frame.columns:
+            return frame
+        return frame[frame["CHILD"].astype("str").str.strip().isin(keep)].reset_index(drop=True)
+
+    return replace(data, tables={n: only(t) for n, t in data.tables.items()},
+                   local={n: only(t) for n, t in data.local.items()}, cache={})

@@ -8,6 +8,7 @@ Definitions: ``shared/spec/indicators.md`` ("Placement stability", "Short breaks
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ class Derived:
     periods: pd.DataFrame
     placements: pd.DataFrame
     children: pd.DataFrame
+    root: Path | None = None
 
 
 def derived(data: CareData) -> Derived:
@@ -41,6 +43,7 @@ def derived(data: CareData) -> Derived:
             periods=periods_of_care(episodes),
             placements=placements(episodes),
             children=children(data),
+            root=data.root,
         )
         data.cache["derived"] = hit
     return hit  # type: ignore[return-value]

@@ -1,16 +1,71 @@
-"""cpanalytics build (not built yet)."""
+"""Build both annual reports for one year: validate, run the notebooks, export, render.
+
+Outputs go to OUT/YEAR/ only when every stage passed (the privacy audit included); a
+failed or interrupted build leaves the previous outputs as they were. Unchanged
+notebooks and renders are reused from OUT/.cache/ (--no-cache runs everything).
+
+Exit status: 0 built, 1 build failed (validation errors, a notebook, the render or the
+privacy audit), 2 a problem with the options (message says how to fix), 130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import date
+from pathlib import Path
 
-HELP = "build (not built yet)"
+from cpanalytics.errors import UserError
+
+HELP = "build both annual reports (HTML, PDF, tables) for one year"
+ENGINES = ("auto", "quarto", "builtin")
+
+
+def _as_at(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    parser.add_argument("--data", required=True, type=Path, help="data folder (holding 903/<YYYY>/)")
+    parser.add_argument("--year", required=True, type=int, help="collection year, ending 31 March")
+    parser.add_argument("--as-at", type=_as_at, help="as-at date YYYY-MM-DD (default 31 March of --year)")
+    parser.add_argument("--jobs", type=int, help="notebooks to run at once (default: number of cores)")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    parser.add_argument("--la-name", help="local authority name shown in the reports")
+    parser.add_argument("--engine", choices=ENGINES, default="auto", help="renderer (default: auto)")
+    parser.add_argument("--no-cache", action="store_true", help="run every notebook and render again")
+    parser.add_argument("--wait", action="store_true", help="wait for another build of the year to finish")
+    parser.add_argument("--notebooks", type=Path, help="folder of notebooks (default: the checkout's notebooks/)")
+    parser.add_argument("--narrative", type=Path, help="narrative folder (default: reports/narrative/<year>/)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    raise NotImplementedError("build")
+    """Run the build, print a summary; returns the exit status."""
+    from cpanalytics.pipeline import BuildOptions, build
+    from cpanalytics.pipeline.progress import reporter_for
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError(f"--jobs {args.jobs} must be 1 or more", code="E407",
+                        fix="give --jobs a positive number, or leave it out to use every core")
+    options = BuildOptions(
+        data_dir=args.data, year=args.year, out=args.out, as_at=args.as_at, jobs=args.jobs,
+        la_name=args.la_name, engine=args.engine, use_cache=not args.no_cache, wait=args.wait,
+        notebooks_dir=args.notebooks, narrative_dir=args.narrative, debug=args.debug,
+    )
+    result = build(options, reporter_for(sys.stderr))
+    for message in result.messages:
+        print(message, file=sys.stderr)
+    if not result.ok:
+        return 1
+    t = result.timings
+    ran = len(result.executed)
+    print(
+        f"built {result.year_dir} in {t.get('total', 0):.1f} s "
+        f"({ran} notebook(s) run, {len(result.notebooks) - ran} from cache"
+        f"{', render from cache' if result.render_cached else ''})"
+    )
+    return 0

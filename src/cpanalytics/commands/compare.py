@@ -1,16 +1,98 @@
-"""cpanalytics compare (not built yet)."""
+"""Compare one indicator with England, statistical neighbours and the region, by year.
+
+The authority's value is computed as at --as-at and the same date in the four years
+before it; comparator values come from comparators.csv (config or local extract).
+Small numbers are suppressed ([c]) by default; use --no-suppress for internal use only.
+
+examples:
+  cpanalytics compare PS-01 --data data/synthetic --as-at 2025-03-31
+  cpanalytics compare AD-01 --data data/synthetic --as-at 2025-03-31 --areas England
+  cpanalytics compare PS-01 --data data/synthetic --as-at 2025-03-31 --plot ps01.png
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-HELP = "compare (not built yet)"
+if TYPE_CHECKING:
+    import pandas as pd
+
+HELP = "one indicator against England, statistical neighbours and region (suppressed)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    parser.add_argument("id", metavar="ID", help="indicator id, e.g. PS-01")
+    parser.add_argument("--data", help="data root (with 903/<YYYY>/ folders)")
+    parser.add_argument("--as-at", dest="as_at", help="date, YYYY-MM-DD (e.g. 2025-03-31)")
+    parser.add_argument("--areas", nargs="+", metavar="AREA",
+                        help='comparator areas (default: England "Stat neighbours" "South East")')
+    parser.add_argument("--years", type=int, default=5, help="years to show (default 5)")
+    parser.add_argument("--plot", metavar="FILE", help="also save a line chart (.png, .svg, .pdf)")
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.add_argument("--no-suppress", dest="suppress", action="store_false",
+                        help="show unsuppressed numbers (internal use only)")
+    parser.add_argument("--threshold", type=int, default=5,
+                        help="suppress counts below this (default 5)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    raise NotImplementedError("compare")
+    """Compute the comparison table, print it and optionally save the chart."""
+    from cpanalytics import comparisons
+    from cpanalytics.commands.indicators import _as_at
+    from cpanalytics.config import reporting_year
+    from cpanalytics.console import print_frame
+    from cpanalytics.errors import UserError
+    from cpanalytics.indicators import REGISTRY
+    from cpanalytics.quick import load_for_cli
+
+    if args.id not in REGISTRY:
+        raise UserError(f"unknown indicator {args.id!r}",
+                        fix="see `cpanalytics indicators --list` for the ids", code="E330")
+    if REGISTRY[args.id].kind == "table":
+        raise UserError(f"{args.id} is a table of counts, not a single figure to compare",
+                        fix="choose a rate or mean, e.g. PS-01 or AD-01", code="E330")
+    as_at = _as_at(args.as_at)
+    data = load_for_cli(args.data)
+    areas = tuple(args.areas) if args.areas else comparisons.DEFAULT_AREAS
+    last = reporting_year(as_at)
+    table = comparisons.compare(args.id, data, as_at=as_at, years=range(last - args.years + 1,
+                                last + 1), areas=areas, threshold=args.threshold)
+    if not table["area"].isin(areas).any():
+        raise UserError(f"no comparator values for {args.id} in {', '.join(areas)}",
+                        fix="check the area names in comparators.csv, or add values there",
+                        code="E331")
+    if args.plot:
+        fig = comparisons.plot_compare(table=table)
+        fig.savefig(args.plot, dpi=150, metadata=_plot_metadata(args.plot))
+    shown = shown_table(table, suppress=args.suppress)
+    print_frame(shown, args.format)
+    if args.format == "table":
+        print(comparisons.headline(table if args.suppress else table.assign(suppressed=False)))
+    return 0
+
+
+def shown_table(table: pd.DataFrame, *, suppress: bool = True) -> pd.DataFrame:
+    """The comparison as printed: values formatted for the unit; suppressed ones ``[c]``."""
+    import pandas as pd
+
+    from cpanalytics import disclosure
+
+    unit = table.attrs.get("unit")
+    shown = table[["indicator", "period", "area", "value", "numerator", "denominator",
+                   "source"]].copy()
+    shown["value"] = table["value"].map(lambda v: disclosure.format_value(v, unit))
+    for column in ("numerator", "denominator"):
+        shown[column] = table[column].map(
+            lambda v: "" if pd.isna(v) else disclosure.format_number(v, 0))
+    if suppress:
+        hidden = table["suppressed"].to_numpy(dtype=bool)
+        shown.loc[hidden, ["value", "numerator", "denominator"]] = disclosure.CONFIDENTIAL
+    return shown
+
+
+def _plot_metadata(path: str) -> dict | None:
+    """Reproducible files: no creation date in SVG/PDF metadata."""
+    suffix = path.rsplit(".", 1)[-1].lower()
+    return {"Date": None} if suffix in ("svg", "pdf") else None

@@ -1,17 +1,160 @@
-"""Children in care (context): CIC-01 to CIC-09 (indicators.md, "Children in care")."""
+"""Children in care (context): CIC-01 to CIC-09 (indicators.md, "Children in care").
+
+Companion measures carry a letter suffix: CIC-03S (starts, beside CIC-03 leavers by
+reason) and CIC-08D (the DfE "more than 20 miles and outside the LA" measure).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+import numpy as np
 import pandas as pd
 
-from cpanalytics.derive import in_care_on
+from cpanalytics import distance, groups
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
+from cpanalytics.indicators.windows import events_in_window
+
+#: REC code -> leaving-care reason group for CIC-03 (data-contract.md, "Code meanings").
+LEAVING_REASONS: dict[str, str] = {
+    **dict.fromkeys(groups.ADOPTED_REC, "Adopted"),
+    **dict.fromkeys(groups.SGO_REC, "Special guardianship order"),
+    **dict.fromkeys(["E13", "E4A", "E4B"], "Returned home to parents or relatives"),
+    **dict.fromkeys(["E5", "E6"], "Independent living (18+)"),
+    "E17": "Remained with carers at 18 (staying put)",
+}
+UASC_TURNED_18 = "UASC turned 18"
+LEAVING_REASON_ORDER = (
+    "Adopted", "Special guardianship order", "Returned home to parents or relatives",
+    "Independent living (18+)", UASC_TURNED_18, "Remained with carers at 18 (staying put)",
+    "Other",
+)
+
+#: The profile dimensions of CIC-05 (each a breakdown name).
+PROFILE = ("age_band", "sex", "ethnicity_group", "legal_status", "placement_type")
+
+#: Within this many miles counts as near home (CIC-07, CIC-08D).
+NEAR_MILES = 20.0
+
+T = TypeVar("T")
+
+_NOT_UASC = "excluding children who are UASC on the date (in uasc.csv and before DUC)"
 
 
-def in_care_units(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """One row per child in care on each date, with the episode then open (short breaks excluded)."""
-    return in_care_on(ctx.derived.episodes, dates)
+def cached(ctx: Context, key: str, build: Callable[[], T]) -> T:
+    """``build()`` once per data set, kept in ``ctx.data.cache[key]`` (per-event facts)."""
+    if key not in ctx.data.cache:
+        ctx.data.cache[key] = build()
+    return ctx.data.cache[key]  # type: ignore[return-value]
+
+
+def open_episode_rows(ctx: Context, dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``ctx.derived.episodes`` of the episode open on each date, and that date.
+
+    Same rule as :func:`cpanalytics.derive.in_care_on` (DECOM <= D < DEC or DEC blank);
+    the episode start and end arrays are built once per data set.
+    """
+    starts, ends = cached(ctx, "cic.open_episode_arrays", lambda: _start_end(ctx.derived.episodes))
+    rows, when = [], []
+    for date in pd.DatetimeIndex(dates):
+        d = date.to_datetime64().astype("datetime64[us]")
+        hit = np.flatnonzero((starts <= d) & (ends > d))
+        rows.append(hit)
+        when.append(np.full(len(hit), d))
+    if not rows:
+        return np.array([], dtype=int), np.array([], dtype="datetime64[us]")
+    return np.concatenate(rows), np.concatenate(when)
+
+
+def _start_end(ep: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    ends = ep["DEC"].to_numpy().astype("datetime64[us]")
+    return (ep["DECOM"].to_numpy().astype("datetime64[us]"),
+            np.where(np.isnat(ends), np.datetime64("9999-12-31", "us"), ends))
+
+
+def in_care_units(
+    ctx: Context, dates: pd.DatetimeIndex, columns: list[str] | None = None,
+    episodes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per child in care on each date, with the episode then open (short breaks
+    excluded): all episode columns, or only ``columns``, then ``date``. ``episodes`` may be
+    the shared episodes with extra columns, same rows (e.g. :func:`child_episodes`)."""
+    ep = ctx.derived.episodes if episodes is None else episodes
+    rows, when = open_episode_rows(ctx, dates)
+    if columns is None:
+        out = ep.take(rows).reset_index(drop=True)
+    else:
+        out = pd.DataFrame({c: ep[c].take(rows).reset_index(drop=True) for c in columns})
+    out["date"] = when
+    return out
+
+
+def child_index(ctx: Context) -> pd.Index:
+    """Every CHILD (header, then any only in episodes): a child's position is its code."""
+    return cached(ctx, "cic.child_index", lambda: pd.Index(pd.unique(pd.concat(
+        [ctx.derived.children["CHILD"], ctx.derived.episodes["CHILD"]], ignore_index=True))))
+
+
+def child_facts(ctx: Context) -> pd.DataFrame:
+    """``derive.children`` reindexed by :func:`child_index`: row ``i`` is child code ``i``."""
+    return cached(ctx, "cic.child_facts", lambda: ctx.derived.children.set_index("CHILD")
+                  .reindex(child_index(ctx)).reset_index())
+
+
+def child_codes(ctx: Context, child: pd.Series) -> np.ndarray:
+    """Integer codes of CHILD values (positions in :func:`child_index`, -1 if unknown)."""
+    return child_index(ctx).get_indexer(child)
+
+
+def child_episodes(ctx: Context) -> pd.DataFrame:
+    """The shared episodes plus ``child_no`` (child code), ``DOB`` and ``duc``, built once,
+    so per-date measures take child facts by position instead of matching strings."""
+    def build() -> pd.DataFrame:
+        ep = ctx.derived.episodes
+        codes = child_codes(ctx, ep["CHILD"])
+        facts = child_facts(ctx)
+        return ep.assign(child_no=codes, DOB=facts["DOB"].to_numpy()[codes],
+                         duc=facts["duc"].to_numpy()[codes])
+    return cached(ctx, "cic.child_episodes", build)
+
+
+def is_uasc(units: pd.DataFrame) -> np.ndarray:
+    """UASC on the unit's date: in uasc.csv and the date before DUC (units carry ``duc``)."""
+    return (units["duc"].notna() & (units["date"] < units["duc"])).to_numpy(dtype=bool)
+
+
+def citizen_units(
+    ctx: Context, dates: pd.DatetimeIndex, columns: list[str] | None = None,
+    episodes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Children in care on each date who are not UASC on that date (``columns`` plus ``duc``)."""
+    wanted = list(dict.fromkeys([*(columns or ["CHILD"]), "duc"]))
+    units = in_care_units(ctx, dates, wanted, child_episodes(ctx) if episodes is None else episodes)
+    return units[~is_uasc(units)]
+
+
+def population_on(ctx: Context, dates: pd.Series) -> pd.Series:
+    """Under-18 population (population.csv AGE_0_17) for each date.
+
+    YEAR is the calendar year of the ONS mid-year estimate; a date uses the latest YEAR
+    not after its own calendar year (the earliest YEAR for dates before them all).
+    """
+    pop = ctx.local("population")[["YEAR", "AGE_0_17"]].dropna()
+    pop = pop.astype({"YEAR": "int64", "AGE_0_17": "float64"}).drop_duplicates("YEAR", keep="last")
+    pop = pop.sort_values("YEAR")
+    years = pop["YEAR"].to_numpy()
+    if len(years) == 0:
+        return pd.Series(np.nan, index=dates.index)
+    pos = np.searchsorted(years, pd.to_datetime(dates).dt.year.to_numpy(), side="right") - 1
+    return pd.Series(pop["AGE_0_17"].to_numpy()[np.clip(pos, 0, None)], index=dates.index)
+
+
+def spread_over_rows(units: pd.DataFrame, totals: pd.Series) -> pd.Series:
+    """Share a per-date total across that date's unit rows, so the rows sum to the total."""
+    per_date = units.groupby("date")["CHILD"].transform("size")
+    return totals / per_date
 
 
 @indicator(
@@ -30,4 +173,291 @@ def in_care_units(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 )
 def cic01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children in care on each date (CIC-01)."""
-    return in_care_units(ctx, dates)[["date", "CHILD"]]
+    return in_care_units(ctx, dates, ["CHILD"])
+
+
+@indicator(
+    "CIC-02",
+    title="Children in care per 10,000 children under 18, excluding UASC",
+    polarity=None,
+    period="SS",
+    kind="per_10000",
+    unit="per 10,000",
+    definition=(
+        "Children looked after on the date (short breaks excluded), " + _NOT_UASC + ", per "
+        "10,000 of the under-18 population (population.csv AGE_0_17 for the latest mid-year "
+        "estimate YEAR not after the date's calendar year). The population is not split, "
+        "so breakdowns show the overall rate."
+    ),
+    sources=("episodes", "uasc"),
+    needs=("population",),
+)
+def cic02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Citizen children in care per 10,000 under-18 population (CIC-02)."""
+    units = citizen_units(ctx, dates, ["CHILD"]).reset_index(drop=True)
+    units["numerator"] = 1
+    units["denominator"] = spread_over_rows(units, population_on(ctx, units["date"]))
+    return units
+
+
+def leavers(ctx: Context) -> pd.DataFrame:
+    """Every ended period of care with its leaving reason group (CIC-03), built once."""
+    return cached(ctx, "cic.leavers", lambda: _leavers(ctx))
+
+
+def _leavers(ctx: Context) -> pd.DataFrame:
+    periods = ctx.derived.periods
+    out = periods.loc[periods["end"].notna(), ["CHILD", "start", "end", "last_rec"]].copy()
+    kids = ctx.derived.children.set_index("CHILD")
+    dob = out["CHILD"].map(kids["DOB"])
+    adult = (groups.age_on(dob, out["end"]) >= 18).to_numpy(dtype=bool, na_value=False)
+    duc = out["CHILD"].map(kids["duc"])
+    uasc_at_18 = (duc.notna() & (duc >= dob + pd.DateOffset(years=18))).to_numpy(dtype=bool)
+    reason = out["last_rec"].astype("str").map(LEAVING_REASONS).fillna("Other")
+    ordinary = ~reason.isin(["Adopted", "Special guardianship order"]).to_numpy()
+    reason = reason.where(~(adult & uasc_at_18 & ordinary), UASC_TURNED_18)
+    out["reason"] = pd.Categorical(reason, categories=LEAVING_REASON_ORDER)
+    return out
+
+
+def in_window(events: pd.DataFrame, column: str, dates: pd.DatetimeIndex, period: str) -> pd.DataFrame:
+    """Events whose ``column`` falls in each date's window, one row per (date, event), with
+    ``ref_date`` = the event date (breakdowns then use attributes at the event)."""
+    out = events_in_window(events, column, dates, period)
+    return out.assign(ref_date=out[column])
+
+
+@indicator(
+    "CIC-03",
+    title="Children who ceased to be looked after, by reason",
+    polarity=None,
+    period="FY",
+    kind="table",
+    unit="%",
+    definition=(
+        "Periods of care (short breaks excluded) that ended between 1 April and the date, by "
+        "the REC of the last episode: adopted (E11/E12), special guardianship (E41, "
+        "E45-E48), returned home to parents or relatives (E13, E4A, E4B), independent "
+        "living (E5/E6), staying put (E17), other. A child who was UASC up to their 18th "
+        "birthday and left aged 18+ for a reason other than adoption or SGO counts as "
+        "'UASC turned 18'. The count is the number of leavers; value is % of all leavers."
+    ),
+    sources=("episodes", "header", "uasc"),
+    categories=("reason",),
+)
+def cic03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Leavers in the financial year to date, by reason group (CIC-03)."""
+    return in_window(leavers(ctx), "end", dates, "FY")[["date", "CHILD", "ref_date", "reason"]]
+
+
+@indicator(
+    "CIC-03S",
+    title="Children who started to be looked after",
+    polarity=None,
+    period="FY",
+    kind="count",
+    unit="count",
+    definition=(
+        "Periods of care (short breaks excluded) that started between 1 April and the date; "
+        "a child starting twice counts twice. Breakdowns use the child's attributes at the start."
+    ),
+    sources=("episodes",),
+)
+def cic03s(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Starters in the financial year to date (CIC-03S)."""
+    return in_window(ctx.derived.periods, "start", dates, "FY")[["date", "CHILD", "ref_date"]]
+
+
+def starts_with_history(ctx: Context) -> pd.DataFrame:
+    """Every period of care with ``repeat``: a previous period ended within 24 months before it."""
+    return cached(ctx, "cic.starts_with_history", lambda: _starts_with_history(ctx.derived.periods))
+
+
+def _starts_with_history(periods: pd.DataFrame) -> pd.DataFrame:
+    periods = periods.sort_values(["CHILD", "start"], kind="stable")
+    prev_end = periods.groupby("CHILD", sort=False)["end"].shift()
+    cutoff = periods["start"] - pd.DateOffset(months=24)
+    repeat = (prev_end.notna() & (prev_end >= cutoff)).to_numpy(dtype=bool)
+    return periods[["CHILD", "start"]].assign(repeat=repeat)
+
+
+@indicator(
+    "CIC-04",
+    title="Children becoming looked after within 24 months of a previous period of care",
+    polarity="L",
+    period="YTD",
+    kind="rate",
+    unit="%",
+    definition=(
+        "Of periods of care that started between 1 April and the date (short breaks "
+        "excluded), the percentage where the same child's previous period of care ended "
+        "in the 24 months before the new start."
+    ),
+    sources=("episodes",),
+)
+def cic04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Starters in the year to date who came back within 24 months (CIC-04)."""
+    units = in_window(starts_with_history(ctx), "start", dates, "YTD")
+    units["numerator"] = units["repeat"].astype(int)
+    units["denominator"] = 1
+    return units[["date", "CHILD", "ref_date", "numerator", "denominator"]]
+
+
+@indicator(
+    "CIC-05",
+    title="Profile of children in care",
+    polarity=None,
+    period="SS",
+    kind="table",
+    unit="%",
+    definition=(
+        "Children looked after on the date (short breaks excluded) by age band in completed "
+        "years, sex, ethnic group, legal status and placement type of the episode then open. "
+        "One row per combination: value is its % of all children in care, so summing value "
+        "over one column gives that profile."
+    ),
+    sources=("episodes", "header"),
+    categories=PROFILE,
+)
+def cic05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Children in care on each date with every profile attribute (CIC-05)."""
+    units = in_care_units(ctx, dates, ["CHILD", "child_no", "DOB", "LS", "PLACE"],
+                          child_episodes(ctx))
+    facts = child_facts(ctx)
+    codes = units["child_no"].to_numpy()
+    return pd.DataFrame({
+        "date": units["date"],
+        "CHILD": units["CHILD"],
+        "age_band": groups.age_band(groups.age_on(units["DOB"], units["date"])),
+        "sex": facts["sex"].array.take(codes),
+        "ethnicity_group": facts["ethnicity_group"].array.take(codes),
+        "legal_status": groups.legal_status_group(units["LS"]),
+        "placement_type": groups.placement_type(units["PLACE"]),
+    })
+
+
+@indicator(
+    "CIC-06",
+    title="Children in foster care placed in-house or with relatives or friends, excluding UASC",
+    polarity="H",
+    period="SS",
+    kind="rate",
+    unit="%",
+    definition=(
+        "Of children looked after on the date in foster care (PLACE U1-U6), " + _NOT_UASC
+        + ", the percentage placed with the LA's own carers (PLACE_PROVIDER PR1) or with "
+        "relatives or friends (U1-U3)."
+    ),
+    sources=("episodes", "uasc"),
+)
+def cic06(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """In-house or family-and-friends share of citizen foster placements (CIC-06)."""
+    units = citizen_units(ctx, dates, ["CHILD", "PLACE", "PLACE_PROVIDER"])
+    units = units[units["PLACE"].isin(groups.FOSTER_PLACE).to_numpy(dtype=bool, na_value=False)]
+    good = units["PLACE"].isin(groups.FOSTER_FRIENDS_RELATIVES) | units["PLACE_PROVIDER"].eq("PR1")
+    return units[["date", "CHILD"]].assign(
+        numerator=good.to_numpy(dtype=bool, na_value=False).astype(int), denominator=1)
+
+
+def located_episodes(ctx: Context) -> pd.DataFrame:
+    """The shared episodes with ``distance`` and ``outside_la`` of each, built once per data set."""
+    episodes = child_episodes(ctx)
+    return cached(ctx, "cic.located_episodes", lambda: pd.concat(
+        [episodes, distance.placement_location(ctx.data, episodes)], axis=1))
+
+
+def located_units(ctx: Context, dates: pd.DatetimeIndex, citizens_only: bool) -> pd.DataFrame:
+    """Children in care on each date with ``distance``, ``outside_la`` of the open episode."""
+    columns = ["CHILD", "PLACE", "distance", "outside_la"]
+    if citizens_only:
+        return citizen_units(ctx, dates, columns, located_episodes(ctx))
+    return in_care_units(ctx, dates, columns, located_episodes(ctx))
+
+
+@indicator(
+    "CIC-07",
+    title="Children in care placed within 20 miles of home, excluding UASC",
+    polarity="H",
+    period="SS",
+    kind="rate",
+    unit="%",
+    definition=(
+        "Of children looked after on the date, " + _NOT_UASC + ", whose home (HOME_POST) and "
+        "placement (PL_POST) postcodes are both known, the percentage placed 20 miles or "
+        "less from home (DfE formula on ONS postcode centroids, 1 d.p.). Unknown "
+        "postcodes are left out of the denominator."
+    ),
+    sources=("episodes", "uasc"),
+)
+def cic07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Citizen children placed within 20 miles of home (CIC-07)."""
+    units = located_units(ctx, dates, citizens_only=True)
+    units = units[units["distance"].notna().to_numpy()]
+    return units[["date", "CHILD"]].assign(
+        numerator=(units["distance"] <= NEAR_MILES).astype(int), denominator=1)
+
+
+@indicator(
+    "CIC-08",
+    title="Children in care placed outside the LA boundary",
+    polarity="L",
+    period="SS",
+    kind="rate",
+    unit="%",
+    definition=(
+        "Of children looked after on the date whose placement location is known, the "
+        "percentage placed outside the LA: the placement postcode's upper-tier LA (ONS) is "
+        "not this LA; when PL_POST is unknown, PLACE_PROVIDER PR2 (another LA) counts as "
+        "outside and anything else is left out of the denominator."
+    ),
+    sources=("episodes",),
+)
+def cic08(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Children placed outside the LA (CIC-08)."""
+    units = located_units(ctx, dates, citizens_only=False)
+    units = units[units["outside_la"].notna().to_numpy()]
+    return units[["date", "CHILD"]].assign(
+        numerator=units["outside_la"].astype(int), denominator=1)
+
+
+@indicator(
+    "CIC-08D",
+    title="Children in care placed outside the LA and more than 20 miles from home",
+    polarity="L",
+    period="SS",
+    kind="rate",
+    unit="%",
+    definition=(
+        "The DfE measure: of children looked after on the date with both postcodes known, "
+        "the percentage placed outside the LA boundary and more than 20 miles from home "
+        "(DfE formula on ONS postcode centroids)."
+    ),
+    sources=("episodes",),
+)
+def cic08d(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Children placed outside the LA and over 20 miles away (CIC-08D)."""
+    units = located_units(ctx, dates, citizens_only=False)
+    units = units[units["distance"].notna().to_numpy()]
+    far_out = (units["distance"] > NEAR_MILES).to_numpy() & units["outside_la"].to_numpy(
+        dtype=bool, na_value=False)
+    return units[["date", "CHILD"]].assign(numerator=far_out.astype(int), denominator=1)
+
+
+@indicator(
+    "CIC-09",
+    title="Children in care in private or voluntary placements",
+    polarity="L",
+    period="SS",
+    kind="rate",
+    unit="%",
+    definition=(
+        "Of children looked after on the date (short breaks excluded), the percentage whose "
+        "placement is provided by the private (PLACE_PROVIDER PR4) or voluntary (PR5) sector."
+    ),
+    sources=("episodes",),
+)
+def cic09(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Children in private or voluntary sector placements (CIC-09)."""
+    units = in_care_units(ctx, dates, ["CHILD", "PLACE_PROVIDER"])
+    pv = units["PLACE_PROVIDER"].isin(["PR4", "PR5"]).to_numpy(dtype=bool, na_value=False)
+    return units[["date", "CHILD"]].assign(numerator=pv.astype(int), denominator=1)

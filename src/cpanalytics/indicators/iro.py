@@ -1,1 +1,363 @@
-"""Indicator family iro (being written)."""
+"""IRO service: IR-01 to IR-08 (indicators.md, "IRO service" and "IR-01 definition").
+
+Reviews count only when held within a period of care (short breaks excluded), see
+``cpanalytics.reviews``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cpanalytics import groups, reviews
+from cpanalytics.indicators.engine import Context
+from cpanalytics.indicators.registry import indicator
+from cpanalytics.indicators.windows import cached, events_in_window, in_care_periods
+
+PARTICIPATED = frozenset({"PN1", "PN2", "PN3", "PN4", "PN5", "PN6"})
+PARTICIPATION_CODES = ("PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
+REVIEW_AGE_GROUPS = ("Under 4", "4 to 9", "10 to 15", "16 and over")
+GOOD_OR_BETTER = frozenset({"OUTSTANDING", "GOOD"})
+GRADES = ("OUTSTANDING", "GOOD", "RI", "INADEQUATE")
+STAGES = ("DR1", "DR2", "DR3")
+
+
+def held_reviews(ctx: Context) -> pd.DataFrame:
+    """Reviews held within a period of care, with the child's age at the review (cached)."""
+    hit = ctx.data.cache.get("iro.held_reviews")
+    if hit is None:
+        hit = reviews.reviews_in_care(ctx.derived.periods, ctx.data.reviews)
+        dob = hit["CHILD"].map(ctx.derived.children.set_index("CHILD")["DOB"])
+        hit["age"] = groups.age_on(dob, hit["REVIEW"])
+        ctx.data.cache["iro.held_reviews"] = hit
+    return hit  # type: ignore[return-value]
+
+
+def review_coverage_start(ctx: Context) -> pd.Timestamp | None:
+    """First day the loaded returns cover (1 April before the first collection year), or
+    None when the collection years are not known (then the review history is taken as whole)."""
+    if not ctx.data.years:
+        return None
+    return pd.Timestamp(min(ctx.data.years) - 1, 4, 1)
+
+
+def _chain(ctx: Context) -> tuple[pd.DataFrame, pd.Series]:
+    hit = ctx.data.cache.get("iro.review_chain")
+    if hit is None:
+        periods = ctx.derived.periods
+        chain = reviews.review_chain(periods, held_reviews(ctx), review_coverage_start(ctx))
+        hit = (chain, reviews.first_review_due(periods))
+        ctx.data.cache["iro.review_chain"] = hit
+    return hit  # type: ignore[return-value]
+
+
+@indicator(
+    "IR-01",
+    title="Children in care reviewed within timescale",
+    polarity="H",
+    period="SS",
+    kind="rate",
+    unit="%",
+    definition=(
+        "Of children in care on the date with at least one review due by then, the percentage "
+        "whose every review due in the current period of care was held on or before its due "
+        "date: the first 20 working days after the period starts, the second 3 months after "
+        "the first was held, then every 6 months after the previous one was held. Reviews due "
+        "before the first collection year loaded are not judged."
+    ),
+    sources=("episodes", "reviews"),
+)
+def ir01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """CiC with a review due by the date, in time when no due review was late (IR-01)."""
+    cic = in_care_periods(ctx, dates)
+    chain, first_due = _chain(ctx)
+    units = reviews.timeliness_on(cic, chain, first_due, review_coverage_start(ctx))
+    units = units[units["reviews_due"].to_numpy(dtype=bool)]
+    return units.assign(numerator=units["in_time"].astype(int), denominator=1)
+
+
+def _participation(ctx: Context, dates: pd.DatetimeIndex, period: str) -> pd.DataFrame:
+    """Reviews held in the window with a participation code PN1-PN7 (ref_date = review)."""
+
+    def coded() -> pd.DataFrame:
+        rv = held_reviews(ctx)
+        rv = rv[rv["REVIEW_CODE"].isin(PARTICIPATION_CODES).to_numpy(dtype=bool)]
+        return pd.DataFrame({
+            "CHILD": rv["CHILD"], "ref_date": rv["REVIEW"],
+            "numerator": rv["REVIEW_CODE"].isin(PARTICIPATED).to_numpy(dtype=int),
+            "age_at_review": pd.cut(rv["age"].astype("float"), [-1, 3, 9, 15, 200],
+                                    labels=list(REVIEW_AGE_GROUPS)),
+            "participation": pd.Categorical(rv["REVIEW_CODE"], categories=PARTICIPATION_CODES),
+        }).reset_index(drop=True)
+
+    return events_in_window(cached(ctx, "iro.participation", coded), "ref_date", dates, period)
+
+
+@indicator(
+    "IR-02",
+    title="Reviews where the child participated",
+    polarity="H",
+    period="R12M",
+    kind="rate",
+    unit="%",
+    definition=(
+        "Of reviews held in the 12 months ending on the date with a participation code PN1-PN7, "
+        "the percentage where the child participated (PN1-PN6). PN0 (child under 4) is excluded."
+    ),
+    sources=("reviews", "episodes"),
+)
+def ir02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Reviews held in the window, participated PN1-PN6 over PN1-PN7 (IR-02)."""
+    return _participation(ctx, dates, "R12M")[["date", "CHILD", "ref_date", "numerator"]].assign(
+        denominator=1)
+
+
+@indicator(
+    "IR-03",
+    title="Participation in reviews by method and age",
+    polarity=None,
+    period="FY",
+    kind="table",
+    unit="%",
+    definition=(
+        "Reviews held in the financial year by participation code (PN1-PN7; PN0 excluded) and "
+        "the child's age at the review (under 4, 4-9, 10-15, 16 and over)."
+    ),
+    sources=("reviews", "episodes"),
+    categories=("age_at_review", "participation"),
+)
+def ir03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Reviews in the FY counted by PN code x age group at the review (IR-03)."""
+    return _participation(ctx, dates, "FY").drop(columns="numerator")
+
+
+@indicator(
+    "IR-04",
+    title="Reviews held",
+    polarity=None,
+    period="FY",
+    kind="count",
+    unit="count",
+    definition="Looked-after reviews held in the financial year to the date, within a period of care.",
+    sources=("reviews", "episodes"),
+)
+def ir04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """One unit row per review held in the FY (IR-04)."""
+    held = cached(ctx, "iro.held_slim", lambda: held_reviews(ctx)[["CHILD", "REVIEW"]].rename(
+        columns={"REVIEW": "ref_date"}))
+    return events_in_window(held, "ref_date", dates, "FY")
+
+
+@indicator(
+    "IR-04a",
+    title="Reviews per child reviewed",
+    polarity=None,
+    period="FY",
+    kind="mean",
+    unit="reviews",
+    definition=(
+        "Reviews held in the financial year to the date divided by the number of different "
+        "children reviewed in that time."
+    ),
+    sources=("reviews", "episodes"),
+)
+def ir04a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """One unit row per child reviewed in the FY: numerator = their reviews (IR-04a)."""
+    units = ir04(ctx, dates)
+    per_child = units.groupby(["date", "CHILD"], as_index=False).agg(
+        numerator=("ref_date", "size"), ref_date=("ref_date", "max"))
+    return per_child.assign(denominator=1)
+
+
+@indicator(
+    "IR-05",
+    title="Average IRO caseload",
+    polarity="L",
+    period="SS",
+    kind="mean",
+    unit="children per FTE",
+    definition=(
+        "Children in care on the date divided by the full-time equivalent of IROs in post on "
+        "the date (START on or before it, END blank or on or after it)."
+    ),
+    sources=("episodes", "iro_staff"),
+    needs=("iro_staff",),
+)
+def ir05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """CiC rows carrying an equal share of the FTE in post, so sums give CiC / FTE (IR-05)."""
+    staff = ctx.local("iro_staff")
+    start = staff["START"].to_numpy().astype("datetime64[us]")
+    end = staff["END"].to_numpy().astype("datetime64[us]")
+    fte = pd.to_numeric(staff["FTE"], errors="coerce").fillna(0).to_numpy()
+    in_post = {d: fte[(start <= d.to_datetime64()) & (np.isnat(end) | (end >= d.to_datetime64()))].sum()
+               for d in dates}
+    cic = in_care_periods(ctx, dates)
+    n = cic.groupby("date")["CHILD"].transform("size")
+    return cic.assign(numerator=1, denominator=cic["date"].map(in_post) / n)
+
+
+def _iro_spells(allocations: pd.DataFrame) -> pd.DataFrame:
+    """Allocations merged into spells with one IRO: consecutive rows for the same child and
+    IRO that start no later than the day after the previous one ended."""
+    al = allocations.assign(
+        CHILD=allocations["CHILD"].astype("str").str.strip(),
+        IRO_ID=allocations["IRO_ID"].astype("str").str.strip(),
+        START=allocations["START"].astype("datetime64[us]"),
+        END=allocations["END"].astype("datetime64[us]"),
+    ).dropna(subset=["START"]).sort_values(["CHILD", "START"], kind="stable")
+    prev_end = al.groupby("CHILD")["END"].shift()
+    prev_iro = al.groupby("CHILD")["IRO_ID"].shift()
+    joined = prev_iro.eq(al["IRO_ID"]) & (al["START"] <= prev_end + pd.Timedelta(days=1))
+    al["spell"] = (~joined.to_numpy(dtype=bool)).cumsum()
+    first = al.drop_duplicates("spell", keep="first").set_index("spell")
+    last = al.drop_duplicates("spell", keep="last").set_index("spell")
+    return first[["CHILD", "IRO_ID", "START"]].assign(END=last["END"]).reset_index(drop=True)
+
+
+@indicator(
+    "IR-06",
+    title="Children in care 18+ months with the same IRO for the last 12 months",
+    polarity="H",
+    period="SS",
+    kind="rate",
+    unit="%",
+    definition=(
+        "Of children in care on the date who have been looked after continuously for 18 months "
+        "or more, the percentage allocated to the same IRO throughout the 12 months ending on "
+        "the date (one unbroken allocation spell starting 12 months or more before the date)."
+    ),
+    sources=("episodes", "iro_allocations"),
+    needs=("iro_allocations",),
+)
+def ir06(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """CiC 18+ months; numerator when one IRO spell covers the last 12 months (IR-06)."""
+    cic = in_care_periods(ctx, dates)
+    long_stay = cic["period_start"] <= cic["date"] - pd.DateOffset(months=18)
+    cic = cic[long_stay.to_numpy(dtype=bool)]
+    spells = cached(ctx, "iro.spells", lambda: _iro_spells(ctx.local("iro_allocations")))
+    both = cic.merge(spells, on="CHILD")
+    covers = (
+        (both["START"] <= both["date"] - pd.DateOffset(years=1) + pd.Timedelta(days=1))
+        & (both["END"].isna() | (both["END"] >= both["date"]))
+    )
+    stable = both.loc[covers.to_numpy(dtype=bool), ["date", "CHILD"]].drop_duplicates()
+    units = cic.merge(stable.assign(numerator=1), on=["date", "CHILD"], how="left")
+    return units.assign(numerator=units["numerator"].fillna(0).astype(int), denominator=1)
+
+
+def _escalations(ctx: Context) -> pd.DataFrame:
+    """Escalations with clean codes, sorted by the date raised (once per data set)."""
+
+    def clean() -> pd.DataFrame:
+        esc = ctx.local("iro_escalations")
+        category = esc["CATEGORY"].astype("str").str.strip()
+        out = pd.DataFrame({
+            "CHILD": esc["CHILD"].astype("str").str.strip(),
+            "ref_date": esc["DATE_RAISED"].astype("datetime64[us]"),
+            "DATE_RESOLVED": esc["DATE_RESOLVED"].astype("datetime64[us]"),
+            "stage": pd.Categorical(esc["STAGE"].astype("str").str.strip().str.upper(),
+                                    categories=STAGES),
+            "category": category.where(~category.isin(["nan", "", "None"]), "Not recorded"),
+        })
+        return out.dropna(subset=["ref_date"]).sort_values("ref_date", kind="stable")
+
+    return cached(ctx, "iro.escalations", clean)
+
+
+@indicator(
+    "IR-07",
+    title="IRO dispute resolution: escalations by stage and category",
+    polarity=None,
+    period="FY",
+    kind="table",
+    unit="%",
+    definition=(
+        "Escalations (dispute resolution) raised in the financial year by stage (DR1, DR2, DR3) "
+        "and category; percentages are of all escalations raised in the year."
+    ),
+    sources=("iro_escalations",),
+    needs=("iro_escalations",),
+    categories=("stage", "category"),
+)
+def ir07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """One row per escalation raised in the FY with its stage and category (IR-07)."""
+    return events_in_window(_escalations(ctx), "ref_date", dates, "FY").drop(
+        columns="DATE_RESOLVED")
+
+
+@indicator(
+    "IR-07a",
+    title="IRO dispute resolution: mean days to resolve",
+    polarity=None,
+    period="FY",
+    kind="mean",
+    unit="days",
+    definition=(
+        "For escalations raised in the financial year and resolved by the date, the mean number "
+        "of days from DATE_RAISED to DATE_RESOLVED."
+    ),
+    sources=("iro_escalations",),
+    needs=("iro_escalations",),
+)
+def ir07a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Escalations raised in the FY and resolved by the date: numerator = days (IR-07a)."""
+    units = events_in_window(_escalations(ctx), "ref_date", dates, "FY")
+    resolved = (units["DATE_RESOLVED"] <= units["date"]).to_numpy(dtype=bool, na_value=False)
+    units = units[resolved]
+    days = (units["DATE_RESOLVED"] - units["ref_date"]).dt.days
+    return units[["date", "CHILD", "ref_date"]].assign(numerator=days, denominator=1)
+
+
+def _audits(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Care plan audits with a valid grade in the window (ref_date = audit date)."""
+
+    def clean() -> pd.DataFrame:
+        qa = ctx.local("care_plan_qa")
+        grade = qa["GRADE"].astype("str").str.strip().str.upper()
+        out = pd.DataFrame({"CHILD": qa["CHILD"].astype("str").str.strip(),
+                            "ref_date": qa["DATE"].astype("datetime64[us]"),
+                            "grade": pd.Categorical(grade, categories=GRADES)})
+        out = out[grade.isin(GRADES).to_numpy(dtype=bool)].dropna(subset=["ref_date"])
+        out["numerator"] = out["grade"].isin(GOOD_OR_BETTER).to_numpy(dtype=int)
+        return out.sort_values("ref_date", kind="stable")
+
+    return events_in_window(cached(ctx, "iro.audits", clean), "ref_date", dates, "R12M")
+
+
+@indicator(
+    "IR-08",
+    title="Care plans graded good or better",
+    polarity="H",
+    period="R12M",
+    kind="rate",
+    unit="%",
+    definition=(
+        "Of care plans quality-assured in the 12 months ending on the date (graded OUTSTANDING, "
+        "GOOD, RI or INADEQUATE), the percentage graded good or better (OUTSTANDING or GOOD)."
+    ),
+    sources=("care_plan_qa",),
+    needs=("care_plan_qa",),
+)
+def ir08(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Care plan audits in the window: good or better over all graded (IR-08)."""
+    return _audits(ctx, dates).assign(denominator=1)
+
+
+@indicator(
+    "IR-08a",
+    title="Care plan quality grades",
+    polarity=None,
+    period="R12M",
+    kind="table",
+    unit="%",
+    definition=(
+        "Care plans quality-assured in the 12 months ending on the date by grade: outstanding, "
+        "good, requires improvement (RI), inadequate."
+    ),
+    sources=("care_plan_qa",),
+    needs=("care_plan_qa",),
+    categories=("grade",),
+)
+def ir08a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Care plan audits in the window by grade (IR-08a)."""
+    return _audits(ctx, dates).drop(columns="numerator")

@@ -7,6 +7,7 @@ event per date) that the engine aggregates, so every measure supports any breakd
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -88,7 +89,10 @@ def catalogue() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _sort_key(indicator_id: str) -> tuple[int, int]:
+def _sort_key(indicator_id: str) -> tuple[int, int, str]:
+    """Family order, then number; a letter suffix (CIC-08D, a companion measure) sorts after."""
     families = ["CIC", "PS", "HE", "AD", "UA", "CL", "IR"]
     family, _, number = indicator_id.partition("-")
-    return (families.index(family) if family in families else 99, int(number or 0))
+    digits = "".join(itertools.takewhile(str.isdigit, number))
+    return (families.index(family) if family in families else 99, int(digits or 0),
+            number[len(digits):])

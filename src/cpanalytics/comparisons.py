@@ -1,0 +1,185 @@
+"""Ad hoc comparisons: the authority's value of one indicator against England, statistical
+neighbours and the region, by reporting year (comparators from config, data-contract.md
+``comparators.csv``).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterable, Mapping
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from cpanalytics import config as config_module
+from cpanalytics import disclosure
+from cpanalytics.config import Config
+
+DEFAULT_AREAS = ("England", "Stat neighbours", "South East")
+
+COLUMNS = ["indicator", "year", "period", "area", "value", "numerator", "denominator",
+           "suppressed", "source"]
+
+
+def period_label(year: int) -> str:
+    """The year ending 31 March as printed: 2019 -> ``2018/19``."""
+    return f"{year - 1}/{str(year)[-2:]}"
+
+
+def compare(
+    indicator_id: str,
+    data: object,
+    as_at: str | pd.Timestamp | None = None,
+    years: Iterable[int] | None = None,
+    areas: Iterable[str] = DEFAULT_AREAS,
+    config: Config | None = None,
+    compute: Callable[..., pd.DataFrame] | None = None,
+    registry: Mapping[str, object] | None = None,
+    la_name: str = "This authority",
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """A tidy table of the authority's value by year beside each comparator area's.
+
+    The authority's figure for year Y is computed at 31 March Y, or, with ``as_at``, at
+    ``as_at`` and the same date in earlier years. ``years`` defaults to the five years up
+    to ``as_at`` (or to the last loaded collection year). ``suppressed`` marks the
+    authority's values that small-number suppression hides in publications.
+    """
+    if compute is None or registry is None:
+        from cpanalytics import indicators as engine
+
+        compute = compute or engine.compute
+        registry = registry or engine.REGISTRY
+    ind = registry[indicator_id]
+    years = _years(data, as_at, years)
+    dates = _dates(years, as_at)
+    if config is None:
+        local = getattr(data, "local", {}).get("comparators")
+        config = config_module.load(getattr(data, "root", None), max(years),
+                                    local_comparators=local)
+    own = pd.concat([compute(indicator_id, data, as_at=d).iloc[:1] for d in dates],
+                    ignore_index=True)
+    own = own.assign(year=years, area=la_name, source="SSDA903 / local extracts")
+    shown = disclosure.suppress_result(own, threshold, unit=ind.unit, totals_published=False)
+    own["suppressed"] = shown["value"].isin([disclosure.CONFIDENTIAL, disclosure.NOT_AVAILABLE])
+    comp = config.comparators
+    comp = comp[(comp["INDICATOR"] == indicator_id) & comp["AREA"].isin(list(areas))
+                & comp["YEAR"].isin(years)]
+    comp = pd.DataFrame({
+        "year": comp["YEAR"], "area": comp["AREA"], "value": comp["VALUE"],
+        "source": comp["NOTE"].where(comp["NOTE"].ne(""), "comparators.csv"),
+        "suppressed": False,
+    })
+    table = pd.concat([own, comp], ignore_index=True).assign(indicator=indicator_id)
+    table["period"] = table["year"].map(period_label)
+    order = {name: i for i, name in enumerate([la_name, *areas])}
+    table = table.sort_values(["year", "area"], key=lambda s: s.map(order) if s.name == "area"
+                              else s, kind="stable")
+    table = table[COLUMNS].reset_index(drop=True)
+    table.attrs.update(indicator=indicator_id, title=ind.title, unit=ind.unit,
+                       polarity=ind.polarity, la_name=la_name)
+    return table
+
+
+def _years(data: object, as_at: str | pd.Timestamp | None, years: Iterable[int] | None) -> list[int]:
+    """The reporting years compared: given, or the five up to ``as_at`` / the latest data."""
+    if years is not None:
+        return sorted(int(y) for y in years)
+    if as_at is not None:
+        last = config_module.reporting_year(as_at)
+    else:
+        loaded = list(getattr(data, "years", []) or [])
+        last = max(loaded) if loaded else config_module.reporting_year(pd.Timestamp.today())
+    return list(range(last - 4, last + 1))
+
+
+def _dates(years: list[int], as_at: str | pd.Timestamp | None) -> list[pd.Timestamp]:
+    """31 March of each year, or ``as_at`` stepped back a year at a time."""
+    if as_at is None:
+        return [pd.Timestamp(year=y, month=3, day=31) for y in years]
+    end = pd.Timestamp(as_at)
+    last = config_module.reporting_year(end)
+    return [end - pd.DateOffset(years=last - y) for y in years]
+
+
+def headline(table: pd.DataFrame) -> str:
+    """Active title: how the authority compares with England in the latest year both have."""
+    attrs = table.attrs
+    la_name = attrs.get("la_name", "This authority")
+    unit = attrs.get("unit", "")
+    wide = table[~table["suppressed"]].pivot_table(index="year", columns="area", values="value")
+    if la_name not in wide.columns or wide[la_name].dropna().empty:
+        return f"{attrs.get('title', 'This measure')}: the figures are too small to show"
+    both = wide.dropna(subset=[la_name, "England"]) if "England" in wide.columns else wide.iloc[:0]
+    if both.empty:
+        year = int(wide[la_name].dropna().index.max())
+        value = disclosure.format_value(wide.loc[year, la_name], unit)
+        return f"{la_name}: {value} in {period_label(year)}"
+    year = int(both.index.max())
+    ours, england = both.loc[year, la_name], both.loc[year, "England"]
+    shown = disclosure.format_value(ours, unit), disclosure.format_value(england, unit)
+    polarity = attrs.get("polarity")
+    if shown[0] == shown[1]:
+        verdict = "was in line with"
+    elif polarity in ("H", "L"):
+        verdict = "did better than" if (ours > england) == (polarity == "H") else "did worse than"
+    else:
+        verdict = "was above" if ours > england else "was below"
+    return f"{la_name} {verdict} England in {period_label(year)} ({shown[0]} against {shown[1]})"
+
+
+def plot_compare(
+    indicator_id: str | None = None,
+    data: object = None,
+    *,
+    table: pd.DataFrame | None = None,
+    **kwargs: object,
+) -> Figure:
+    """Line chart of :func:`compare` (or a given ``table``) in the Analysis Function style:
+    the authority first in dark blue, an active title and a subtitle with measure and period.
+    Suppressed values are not drawn. The alt text is ``fig.alt_text``."""
+    from cpanalytics.charts import PALETTE, report_style
+
+    if table is None:
+        table = compare(indicator_id, data, **kwargs)
+    attrs = table.attrs
+    la_name = attrs.get("la_name", "This authority")
+    unit = attrs.get("unit", "")
+    periods = sorted(table["year"].unique())
+    labels = [period_label(y) for y in periods]
+    visible = table[~table["suppressed"]]
+    areas = list(dict.fromkeys(table["area"]))
+    subtitle = (f"{attrs.get('title', table['indicator'].iloc[0])} ({unit}), "
+                f"{labels[0]} to {labels[-1]} (years ending 31 March)")
+    with report_style():
+        fig = Figure(layout="constrained")
+        ax = fig.subplots()
+        for colour, area in zip(PALETTE, areas, strict=False):
+            part = visible[visible["area"] == area].set_index("year")["value"].reindex(periods)
+            ax.plot(labels, part.to_numpy(dtype=float), color=colour, marker="o",
+                    linewidth=2.5 if area == la_name else 1.5, label=area)
+        fig.suptitle("\n".join(textwrap.wrap(headline(table), 68)), x=0.02, ha="left",
+                     fontweight="bold")
+        ax.set_title("\n".join(textwrap.wrap(subtitle, 85)), loc="left", color="#3D3D3D")
+        ax.set_xlabel("Year ending 31 March")
+        ax.set_ylabel({"%": "Percentage", "days": "Days"}.get(unit, unit))
+        ax.set_ylim(bottom=0)
+        suffix = "%" if unit == "%" else ""
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}{suffix}"))
+        ax.grid(axis="x", visible=False)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower left",
+                   ncol=min(4, len(areas)), frameon=False)
+    fig.alt_text = _alt_text(visible, areas, unit, subtitle)
+    return fig
+
+
+def _alt_text(visible: pd.DataFrame, areas: list[str], unit: str, subtitle: str) -> str:
+    """``Line chart of <measure>. <area>: 2018/19 9.7%, ...`` for screen readers."""
+    parts = []
+    for area in areas:
+        rows = visible[visible["area"] == area].sort_values("year")
+        values = ", ".join(f"{p} {disclosure.format_value(v, unit)}"
+                           for p, v in zip(rows["period"], rows["value"], strict=True))
+        parts.append(f"{area}: {values or 'not shown'}")
+    return f"Line chart of {subtitle}. " + "; ".join(parts) + "."

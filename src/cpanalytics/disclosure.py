@@ -1,0 +1,206 @@
+"""Small-number suppression for published figures (indicators.md, "Small-number suppression").
+
+Counts of 1 to ``threshold - 1`` are shown as ``[c]``; true zeros stay ``0`` (GSS
+practice: a zero discloses nothing about an individual child). Rates whose numerator or
+denominator is suppressed are ``[c]`` too, and secondary suppression stops a suppressed
+cell being worked out from row or column totals. Nothing here modifies its input: internal
+objects keep their unsuppressed values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+#: Default threshold: counts below it (and above zero) are suppressed.
+DEFAULT_THRESHOLD = 5
+
+CONFIDENTIAL = "[c]"
+NOT_AVAILABLE = "[x]"
+NOT_APPLICABLE = "[z]"
+
+#: GSS symbols and the explanatory note text the reports print under tables.
+SYMBOLS: dict[str, str] = {
+    CONFIDENTIAL: (
+        "confidential: a count of 1 to 4 children, or a figure from which one could be "
+        "worked out, is not shown to protect the children concerned"
+    ),
+    NOT_AVAILABLE: "not available: the data needed for this figure was not supplied",
+    NOT_APPLICABLE: "not applicable",
+}
+
+#: Decimal places used to display a value, by indicator unit.
+UNIT_DECIMALS: dict[str, int] = {"%": 1, "days": 1, "per 10,000": 1, "count": 0}
+
+
+def symbols_note(threshold: int = DEFAULT_THRESHOLD) -> str:
+    """The note printed under suppressed tables, naming the threshold in use."""
+    confidential = SYMBOLS[CONFIDENTIAL].replace("1 to 4", f"1 to {threshold - 1}")
+    return (
+        f"{CONFIDENTIAL} {confidential}. {NOT_AVAILABLE} {SYMBOLS[NOT_AVAILABLE]}. "
+        f"{NOT_APPLICABLE} {SYMBOLS[NOT_APPLICABLE]}."
+    )
+
+
+def format_number(value: float | None, decimals: int = 0) -> str:
+    """A number with thousands separators (``1,579``, ``40.5``); missing -> ``[x]``."""
+    if value is None or pd.isna(value):
+        return NOT_AVAILABLE
+    return f"{float(value):,.{decimals}f}"
+
+
+def format_value(value: float | None, unit: str | None) -> str:
+    """An indicator value as published for its unit: ``10.7%``, ``332.0``, ``1,579``."""
+    text = format_number(value, UNIT_DECIMALS.get(unit or "", 1))
+    return text + "%" if (unit or "").startswith("%") and text != NOT_AVAILABLE else text
+
+
+def primary_mask(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """True where a count is 1 to ``threshold - 1`` (primary suppression); zeros stay shown."""
+    values = counts.apply(pd.to_numeric, errors="coerce")
+    return (values > 0) & (values < threshold)
+
+
+def secondary_mask(
+    counts: pd.DataFrame,
+    mask: pd.DataFrame,
+    *,
+    rows_totalled: bool,
+    columns_totalled: bool,
+) -> pd.DataFrame:
+    """Add complementary suppressions until no totalled row or column has exactly one.
+
+    A row (column) whose total is published, with exactly one suppressed cell, gets its
+    smallest non-zero unsuppressed cell suppressed too; a cell whose crossing line already
+    holds a suppression is preferred, closing a rectangle instead of starting a cascade.
+    """
+    values = counts.apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy(dtype=float)
+    hidden = mask.to_numpy(dtype=bool).copy()
+    axes = [axis for axis, on in ((1, rows_totalled), (0, columns_totalled)) if on]
+    while True:
+        cell = _next_complement(values, hidden, axes)
+        if cell is None:
+            return pd.DataFrame(hidden, index=mask.index, columns=mask.columns)
+        hidden[cell] = True
+
+
+def _next_complement(
+    values: np.ndarray, hidden: np.ndarray, axes: list[int]
+) -> tuple[int, int] | None:
+    """The next cell to suppress: in the first totalled line with exactly one suppression."""
+    per_row = hidden.sum(axis=1)
+    per_col = hidden.sum(axis=0)
+    for axis in axes:
+        lines = per_row if axis == 1 else per_col
+        crossing_counts = per_col if axis == 1 else per_row
+        crossing_checked = (0 if axis == 1 else 1) in axes
+        for line in np.flatnonzero(lines == 1):
+            line_values = values[line] if axis == 1 else values[:, line]
+            line_hidden = hidden[line] if axis == 1 else hidden[:, line]
+            candidates = np.flatnonzero(~line_hidden & (line_values > 0))
+            if candidates.size == 0:
+                continue
+            opens = (crossing_counts[candidates] == 0) & crossing_checked
+            best = candidates[np.lexsort((candidates, line_values[candidates], opens))[0]]
+            return (line, best) if axis == 1 else (best, line)
+    return None
+
+
+def suppress_table(
+    df: pd.DataFrame,
+    count_columns: Iterable[str],
+    total_row: object | None = None,
+    total_column: str | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    derived: Mapping[str, Iterable[str]] | None = None,
+    decimals: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
+    """A table of display strings with primary and secondary suppression applied.
+
+    ``count_columns`` hold counts of children (``total_column`` among them or not);
+    ``total_row`` is the index label of a totals row. ``derived`` maps a column (a
+    percentage, rate or mean) to the count columns it is computed from in the same row:
+    it is ``[c]`` when any of them is. Other columns pass through unchanged.
+    """
+    columns = list(dict.fromkeys([*count_columns, *([total_column] if total_column else [])]))
+    counts = df[columns]
+    hidden = secondary_mask(
+        counts,
+        primary_mask(counts, threshold),
+        rows_totalled=total_column is not None,
+        columns_totalled=total_row is not None,
+    )
+    out = df.copy()
+    for column in columns:
+        shown = df[column].map(format_number).astype(object)
+        out[column] = shown.where(~hidden[column], CONFIDENTIAL)
+    for column, sources in (derived or {}).items():
+        places = (decimals or {}).get(column, 1)
+        shown = df[column].map(lambda v, p=places: format_number(v, p)).astype(object)
+        out[column] = shown.where(~hidden[list(sources)].any(axis=1), CONFIDENTIAL)
+    return out
+
+
+def suppress_result(
+    result: pd.DataFrame,
+    threshold: int = DEFAULT_THRESHOLD,
+    unit: str | None = None,
+    totals_published: bool = True,
+) -> pd.DataFrame:
+    """An indicator result with ``numerator``, ``denominator`` and ``value`` as display strings.
+
+    Counts of children (numerator and denominator of a %, the denominator of a mean, the
+    numerator of a rate per 10,000) below the threshold are ``[c]``, and so is the value
+    when either is. With several groups on one date (a ``by`` split) whose overall figure
+    is published (``totals_published``), secondary suppression runs down each date's
+    groups. Rows with ``available`` False show ``[x]``. ``unit`` defaults to the result's
+    ``unit`` column, then to ``result.attrs["unit"]`` (set by the indicator engine).
+    """
+    if unit is None and "unit" in result.columns and len(result):
+        unit = str(result["unit"].iloc[0])
+    unit = unit if unit is not None else result.attrs.get("unit")
+    count_columns = _child_count_columns(unit, result.columns)
+    counts = result[count_columns]
+    primary = primary_mask(counts, threshold)
+    dates = result["date"] if "date" in result.columns else pd.Series(0, index=result.index)
+    hidden = pd.concat([
+        secondary_mask(counts.loc[rows], primary.loc[rows], rows_totalled=False,
+                       columns_totalled=totals_published and len(rows) > 1)
+        for rows in dates.groupby(dates, sort=False, dropna=False).groups.values()
+    ]).reindex(result.index) if len(result) else primary
+    any_hidden = hidden.any(axis=1)
+    out = result.copy()
+    for column in ("numerator", "denominator"):
+        if column not in result.columns:
+            continue
+        is_count = column in count_columns
+        shown = result[column].map(lambda v: format_number(v, _places(v)))
+        out[column] = shown.astype(object).where(
+            ~(hidden[column] if is_count else any_hidden), CONFIDENTIAL
+        )
+    if "value" in result.columns:
+        shown = result["value"].map(lambda v: format_value(v, unit)).astype(object)
+        out["value"] = shown.where(~any_hidden, CONFIDENTIAL)
+    if "available" in result.columns:
+        missing = ~result["available"].fillna(True).astype(bool)
+        for column in ("numerator", "denominator", "value"):
+            if column in out.columns:
+                out[column] = out[column].where(~missing, NOT_AVAILABLE)
+    return out
+
+
+def _places(value: float | None) -> int:
+    """0 decimals for whole numbers (counts, summed days), else 1 (FTE)."""
+    return 0 if value is None or pd.isna(value) or float(value).is_integer() else 1
+
+
+def _child_count_columns(unit: str | None, columns: Iterable[str]) -> list[str]:
+    """Which result columns count children, by unit (see :func:`suppress_result`)."""
+    means = ("days", "score", "reviews")
+    if (unit or "").startswith("%"):
+        wanted = ["numerator", "denominator"]
+    else:
+        wanted = ["denominator"] if unit in means else ["value"] if unit == "count" else ["numerator"]
+    return [c for c in wanted if c in set(columns)]

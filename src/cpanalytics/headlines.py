@@ -1,0 +1,314 @@
+"""Headline sentences carrying computed numbers (reports.md, "Data-driven" sections).
+
+The number in a sentence is the indicator value rounded to 1 dp for percentages, rates
+and means, and to 0 dp for counts and days; a suppressed figure reads ``[c]`` and the
+comparison that would reveal it is left out.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cpanalytics import disclosure
+from cpanalytics.disclosure import CONFIDENTIAL, NOT_AVAILABLE
+
+#: Decimal places of the number in a sentence, by indicator unit (1 dp otherwise).
+SENTENCE_DECIMALS: dict[str, int] = {"%": 1, "count": 0, "days": 0}
+
+#: What each measure says, with ``{value}`` where the number goes (indicators.md wording).
+PHRASES: dict[str, str] = {
+    "CIC-01": "There were {value} children in care",
+    "CIC-02": "That is {value} children in care per 10,000 children under 18, excluding UASC",
+    "CIC-03S": "{value} children started to be looked after",
+    "CIC-04": "{value} of children starting care had been in care within the previous 24 months",
+    "CIC-06": "{value} of children in foster care (excluding UASC) were with in-house or "
+              "family and friends foster carers",
+    "CIC-07": "{value} of children in care (excluding UASC) were placed within 20 miles of home",
+    "CIC-08": "{value} of children in care were placed outside the local authority boundary",
+    "CIC-09": "{value} of children in care were in private and voluntary placements",
+    "PS-01": "{value} of children in care had three or more placements in the last 12 months",
+    "PS-02": "{value} of children under 16 in care for two and a half years or more had been "
+             "in the same placement for at least two years",
+    "PS-05": "{value} of children in care for 18 months or more had the same social worker "
+             "for the last 12 months",
+    "HE-01": "{value} of Initial Health Assessment requests were sent to health within 5 "
+             "working days of the child becoming looked after",
+    "HE-02": "{value} of Initial Health Assessments were completed within 20 working days of "
+             "the child becoming looked after",
+    "HE-04": "{value} of review health assessments were in timescale",
+    "HE-05": "{value} of children in care for 12 months or more had a dental check in the "
+             "last 12 months",
+    "AD-01": "Children adopted waited an average of {value} days from entering care to moving "
+             "in with their adoptive family",
+    "AD-02": "An average of {value} days passed between the court's authority to place a "
+             "child for adoption and the match with the adoptive family",
+    "AD-03": "Allowing for foster carers who adopted, children waited an average of {value} "
+             "days from entering care to moving in with their adoptive family",
+    "AD-06": "{value} of children leaving care (excluding UASC) were adopted or made subject "
+             "to a special guardianship order",
+    "CIC-08D": "{value} of children in care were placed outside the local authority boundary "
+               "and more than 20 miles from home",
+    "UA-01": "There were {numerator} unaccompanied asylum-seeking children (UASC) in care, "
+             "{value} of all children in care",
+    "UA-02": "{value} unaccompanied asylum-seeking children started care",
+    "UA-04": "The UASC in care were {value} of the National Transfer Scheme threshold of "
+             "{denominator} children",
+    "UA-05": "There were {value} care leavers who came into care as unaccompanied "
+             "asylum-seeking children",
+    "UA-05T": "{value} unaccompanied asylum-seeking children turned 18 while in care",
+    "AD-05": "Children waited an average of {value} days from being placed for adoption to "
+             "the adoption order",
+    "AD-07a": "{value} children with a placement order were waiting to be matched",
+    "CL-01": "{value} of care leavers were in touch with the local authority",
+    "CL-02": "{value} of care leavers in touch were in education, employment or training",
+    "CL-03": "{value} of care leavers in touch were in suitable accommodation",
+    "IR-01": "{value} of children in care had every review held within timescale",
+    "IR-02": "Children participated in {value} of their reviews in the last 12 months",
+    "IR-04": "{value} reviews were held in the year",
+    "IR-05": "The average IRO caseload was {value} children for each full-time IRO",
+    "IR-06": "{value} of children in care for 18 months or more had the same IRO for the "
+             "last 12 months",
+    "IR-07a": "Escalations raised in the year took an average of {value} days to resolve",
+    "IR-08": "{value} of care plans audited were graded good or better",
+}
+
+#: Short names for chart titles, by indicator id.
+SHORT: dict[str, str] = {
+    "CIC-01": "the number of children in care",
+    "PS-01": "the share of children with three or more placements",
+    "PS-02": "the share of children in long-term stable placements",
+    "HE-01": "the share of health assessment requests sent on time",
+    "HE-02": "the share of Initial Health Assessments done on time",
+    "UA-01": "the number of unaccompanied asylum-seeking children in care",
+    "AD-04": "adoption orders",
+    "IR-01": "the share of children with reviews in timescale",
+    "IR-08": "the share of care plans graded good or better",
+    "CL-01": "the share of care leavers in touch",
+    "CL-02": "the share of care leavers in education, employment or training",
+    "CL-03": "the share of care leavers in suitable accommodation",
+}
+
+
+def sentence_number(value: float | None, unit: str) -> str:
+    """The value as a sentence shows it: ``9.7%``, ``1,579``, ``332`` days, ``40.5``."""
+    if value is None or pd.isna(value):
+        return NOT_AVAILABLE
+    text = disclosure.format_number(value, SENTENCE_DECIMALS.get(unit, 1))
+    return text + "%" if unit.startswith("%") else text
+
+
+def figure(
+    result: pd.DataFrame, *, suppress: bool = True, threshold: int = disclosure.DEFAULT_THRESHOLD
+) -> str:
+    """The headline number of a one-row result, ``[c]`` when suppression hides it."""
+    from cpanalytics.tables import display_result
+
+    unit = _unit(result)
+    shown = display_result(result, suppress=suppress, threshold=threshold).iloc[0]["value"]
+    if shown in (CONFIDENTIAL, NOT_AVAILABLE):
+        return str(shown)
+    return sentence_number(result["value"].iloc[0], unit)
+
+
+def comparison(
+    value: float, reference: float | None, unit: str, name: str, *, england: bool = False
+) -> str:
+    """``below the 10% target``, ``above England (58.6%)``, ``in line with ...``.
+
+    The value is compared as shown (rounded to the sentence's decimals).
+    """
+    if reference is None or pd.isna(reference):
+        return ""
+    decimals = 1 if unit.startswith("%") else SENTENCE_DECIMALS.get(unit, 1)
+    shown, ref = round(float(value), decimals), round(float(reference), decimals)
+    word = "above" if shown > ref else "below" if shown < ref else "in line with"
+    ref_text = _reference_text(reference, unit)
+    if england:
+        return f"{word} England ({ref_text})"
+    if unit == "days":
+        return f"{word} the {ref_text}-day {name}"
+    if unit.startswith("%"):
+        return f"{word} the {ref_text} {name}"
+    return f"{word} the {name} of {ref_text}"
+
+
+def kpi_sentence(
+    result: pd.DataFrame,
+    *,
+    target: float | None = None,
+    england: float | None = None,
+    target_name: str = "target",
+    when: str | None = None,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> str:
+    """One sentence for a one-row indicator result, compared with its target and England.
+
+    ``when`` (e.g. "on 31 March 2025") is appended to the measure phrase.
+    """
+    ind_id = str(result["indicator"].iloc[0])
+    if not _is_available(result):
+        return str(result["note"].iloc[0]) + "."
+    number = figure(result, suppress=suppress, threshold=threshold)
+    text = _phrase(ind_id, result).format(value=number, **_counts(result, suppress, threshold))
+    if when:
+        text += f" {when}"
+    if number != CONFIDENTIAL:
+        unit = _unit(result)
+        value = float(result["value"].iloc[0])
+        clauses = [comparison(value, target, unit, target_name),
+                   comparison(value, england, unit, "", england=True)]
+        clauses = [c for c in clauses if c]
+        if clauses:
+            text += ", " + " and ".join(clauses)
+    return _capitalise(text) + "."
+
+
+def split_sentence(
+    total: pd.DataFrame,
+    by: pd.DataFrame,
+    column: str,
+    *,
+    when: str | None = None,
+    labels: dict[str, str] | None = None,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> str:
+    """A count sentence with its split: ``There were 1,706 children in care on 31 July 2019
+    (1,390 citizen children and 316 UASC).`` Parts are suppressed as a set with the total."""
+    if not _is_available(total):
+        return str(total["note"].iloc[0]) + "."
+    number = figure(total, suppress=suppress, threshold=threshold)
+    text = _phrase(str(total["indicator"].iloc[0]), total).format(value=number)
+    if when:
+        text += f" {when}"
+    pieces = [f"{n} {(labels or {}).get(g, g)}" for g, n in _parts(by, column, suppress, threshold)]
+    if pieces:
+        text += " (" + " and ".join(pieces) + ")"
+    return _capitalise(text) + "."
+
+
+def split_rates(
+    by: pd.DataFrame,
+    column: str,
+    *,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> str:
+    """The same measure for each group, to follow a sentence: `` Citizen: 92.1%; UASC: 85.0%.``
+    (empty when unavailable)."""
+    if not _is_available(by) or by.empty:
+        return ""
+    return " " + "; ".join(f"{g}: {n}" for g, n in _parts(by, column, suppress, threshold)) + "."
+
+
+def share_sentence(
+    by: pd.DataFrame,
+    column: str,
+    group: str,
+    *,
+    template: str,
+    count: str = "value",
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> str:
+    """Fill ``template`` with ``{n}``, ``{total}`` and ``{pct}`` for one group of a split.
+
+    ``n`` is the group's count (``[c]`` when below the threshold, and then ``pct`` too).
+    """
+    counts = by.groupby(column, observed=True)[count].sum()
+    n = float(counts.get(group, 0))
+    total = float(counts.sum())
+    hidden = suppress and 0 < n < threshold
+    pct = 100 * n / total if total else float("nan")
+    text = template.format(
+        n=CONFIDENTIAL if hidden else sentence_number(n, "count"),
+        total=sentence_number(total, "count"),
+        pct=CONFIDENTIAL if hidden else sentence_number(pct, "%"),
+    )
+    return _capitalise(text) + "."
+
+
+def _parts(
+    by: pd.DataFrame, column: str, suppress: bool, threshold: int
+) -> list[tuple[str, str]]:
+    """(group, number as shown) for each row of a split result, suppressed together."""
+    from cpanalytics.tables import display_result
+
+    shown = display_result(by, suppress=suppress, threshold=threshold)["value"]
+    unit = _unit(by)
+    return [
+        (str(g), str(shown.loc[i]) if shown.loc[i] in (CONFIDENTIAL, NOT_AVAILABLE)
+         else sentence_number(by.loc[i, "value"], unit))
+        for i, g in by[column].items()
+    ]
+
+
+def table_sentence(
+    result: pd.DataFrame,
+    *,
+    when: str | None = None,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> str:
+    """A count sentence for a table-type result's total (the sum of ``count``)."""
+    if not _is_available(result):
+        return str(result["note"].iloc[0]) + "."
+    total = float(result["count"].sum())
+    number = CONFIDENTIAL if suppress and 0 < total < threshold else sentence_number(total, "count")
+    text = _phrase(str(result["indicator"].iloc[0]), result).format(value=number)
+    return _capitalise(text + (f" {when}" if when else "")) + "."
+
+
+def rag_summary(counts: pd.Series, *, when: str) -> str:
+    """``Of the 12 KPIs with a target rated on 31 March 2025, 8 were green, 0 amber and 4
+    red; 22 were not rated.`` (``counts`` from ``scorecard.summary``)."""
+    g, a, r = (int(counts.get(k, 0)) for k in ("G", "A", "R"))
+    unrated = int(counts.get("not rated", 0))
+    return (f"Of the {g + a + r} KPIs rated on {when}, {g} were green, {a} amber and {r} red; "
+            f"{unrated} were not rated (no target, not available or too few children).")
+
+
+def trend_phrase(start: float, end: float, unit: str) -> str:
+    """``rose from 8.9% to 9.7%``, ``fell from ...``, ``stayed at ...`` (values as shown)."""
+    a, b = sentence_number(start, unit), sentence_number(end, unit)
+    if a == b:
+        return f"stayed at {b}"
+    return f"{'rose' if end > start else 'fell'} from {a} to {b}"
+
+
+def _counts(result: pd.DataFrame, suppress: bool, threshold: int) -> dict[str, str]:
+    """Numerator and denominator of a one-row result as shown (``[c]`` when small)."""
+    from cpanalytics.tables import display_result
+
+    shown = display_result(result.iloc[[0]], suppress=suppress, threshold=threshold).iloc[0]
+    return {c: str(shown[c]) for c in ("numerator", "denominator") if c in shown}
+
+
+def _phrase(ind_id: str, result: pd.DataFrame) -> str:
+    """The measure's phrase, else its registry title."""
+    if ind_id in PHRASES:
+        return PHRASES[ind_id]
+    title = str(result.attrs.get("title") or ind_id)
+    return title + ": {value}"
+
+
+def _unit(result: pd.DataFrame) -> str:
+    from cpanalytics.indicators import REGISTRY
+
+    ind_id = str(result["indicator"].iloc[0])
+    return REGISTRY[ind_id].unit if ind_id in REGISTRY else str(result.attrs.get("unit", ""))
+
+
+def _is_available(result: pd.DataFrame) -> bool:
+    return "available" not in result or bool(result["available"].fillna(True).iloc[0])
+
+
+def _reference_text(value: float, unit: str) -> str:
+    """A target or comparator as written in prose: ``10%``, ``58.6%``, ``426``."""
+    text = f"{float(value):,.1f}".removesuffix(".0")
+    return text + "%" if unit.startswith("%") else text
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,347 @@
+"""Robust reading of real-world CSV extracts into typed DataFrames.
+
+Accepts UTF-8 (with or without BOM), UTF-16 with BOM, cp1252, CRLF line ends, comma,
+semicolon or tab separators, and column names in any case or with spaces. Dates are
+``dd/mm/YYYY`` (data contract); ISO ``YYYY-mm-dd`` is accepted with a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from cpanalytics.codes import CODE_LISTS, LOCAL_CODE_LISTS
+from cpanalytics.errors import Finding, UserError
+from cpanalytics.model import DATE_COLUMNS, IDENTIFIER_COLUMNS, SRC_FILE, SRC_ROW
+
+#: Numeric columns (data contract); everything else that is not a date or a code is text.
+NUMERIC_COLUMNS = frozenset({"SDQ_SCORE", "FTE", "AGE_0_17", "VALUE", "YEAR"})
+
+#: Code columns: upper-cased and stored as ``category``.
+CODE_COLUMNS = frozenset(CODE_LISTS) | frozenset(LOCAL_CODE_LISTS)
+
+#: Label columns: stored as ``category`` as written (they are shown in reports).
+LABEL_COLUMNS = frozenset({
+    "PROVIDER", "DELAY_REASON", "CATEGORY", "NATIONALITY", "DISTRICT", "DISABILITY", "AREA",
+})
+
+#: Alternative column names seen in LA extracts and in the XML return.
+COLUMN_ALIASES = {"CHILDID": "CHILD", "PL": "PLACE"}
+
+#: Published-statistics markers that mean "no value" in a numeric column.
+_NO_VALUE = frozenset({"[c]", "[x]", "[z]", "c", "x", "z", ".", ".."})
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_DDMMYYYY = r"\d{1,2}/\d{1,2}/\d{4}"
+_ISO = r"\d{4}-\d{1,2}-\d{1,2}"
+_TWO_DIGIT_YEAR = r"\d{1,2}/\d{1,2}/\d{2}"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A CSV file read as text: normalised column names, stripped strings, 1-based SRC_ROW."""
+
+    path: Path
+    frame: pd.DataFrame
+    sha256: str
+
+
+def read_raw(path: Path) -> bytes:
+    """The file's bytes, refusing empty files and spreadsheets saved in place of a CSV."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(
+            f"the file could not be opened ({exc.strerror})", file=path, code="E108",
+            fix="check the file exists and you have permission to read it",
+        ) from exc
+    if not raw.strip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00"):
+        raise UserError(
+            "the file is empty",
+            file=path, code="E106",
+            fix="export the table again with its header row (a table with no records "
+                "still needs the header row), or delete the file if the table is optional",
+        )
+    if raw.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        raise UserError(
+            "this is an Excel workbook, not a CSV file",
+            file=path, code="E107",
+            fix="open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)', "
+                "then replace this file with the .csv",
+        )
+    return raw
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """Decode UTF-8 (BOM optional), UTF-16 (BOM, or NUL-padded) or cp1252 text."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        encodings = ["utf-8-sig"]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    elif raw[1:2] == b"\x00":
+        encodings = ["utf-16-le"]
+    elif raw[:1] == b"\x00":
+        encodings = ["utf-16-be"]
+    else:
+        encodings = ["utf-8", "cp1252"]
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(
+        f"the file could not be read as text (tried {', '.join(encodings)})",
+        file=path, code="E108",
+        fix="open it in a text editor or Excel and save it as 'CSV UTF-8'",
+    )
+
+
+def normalise_column(name: object) -> str:
+    """``' child id '`` -> ``CHILD_ID``; known aliases (CHILDID, PL) map to contract names."""
+    text = re.sub(r"[\s\-]+", "_", str(name).strip().strip('"').strip("\ufeff").strip())
+    text = text.upper()
+    return COLUMN_ALIASES.get(text, text)
+
+
+def _separator(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return max([",", ";", "\t", "|"], key=first.count)
+
+
+def read_csv(path: Path) -> RawTable:
+    """Read a CSV as strings (blank -> missing) with normalised column names and SRC_ROW."""
+    raw = read_raw(path)
+    text = decode_text(raw, path)
+    sep = _separator(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+            skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise UserError(
+            f"a row has a different number of fields from the header row ({exc})",
+            file=path, row=int(line.group(1)) if line else None, code="E118",
+            fix="quote values that contain the separator, and check the row for a "
+                "missing or extra separator",
+        ) from exc
+    blank_columns = [c for c in frame.columns if str(c).startswith("Unnamed:")
+                     and frame[c].str.strip().eq("").all()]  # trailing separators
+    frame = frame.drop(columns=blank_columns)
+    frame.columns = [normalise_column(c) for c in frame.columns]
+    dupes = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if dupes:
+        raise UserError(
+            f"the column {dupes[0]} appears more than once (column names are compared "
+            "ignoring case and spaces)",
+            file=path, row=1, column=dupes[0], code="E110",
+            fix="delete or rename the duplicate column in the header row",
+        )
+    padded = (f"{sep} ", f" {sep}", "\n ", " \n", " \r", f"{sep}\t", f"\t{sep}")
+    if text[:1].isspace() or any(p in text for p in padded):
+        frame = frame.apply(lambda s: s.str.strip())
+    frame = frame.replace("", None)
+    frame[SRC_ROW] = pd.RangeIndex(2, len(frame) + 2)
+    frame = frame[frame.drop(columns=SRC_ROW).notna().any(axis=1)].reset_index(drop=True)
+    frame[SRC_FILE] = str(path)
+    return RawTable(path, frame, hashlib.sha256(raw).hexdigest())
+
+
+def _rows(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
+    return frame.loc[mask, SRC_ROW].astype(int).tolist()
+
+
+def _shown(value: str, column: str) -> str:
+    """The value quoted, unless the column identifies a child (then it is never printed)."""
+    return "the value" if column in IDENTIFIER_COLUMNS else repr(value)
+
+
+def _more(rows: list[int]) -> str:
+    extra = len(rows) - 1
+    return f" ({extra} more row{'s' if extra > 1 else ''} like this, e.g. row {rows[1]})" if extra else ""
+
+
+def parse_dates(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[Finding]]:
+    """Parse every date column from ``dd/mm/YYYY`` (ISO accepted with a warning)."""
+    findings: list[Finding] = []
+    out = frame.copy()
+    for column in [c for c in frame.columns if c in DATE_COLUMNS]:
+        text = frame[column]
+        parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+        failed = text.notna() & parsed.isna()
+        if failed.any():
+            parsed, found = _parse_other_dates(frame, path, column, parsed, failed)
+            findings += found
+        out[column] = parsed.astype("datetime64[us]")
+    return out, findings
+
+
+def _parse_other_dates(
+    frame: pd.DataFrame, path: Path, column: str, parsed: pd.Series, failed: pd.Series,
+) -> tuple[pd.Series, list[Finding]]:
+    """The values ``dd/mm/YYYY`` did not parse: ISO (warn), a 00:00 time (drop), or an error."""
+    sub = frame.loc[failed]
+    text = sub[column].str.replace(r"[ T]00:00(:00(\.0+)?)?$", "", regex=True)
+    ddmm = text.str.fullmatch(_DDMMYYYY).astype(bool)
+    iso = text.str.fullmatch(_ISO).astype(bool)
+    two = text.str.fullmatch(_TWO_DIGIT_YEAR).astype(bool)
+    _raise_bad_dates(sub, path, column, text, two, ~(ddmm | iso | two))
+    fixed = pd.to_datetime(text.where(ddmm), format="%d/%m/%Y", errors="coerce").fillna(
+        pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce"))
+    impossible = fixed.isna()
+    if impossible.any():
+        rows = _rows(sub, impossible)
+        raise UserError(
+            f"{_shown(text[impossible].iloc[0], column)} is not a real date{_more(rows)}",
+            file=path, row=rows[0], column=column, code="E112",
+            fix="correct the day or month (dates are dd/mm/YYYY, e.g. 28/02/2019)",
+        )
+    findings = []
+    if iso.any():
+        rows = _rows(sub, iso)
+        findings.append(Finding(
+            "warning", "W102", str(path),
+            f"{len(rows)} date(s) are in ISO form YYYY-mm-dd; they were read as such",
+            row=rows[0], column=column,
+            value=None if column in IDENTIFIER_COLUMNS else text[iso].iloc[0],
+            fix="export dates as dd/mm/YYYY as the SSDA903 specification requires",
+        ))
+    return parsed.fillna(fixed), findings
+
+
+def _raise_bad_dates(
+    frame: pd.DataFrame, path: Path, column: str, text: pd.Series, two: pd.Series,
+    bad: pd.Series,
+) -> None:
+    if two.any():
+        rows = _rows(frame, two)
+        raise UserError(
+            f"{_shown(text[two].iloc[0], column)} has a two-digit year, which is ambiguous{_more(rows)}",
+            file=path, row=rows[0], column=column, code="E113",
+            fix="export dates with four-digit years, dd/mm/YYYY (e.g. 01/04/2019); in Excel "
+                "format the column as dd/mm/yyyy before saving",
+        )
+    if bad.any():
+        rows = _rows(frame, bad)
+        raise UserError(
+            f"{_shown(text[bad].iloc[0], column)} is not a date in the form dd/mm/YYYY{_more(rows)}",
+            file=path, row=rows[0], column=column, code="E114",
+            fix="write dates as dd/mm/YYYY (e.g. 01/04/2019), or leave the cell blank",
+        )
+
+
+def parse_numbers(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Numeric columns to numbers; suppression markers ([c], [x], ..) become missing."""
+    out = frame.copy()
+    for column in [c for c in frame.columns if c in NUMERIC_COLUMNS]:
+        text = frame[column].where(~frame[column].str.lower().isin(_NO_VALUE))
+        numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+        bad = text.notna() & numbers.isna()
+        if bad.any():
+            rows = _rows(frame, bad)
+            raise UserError(
+                f"{text[bad].iloc[0]!r} is not a number{_more(rows)}",
+                file=path, row=rows[0], column=column, code="E115",
+                fix="enter a number (or leave the cell blank)",
+            )
+        out[column] = numbers
+    return out
+
+
+def upper_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Code columns upper-cased (still text; see :func:`categorise`)."""
+    out = frame.copy()
+    for column in [c for c in frame.columns if c in CODE_COLUMNS]:
+        out[column] = frame[column].str.upper()
+    return out
+
+
+def categorise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Code and label columns as ``category`` (data model convention)."""
+    out = frame.copy()
+    for column in [c for c in frame.columns if c in CODE_COLUMNS | LABEL_COLUMNS]:
+        out[column] = frame[column].astype("category")
+    return out
+
+
+def identify_table(
+    columns: list[str], path: Path, known: dict[str, list[str]],
+) -> str:
+    """Which table a file holds, from its columns; a file named after another table is an error."""
+    present = set(columns)
+
+    def score(name: str) -> tuple[float, int]:
+        expected = set(known[name])
+        return len(expected & present) / len(expected), -len(present - expected)
+
+    best = max(known, key=score)
+    slot = _slot(path, known)
+    if slot is not None and slot != best and score(best) > score(slot) and score(best)[0] == 1:
+        raise UserError(
+            f"this file is named as the {slot} table but its columns are those of the "
+            f"{best} table ({', '.join(columns[:6])}...)",
+            file=path, row=1, code="E109",
+            fix=f"put the {slot} table in this file, or rename the file to {best}.csv",
+        )
+    chosen = slot or best
+    if slot is None and score(best)[0] < 0.5:
+        raise UserError(
+            f"the columns ({', '.join(columns[:8])}) do not match any SSDA903 table",
+            file=path, row=1, code="E110",
+            fix="name the file after its table (e.g. episodes.csv) and use the DfE column "
+                "names from docs: " + ", ".join(f"{k}.csv" for k in known),
+        )
+    return chosen
+
+
+def _slot(path: Path, known: dict[str, list[str]]) -> str | None:
+    stem = normalise_column(path.stem).lower()
+    if stem in known:
+        return stem
+    hits = [name for name in known if re.search(rf"(^|_){name}($|_)", stem)]
+    return max(hits, key=len) if hits else None
+
+
+def check_columns(
+    frame: pd.DataFrame, table: str, expected: list[str], path: Path,
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """Missing required columns are an error; extra columns are dropped with a warning."""
+    missing = [c for c in expected if c not in frame.columns]
+    if missing:
+        raise UserError(
+            f"the {table} table is missing the column(s) {', '.join(missing)}",
+            file=path, row=1, column=missing[0], code="E111",
+            fix=f"add the column(s) to the header row (they may be blank); the {table} "
+                f"table needs: {', '.join(expected)}",
+        )
+    extra = [c for c in frame.columns if c not in expected and c not in (SRC_ROW, SRC_FILE)]
+    findings = [
+        Finding(
+            "warning", "W101", str(path),
+            f"extra column(s) {', '.join(extra)} are not part of the {table} table and "
+            "were ignored", row=1, column=extra[0],
+            fix="remove the column(s), or ignore this warning",
+        )
+    ] if extra else []
+    return frame[[*expected, SRC_FILE, SRC_ROW]], findings
+
+
+def read_table(
+    path: Path, known: dict[str, list[str]],
+) -> tuple[str, pd.DataFrame, str, list[Finding]]:
+    """Read and type one CSV: (table name, frame, sha256, ingest findings)."""
+    raw = read_csv(path)
+    table = identify_table(
+        [c for c in raw.frame.columns if c not in (SRC_ROW, SRC_FILE)], path, known
+    )
+    frame, findings = check_columns(raw.frame, table, known[table], path)
+    frame, date_findings = parse_dates(frame, path)
+    frame = upper_codes(parse_numbers(frame, path))
+    return table, frame, raw.sha256, findings + date_findings

@@ -1,0 +1,392 @@
+"""The build: validate, run the notebooks, export tables, render, audit, publish.
+
+:func:`build` runs every stage into a staging folder next to the target and moves it to
+``<out>/<year>/`` only when every stage passed, the privacy audit included.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cpanalytics.errors import Finding, UserError
+from cpanalytics.pipeline import cache as cache_mod
+from cpanalytics.pipeline import inputs, outputs, privacy, rendering
+from cpanalytics.pipeline.exports import table_captions, write_spreadsheet
+from cpanalytics.pipeline.fingerprint import code_version, digest, file_sha256, tree_hashes
+from cpanalytics.pipeline.manifest import build_manifest, notebook_record, write_manifest
+from cpanalytics.pipeline.progress import PlainReporter, Reporter
+from cpanalytics.pipeline.runner import NotebookJob, NotebookResult, run_notebooks
+
+__all__ = ["BuildOptions", "BuildResult", "build", "report_notebooks"]
+
+DEFAULT_LA_NAME = "Local authority"
+#: Notebooks whose names start with these are analysts' templates, not part of the build.
+NOT_BUILT = ("adhoc", "_")
+
+
+def report_notebooks(folder: Path) -> list[Path]:
+    """The notebooks a build runs: every ``*.ipynb`` in ``folder`` except ``NOT_BUILT`` ones."""
+    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith(NOT_BUILT))
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything ``cpanalytics build`` takes (see the command's ``--help``)."""
+
+    data_dir: Path
+    year: int
+    out: Path = Path("out")
+    as_at: date | None = None
+    jobs: int | None = None
+    la_name: str | None = None
+    engine: str = "auto"
+    use_cache: bool = True
+    wait: bool = False
+    notebooks_dir: Path | None = None
+    narrative_dir: Path | None = None
+    render: bool = True
+    debug: bool = False
+
+
+@dataclass
+class BuildResult:
+    """The outcome: ``ok``, what ran or came from cache, and why a failed build failed."""
+
+    ok: bool
+    year_dir: Path | None = None
+    notebooks: dict[str, NotebookResult] = field(default_factory=dict)
+    validation_errors: list[Finding] = field(default_factory=list)
+    leaks: list[privacy.Leak] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    render_cached: bool = False
+    manifest: dict[str, Any] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def executed(self) -> list[str]:
+        """Notebooks actually run in this build (not taken from the cache)."""
+        return sorted(n for n, r in self.notebooks.items() if not r.cached)
+
+
+def _checked(options: BuildOptions) -> BuildOptions:
+    """Options with defaults filled in; ``UserError`` E401/E402/E406 for bad ones."""
+    this_year = date.today().year
+    if not 2000 <= options.year <= this_year + 1:
+        raise UserError(
+            f"--year {options.year} is not a collection year", code="E401",
+            fix=f"give the year the collection ends (31 March), between 2000 and {this_year + 1}",
+        )
+    if not options.data_dir.is_dir():
+        raise UserError(
+            f"data folder not found: {options.data_dir}", file=options.data_dir, code="E402",
+            fix="give --data the folder holding 903/<YYYY>/ (and optionally local/, config/)",
+        )
+    notebooks_dir = options.notebooks_dir or rendering.repository_root() / "notebooks"
+    if not report_notebooks(notebooks_dir):
+        raise UserError(
+            f"no notebooks (*.ipynb) in {notebooks_dir}", file=notebooks_dir, code="E406",
+            fix="run from a checkout of cpanalytics, or give --notebooks the folder of notebooks",
+        )
+    as_at = options.as_at or date(options.year, 3, 31)
+    return replace(
+        options, data_dir=options.data_dir.resolve(), out=options.out.resolve(), as_at=as_at,
+        jobs=options.jobs or os.cpu_count() or 1, notebooks_dir=notebooks_dir.resolve(),
+        narrative_dir=(options.narrative_dir or rendering.default_narrative_dir(options.year)).resolve(),
+    )
+
+
+def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
+    """Run the whole build for one year; the previous outputs change only if it succeeds.
+
+    Raises ``UserError`` for bad options or a held lock, ``KeyboardInterrupt`` on Ctrl-C
+    or SIGTERM (after cleaning up). Returns a failed ``BuildResult`` for validation errors,
+    notebook failures and privacy-audit findings.
+    """
+    opts = _checked(options)
+    reporter = reporter or PlainReporter()
+    start = time.perf_counter()
+    with outputs.build_lock(opts.out, opts.year, wait=opts.wait), outputs.sigterm_as_interrupt():
+        outputs.recover(opts.out, opts.year)
+        root = outputs.new_staging(opts.out, opts.year)
+        try:
+            result = _Build(opts, reporter, root / str(opts.year)).run()
+            if result.ok:
+                result.year_dir = outputs.publish(root / str(opts.year), opts.out, opts.year)
+                shutil.rmtree(opts.out / f".failed-{opts.year}", ignore_errors=True)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+            reporter.close()
+    result.timings["total"] = time.perf_counter() - start
+    return result
+
+
+class _Build:
+    """One build's state while its stages run (a staging folder, the cache, timings)."""
+
+    def __init__(self, opts: BuildOptions, reporter: Reporter, year_dir: Path) -> None:
+        self.opts = opts
+        self.reporter = reporter
+        self.dir = year_dir
+        self.cache = cache_mod.Cache(opts.out / ".cache" / str(opts.year), read=opts.use_cache)
+        self.result = BuildResult(ok=False)
+        self.timings = self.result.timings
+        self.code = code_version()
+        self.input_hashes = tree_hashes(opts.data_dir)
+        self.data: Any = None
+        self.ids: privacy.Identifiers | None = None
+        self.la_name = opts.la_name or DEFAULT_LA_NAME
+
+    def timed(self, stage: str, started: float) -> None:
+        self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
+
+    def parameters(self) -> dict[str, Any]:
+        """The papermill parameters every notebook gets (``output_dir`` is added per notebook)."""
+        o = self.opts
+        return {
+            "data_dir": str(o.data_dir), "year": o.year, "as_at": o.as_at.isoformat(),
+            "la_name": self.la_name, "suppress": True,
+        }
+
+    # -- stages ---------------------------------------------------------------------------
+
+    def loaded(self) -> Any:
+        """The loaded data and its identifiers (loaded once, only when a stage needs it)."""
+        if self.data is None:
+            self.reporter.stage("load: reading the data")
+            started = time.perf_counter()
+            self.data = inputs.load(self.opts.data_dir)
+            self.ids = privacy.Identifiers.from_data(self.data)
+            self.timed("load", started)
+        return self.data
+
+    def check_inputs(self) -> inputs.InputSummary | None:
+        """Validate (or reuse the validation of identical inputs); ``None`` on errors."""
+        key = digest(["inputs", self.input_hashes, self.code])
+        hit = self.cache.meta("inputs", "validation", key)
+        if hit:
+            self.reporter.stage("validate: inputs unchanged since the last build (cached)")
+            return inputs.InputSummary(**hit["summary"])
+        data = self.loaded()
+        self.reporter.stage("validate: checking the data")
+        started = time.perf_counter()
+        findings = inputs.validate(data)
+        self.timed("validate", started)
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            self.result.validation_errors = errors
+            self.result.messages.append(inputs.validation_report(findings))
+            return None
+        warnings = inputs.group_findings(
+            [f for f in findings if f.severity != "error"],
+            redact=lambda text: privacy.redact(text, self.ids),
+        )
+        summary = inputs.summarise(data, self.opts.data_dir, warnings)
+        self.cache.put("inputs", "validation", key, lambda folder: None, {"summary": summary.__dict__})
+        return summary
+
+    def notebook_jobs(self) -> tuple[list[NotebookJob], dict[str, str]]:
+        """A job per notebook, and each notebook's cache key (hits are restored, not queued)."""
+        params = self.parameters()
+        jobs, keys = [], {}
+        for source in report_notebooks(self.opts.notebooks_dir):
+            name = source.stem
+            key = keys[name] = digest(["notebook", file_sha256(source), params, self.input_hashes, self.code])
+            executed = self.dir / "notebooks" / f"{name}.ipynb"
+            work = self.dir / ".work" / name
+            entry = self.cache.get("notebooks", name, key)
+            if entry is not None:
+                cache_mod.restore(entry, {"executed.ipynb": executed, "work": work})
+                meta = self.cache.meta("notebooks", name, key)
+                self.result.notebooks[name] = NotebookResult(
+                    name, ok=True, seconds=meta.get("seconds", 0.0), output=executed,
+                    cells=meta.get("cells", 0), cached=True,
+                )
+                continue
+            jobs.append(NotebookJob(name, source, executed, work, {**params, "output_dir": str(work)}))
+        return jobs, keys
+
+    def run_notebooks(self) -> dict[str, str]:
+        """Run (or restore) every notebook; collect their JSON and tables; cache successes."""
+        started = time.perf_counter()
+        jobs, keys = self.notebook_jobs()
+        cached = sorted(self.result.notebooks)
+        self.reporter.stage(
+            f"notebooks: running {len(jobs)} with up to {self.opts.jobs} at once"
+            + (f"; {len(cached)} unchanged, from cache ({', '.join(cached)})" if cached else "")
+        )
+        (self.dir / "notebooks").mkdir(parents=True, exist_ok=True)
+        results = run_notebooks(jobs, self.opts.jobs, self.reporter.notebook) if jobs else {}
+        self.result.notebooks.update(results)
+        for job in jobs:
+            r = results[job.name]
+            if r.ok:
+                self.cache.put(
+                    "notebooks", job.name, keys[job.name],
+                    cache_mod.copy_into({"executed.ipynb": job.output, "work": job.work_dir}),
+                    {"seconds": r.seconds, "cells": r.cells},
+                )
+        self.collect_work()
+        self.timed("notebooks", started)
+        return keys
+
+    def collect_work(self) -> None:
+        """Move what each notebook wrote: ``<name>.json`` to notebooks/, tables to tables/."""
+        work = self.dir / ".work"
+        tables = self.dir / "tables"
+        tables.mkdir(parents=True, exist_ok=True)
+        for folder in sorted(p for p in work.iterdir() if p.is_dir()) if work.exists() else []:
+            for csv in sorted((folder / "tables").glob("*.csv")):
+                shutil.copy2(csv, tables / csv.name)
+            for item in folder.iterdir():
+                if item.name != "tables" and item.is_file():
+                    shutil.copy2(item, self.dir / "notebooks" / item.name)
+        shutil.rmtree(work, ignore_errors=True)
+
+    def failed_notebooks(self) -> list[NotebookResult]:
+        """Failures, with their executed copies kept in ``<out>/.failed-<year>/``."""
+        failed = [r for r in self.result.notebooks.values() if not r.ok]
+        if failed:
+            keep = self.opts.out / f".failed-{self.opts.year}"
+            shutil.rmtree(keep, ignore_errors=True)
+            keep.mkdir(parents=True)
+            for r in failed:
+                if r.output.exists():
+                    shutil.copy2(r.output, keep / r.output.name)
+                r.output = keep / r.output.name
+        return failed
+
+    def export_tables(self) -> list[str]:
+        """Write the accessible spreadsheet of every published CSV."""
+        started = time.perf_counter()
+        csvs = sorted((self.dir / "tables").glob("*.csv"))
+        if csvs:
+            self.reporter.stage(f"tables: {len(csvs)} CSV files and cpanalytics-{self.opts.year}.xlsx")
+            write_spreadsheet(
+                csvs, self.dir / "tables" / f"cpanalytics-{self.opts.year}.xlsx",
+                year=self.opts.year, la_name=self.la_name,
+                captions=table_captions(sorted((self.dir / "notebooks").glob("*.ipynb"))),
+            )
+        self.timed("exports", started)
+        return [c.name for c in csvs]
+
+    def render(self, keys: dict[str, str]) -> None:
+        """Render the reports, or reuse the last render when none of its inputs changed."""
+        o = self.opts
+        if not o.render:
+            return
+        if not rendering.renderer_available():
+            self.reporter.stage("render: skipped (cpanalytics.render.render_reports is not available)")
+            return
+        started = time.perf_counter()
+        key = digest(["render", keys, self.input_hashes, self.code, self.la_name, o.engine,
+                      rendering.render_sources_hash(o.narrative_dir)])
+        entry = self.cache.get("render", "reports", key)
+        if entry is not None:
+            files = self.cache.meta("render", "reports", key)["files"]
+            cache_mod.restore(entry, {f: self.dir / f for f in files})
+            self.result.render_cached = True
+            self.reporter.stage("render: report sources unchanged (cached)")
+        else:
+            self.reporter.stage(f"render: HTML and PDF ({o.engine} engine)")
+            before = {p for p in self.dir.rglob("*") if p.is_file()}
+            warnings = rendering.render(
+                self.dir, year=o.year, la_name=self.la_name, engine=o.engine,
+                narrative_dir=o.narrative_dir,
+            )
+            self.result.messages += warnings
+            made = sorted(p.relative_to(self.dir).as_posix() for p in self.dir.rglob("*")
+                          if p.is_file() and p not in before)
+            self.cache.put("render", "reports", key,
+                           cache_mod.copy_into({f: self.dir / f for f in made}), {"files": made})
+        self.timed("render", started)
+
+    def audit(self) -> dict[str, Any]:
+        """Privacy audit of every staged file (skipped when these exact files passed before)."""
+        started = time.perf_counter()
+        staged = {k: v for k, v in tree_hashes(self.dir).items() if k != "manifest.json"}
+        key = digest(["audit", self.input_hashes, self.code, staged])
+        hit = self.cache.meta("audit", "outputs", key)
+        if hit:
+            self.reporter.stage("privacy audit: outputs identical to an audited build (cached)")
+            self.timed("audit", started)
+            return {**hit["summary"], "cached": True}
+        self.loaded()
+        self.reporter.stage("privacy audit: checking every output for child identifiers")
+        assert self.ids is not None
+        self.result.leaks = privacy.audit(self.dir, self.ids, jobs=self.opts.jobs)
+        files = sum(1 for p in self.dir.rglob("*") if p.is_file())
+        summary = {
+            "files_checked": files, "identifiers_found": len(self.result.leaks),
+            "short_ids_not_checked": self.ids.skipped_short_ids,
+            "min_id_length": privacy.MIN_ID_LENGTH,
+        }
+        if not self.result.leaks:
+            self.cache.put("audit", "outputs", key, lambda folder: None, {"summary": summary})
+        self.timed("audit", started)
+        return {**summary, "cached": False}
+
+    # -- the whole build --------------------------------------------------------------------
+
+    def run(self) -> BuildResult:
+        """Run the stages in order; stop at the first that fails."""
+        o = self.opts
+        summary = self.check_inputs()
+        if summary is None:
+            return self.result
+        if o.year not in summary.years:
+            raise UserError(
+                f"the data has no SSDA903 return for {o.year} (years found: "
+                f"{', '.join(map(str, summary.years)) or 'none'})", file=o.data_dir, code="E404",
+                fix=f"add the {o.year} return under {o.data_dir / '903' / str(o.year)}, or choose another --year",
+            )
+        keys = self.run_notebooks()
+        failed = self.failed_notebooks()
+        if failed:
+            self.result.messages.append(
+                f"{len(failed)} notebook(s) failed; nothing was published and the previous "
+                f"outputs are unchanged:\n" + "\n".join("  " + r.describe() for r in failed)
+            )
+            return self.result
+        tables = self.export_tables()
+        parameters = {**self.parameters(), "jobs": o.jobs, "engine": o.engine, "cache": o.use_cache}
+        records = {n: notebook_record(r, keys[n]) for n, r in sorted(self.result.notebooks.items())}
+
+        def manifest(extra: dict[str, Any] | None = None) -> dict[str, Any]:
+            return build_manifest(
+                parameters=parameters, inputs=summary, code_version=self.code,
+                notebooks=records, timings=self.timings, tables=tables, extra=extra,
+            )
+
+        write_manifest(self.dir / "manifest.json", manifest())
+        try:
+            self.render(keys)
+        except UserError:
+            raise
+        except Exception as exc:  # a renderer crash fails the build like a notebook error
+            self.result.messages.append(
+                f"render failed: {type(exc).__name__}: {exc}; nothing was published and the "
+                "previous outputs are unchanged (run with --debug for the traceback)"
+            )
+            if self.opts.debug:
+                raise
+            return self.result
+        write_manifest(self.dir / "manifest.json", manifest())
+        audit = self.audit()
+        if self.result.leaks:
+            shown = "\n".join(f"  {leak}" for leak in self.result.leaks[:20])
+            more = len(self.result.leaks) - 20
+            self.result.messages.append(
+                f"privacy audit FAILED: {len(self.result.leaks)} child identifier(s) in the outputs; "
+                "nothing was published:\n" + shown + (f"\n  ... and {more} more" if more > 0 else "")
+            )
+            return self.result
+        self.result.manifest = manifest({"privacy_audit": audit})
+        write_manifest(self.dir / "manifest.json", self.result.manifest)
+        self.result.ok = True
+        return self.result

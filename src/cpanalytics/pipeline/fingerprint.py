@@ -1,0 +1,51 @@
+"""Content hashes: input files, notebooks, the package's own source (the code version).
+
+Every cache key in the build is a SHA-256 over canonical JSON of these hashes, so a key
+changes exactly when something that can change an output changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import cpanalytics
+
+#: Package files that count as code (a change to any of them invalidates every cache entry).
+CODE_SUFFIXES = (".py", ".yaml", ".yml", ".csv", ".lua", ".typ", ".css", ".html", ".md", ".scss")
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def tree_hashes(root: Path, suffixes: tuple[str, ...] | None = None) -> dict[str, str]:
+    """``relative path -> sha256`` for every non-hidden file under ``root`` (sorted)."""
+    if not root.exists():
+        return {}
+    files = sorted(
+        p for p in root.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(root).parts)
+        and (suffixes is None or p.suffix in suffixes)
+    )
+    return {p.relative_to(root).as_posix(): file_sha256(p) for p in files}
+
+
+def digest(obj: Any) -> str:
+    """SHA-256 of the canonical JSON of ``obj`` (sorted keys, ``str`` for other types)."""
+    text = json.dumps(obj, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def code_version() -> str:
+    """Hash of the installed ``cpanalytics`` package source: the code part of every cache key."""
+    root = Path(cpanalytics.__file__).parent
+    return digest([cpanalytics.__version__, tree_hashes(root, CODE_SUFFIXES)])

@@ -1,0 +1,240 @@
+"""Privacy audit: no child-level identifier from the inputs may appear in any build output.
+
+Rules (reasoning in ``docs/data-protection.md``):
+
+- CHILD ids and UPNs: whole-token match (letters and digits; any other character is a
+  boundary), case-insensitive. CHILD ids shorter than ``MIN_ID_LENGTH`` characters are not
+  searched: they collide with ordinary counts and measure names ("A10", "12"); the audit
+  reports how many were skipped.
+- Full postcodes (outward and inward code), with or without the space.
+- Dates of birth: only in tabular rows (CSV and spreadsheet rows, HTML ``<tr>``, Markdown
+  ``|`` rows), and never a first or last day of a month (every period boundary, such as
+  31 March, is one). A DOB alone in prose is not identifying, and period ends coincide
+  with some children's DOBs.
+- A table column named like an identifier column (CHILD, UPN, DOB, ...) is a leak.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from cpanalytics.model import IDENTIFIER_COLUMNS, CareData
+
+#: Shortest CHILD id the audit searches for (shorter ones look like counts or labels).
+MIN_ID_LENGTH = 6
+
+TOKEN = re.compile(r"[A-Z0-9]+")
+POSTCODE = re.compile(r"(?<![A-Z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})(?![A-Z0-9])")
+FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
+UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
+BASE64 = re.compile(r"base64,[A-Za-z0-9+/=\s]{40,}|\"image/(?:png|jpeg|gif)\": \"[^\"]*\"")
+CELL_SEPARATOR = re.compile(r"[,\t|<>]")
+MONTHS = {name.upper(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.upper(): i for i, name in enumerate(calendar.month_abbr) if name}
+DATE_PATTERNS = (
+    (re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)"), (2, 1, 0)),
+    (re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"), (0, 1, 2)),
+    (re.compile(r"(?<!\d)(\d{1,2})(?:ST|ND|RD|TH)? ([A-Z]{3,9})\.? (\d{4})(?!\d)"), (2, 1, 0)),
+)
+TEXT_SUFFIXES = {".csv", ".md", ".qmd", ".txt", ".json", ".html", ".htm", ".svg", ".typ", ".xml", ".log", ".tex"}
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """The child-level values to look for, normalised to upper case without spaces."""
+
+    tokens: frozenset[str]
+    phrases: frozenset[str]
+    postcodes: frozenset[str]
+    dobs: frozenset[date]
+    skipped_short_ids: int = 0
+
+    @classmethod
+    def from_data(cls, data: CareData) -> Identifiers:
+        """Collect CHILD, UPN, DOB/MC_DOB and HOME_POST/PL_POST values from every table."""
+        frames = [*data.tables.values(), *data.local.values()]
+
+        def values(column: str) -> pd.Series:
+            parts = [f[column] for f in frames if column in f.columns]
+            if not parts:
+                return pd.Series([], dtype="str")
+            s = pd.concat(parts, ignore_index=True).dropna().astype("str").str.strip().str.upper()
+            return s[s != ""].drop_duplicates()
+
+        child = values("CHILD")
+        upn = values("UPN")
+        upn = upn[upn.str.fullmatch(UPN.pattern)]
+        ids = pd.concat([child[child.str.len() >= MIN_ID_LENGTH], upn], ignore_index=True)
+        plain = ids.str.fullmatch(r"[A-Z0-9]+")
+        posts = pd.concat([values("HOME_POST"), values("PL_POST")]).str.replace(r"\s+", "", regex=True)
+        dob_parts = [f[c] for f in frames for c in ("DOB", "MC_DOB") if c in f.columns]
+        dobs = pd.to_datetime(pd.concat(dob_parts), errors="coerce").dropna() if dob_parts else []
+        return cls(
+            tokens=frozenset(ids[plain]),
+            phrases=frozenset(ids[~plain]),
+            postcodes=frozenset(posts[posts.str.fullmatch(FULL_POSTCODE.pattern)]),
+            dobs=frozenset(pd.Series(dobs).dt.date) if len(dobs) else frozenset(),
+            skipped_short_ids=int((child.str.len() < MIN_ID_LENGTH).sum()),
+        )
+
+
+@dataclass(frozen=True)
+class Leak:
+    """One identifier found in an output: file, where in it, what kind (value masked)."""
+
+    file: str
+    where: str
+    kind: str
+    masked: str
+
+    def __str__(self) -> str:
+        return f"{self.file} ({self.where}): {self.kind} {self.masked}"
+
+
+def _mask(value: str) -> str:
+    return value[:2] + "*" * max(len(value) - 2, 1)
+
+
+def _dates(text: str) -> Iterator[date]:
+    """Every date written as dd/mm/YYYY, YYYY-MM-DD or "1 March 2010" in ``text`` (upper case)."""
+    for pattern, (y, m, d) in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parts = match.groups()
+            month = MONTHS.get(parts[m]) if not parts[m].isdigit() else int(parts[m])
+            try:
+                yield date(int(parts[y]), month or 0, int(parts[d]))
+            except ValueError:
+                continue
+
+
+def _is_period_boundary(day: date) -> bool:
+    return day.day == 1 or day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+def scan_text(text: str, ids: Identifiers, *, tabular: bool) -> list[tuple[str, str]]:
+    """``(kind, masked value)`` for each identifier in one line, cell row or table row."""
+    upper = text.upper()
+    found = [("CHILD/UPN", _mask(t)) for t in set(TOKEN.findall(upper)) & ids.tokens]
+    found += [("CHILD", _mask(p)) for p in ids.phrases if p in upper]
+    found += [
+        ("postcode", _mask(a + b)) for a, b in POSTCODE.findall(upper) if a + b in ids.postcodes
+    ]
+    if tabular:
+        cells = {c.strip().strip('"') for c in CELL_SEPARATOR.split(upper)}
+        found += [("identifier column", c) for c in sorted(cells & IDENTIFIER_COLUMNS)]
+    if tabular and ids.dobs:
+        found += [
+            ("DOB", d.strftime("**/**/%Y")) for d in set(_dates(upper))
+            if d in ids.dobs and not _is_period_boundary(d)
+        ]
+    return found
+
+
+def _text_units(path: Path) -> Iterator[tuple[str, str, bool]]:
+    """``(where, text, tabular)`` pieces of one output file."""
+    suffix = path.suffix.lower()
+    if suffix == ".ipynb":
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for i, cell in enumerate(nb.get("cells", [])):
+            texts = ["".join(cell.get("source", ""))]
+            for output in cell.get("outputs", []):
+                texts.append("".join(output.get("text", "")))
+                texts.append(" ".join(output.get("traceback", [])))
+                texts += [
+                    v if isinstance(v, str) else "".join(v) if isinstance(v, list) else json.dumps(v)
+                    for k, v in output.get("data", {}).items() if not k.startswith("image/png")
+                    and not k.startswith("image/jpeg")
+                ]
+            yield from _lines(f"cell {i}", "\n".join(texts))
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = ["" if v is None else str(v) for v in row]
+                yield f"sheet {ws.title} row {r}", "\t".join(cells), True
+        wb.close()
+    elif suffix == ".pdf":
+        from pypdf import PdfReader
+
+        for p, page in enumerate(PdfReader(path).pages, start=1):
+            yield f"page {p}", page.extract_text() or "", False
+    elif suffix in TEXT_SUFFIXES:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if suffix in {".html", ".htm"}:
+            text = re.sub(r"(?is)<tr\b", "\n<tr", text)
+        yield from _lines("line", text, csv=suffix == ".csv")
+
+
+def _lines(prefix: str, text: str, *, csv: bool = False) -> Iterator[tuple[str, str, bool]]:
+    text = BASE64.sub(" ", text)
+    for n, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        tabular = csv or stripped.startswith("|") or stripped.lower().startswith("<tr")
+        yield f"{prefix} {n}" if prefix == "line" else f"{prefix}, line {n}", line, tabular
+
+
+def audit_file(path: Path, root: Path, ids: Identifiers) -> list[Leak]:
+    """Every identifier found in one output file."""
+    rel = path.relative_to(root).as_posix()
+    return [
+        Leak(rel, where, kind, masked)
+        for where, text, tabular in _text_units(path)
+        for kind, masked in scan_text(text, ids, tabular=tabular)
+    ]
+
+
+_WORKER_IDS: list[Identifiers] = []
+
+
+def _init_worker(ids: Identifiers) -> None:
+    _WORKER_IDS[:] = [ids]
+
+
+def _audit_in_worker(path: Path, root: Path) -> list[Leak]:
+    return audit_file(path, root, _WORKER_IDS[0])
+
+
+def audit(root: Path, ids: Identifiers, jobs: int = 1) -> list[Leak]:
+    """Every identifier in any file under ``root`` (executed notebooks, HTML, PDF, CSV, xlsx).
+
+    With ``jobs > 1`` the files are read in that many processes (PDF text extraction is
+    the slow part), largest first.
+    """
+    files = sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: -p.stat().st_size)
+    if jobs <= 1 or len(files) < 2:
+        found = [leak for path in files for leak in audit_file(path, root, ids)]
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(
+            jobs, mp_context=mp.get_context("forkserver"), initializer=_init_worker, initargs=(ids,),
+        ) as pool:
+            found = [leak for leaks in pool.map(_audit_in_worker, files, [root] * len(files)) for leak in leaks]
+    return sorted(found, key=lambda leak: (leak.file, leak.where, leak.kind))
+
+
+def redact(text: str, ids: Identifiers) -> str:
+    """``text`` with CHILD ids, UPNs and full postcodes replaced by ``[redacted]``."""
+
+    def token(match: re.Match[str]) -> str:
+        return "[redacted]" if match.group(0).upper() in ids.tokens else match.group(0)
+
+    text = re.sub(r"[A-Za-z0-9]+", token, text)
+    for phrase in ids.phrases:
+        text = re.sub(re.escape(phrase), "[redacted]", text, flags=re.IGNORECASE)
+
+    def postcode(match: re.Match[str]) -> str:
+        return "[redacted]" if (match.group(1) + match.group(2)).upper() in ids.postcodes else match.group(0)
+
+    return re.sub(POSTCODE.pattern, postcode, text, flags=re.IGNORECASE)

@@ -1,0 +1,53 @@
+"""The one place the build calls the report renderer (``cpanalytics.render.render_reports``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import cpanalytics
+from cpanalytics.pipeline.fingerprint import file_sha256, tree_hashes
+
+
+def repository_root() -> Path:
+    """The checkout holding ``notebooks/``, ``reports/`` and ``_quarto.yml``."""
+    return Path(cpanalytics.__file__).resolve().parents[2]
+
+
+def default_narrative_dir(year: int) -> Path:
+    """Where officers put the year's narrative: ``reports/narrative/<year>/``."""
+    return repository_root() / "reports" / "narrative" / str(year)
+
+
+def render_sources_hash(narrative_dir: Path) -> dict[str, Any]:
+    """Hashes of everything the renderer reads besides the notebooks: report sources, narrative."""
+    repo = repository_root()
+    quarto = repo / "_quarto.yml"
+    return {
+        "reports": tree_hashes(repo / "reports"),
+        "narrative": tree_hashes(narrative_dir),
+        "_quarto.yml": file_sha256(quarto) if quarto.exists() else None,
+    }
+
+
+def renderer_available() -> bool:
+    """True once ``cpanalytics.render.render_reports`` exists."""
+    try:
+        from cpanalytics.render import render_reports  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def render(year_dir: Path, *, year: int, la_name: str, engine: str, narrative_dir: Path) -> list[str]:
+    """Render both reports (HTML and PDF) into ``year_dir``; returns the renderer's warnings.
+
+    The renderer reads the appendix (files, warnings, software) from ``year_dir/manifest.json``.
+    """
+    from cpanalytics.render import render_reports
+
+    result = render_reports(
+        year, year_dir.parent, notebooks_dir=year_dir / "notebooks", narrative_dir=narrative_dir,
+        la_name=la_name, engine=engine,
+    )
+    return list(result.warnings)

@@ -1,0 +1,133 @@
+"""Annual outcome tables: OC2 (in care 12+ months), OC3 (care leavers), missing episodes,
+previous permanence, and the "should be placed for adoption" table.
+
+OC3 cohort (indicators.md): care leavers with their 17th-21st birthday in the year; ~87%
+in touch, ~65% of those in education, employment or training, ~93% suitably housed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cpanalytics.synth.calendar import add_years, age_on
+from cpanalytics.synth.lives import SHORT
+from cpanalytics.synth.people import draw
+
+_IN_TOUCH = {"YES": 0.87, "NO": 0.05, "REFU": 0.03, "NREQ": 0.02, "RHOM": 0.03}
+_ACTIV = {"F1": 0.52, "P1": 0.14, "F2": 0.17, "P2": 0.05, "G4": 0.04, "G5": 0.04, "G6": 0.04}
+_ACCOM_TYPE = {"U": 0.3, "T": 0.1, "E": 0.12, "K": 0.1, "Y": 0.08, "R": 0.1, "D": 0.1,
+               "B": 0.1}
+
+
+def oc2(rng: np.random.Generator, periods: pd.DataFrame, ys: int, ye: int) -> pd.DataFrame:
+    """Children looked after continuously for 12 months at 31 March (not short breaks)."""
+    p = periods[(periods["path"] != SHORT) & (periods["start"] <= ys) & (periods["end"] >= ye)]
+    n = len(p)
+    age = age_on(p["dob"].to_numpy(), ye)
+    dob = p["dob"].to_numpy()
+    sdq_age = (add_years(dob, 4) <= ye) & (add_years(dob, 17) >= ys)
+    has_sdq = sdq_age & (rng.random(n) < 0.8)
+    score = np.clip(np.round(rng.normal(14.0, 6.5, n)), 0, 40).astype(int).astype(str)
+    flag = lambda share: np.where(rng.random(n) < share, "1", "0")  # noqa: E731
+    misuse = np.where(age >= 10, flag(0.04), "0")
+    received = np.where(misuse == "1", flag(0.6), "")
+    return pd.DataFrame({
+        "child": p["child"].to_numpy(),
+        "SDQ_SCORE": np.where(has_sdq, score, ""),
+        "SDQ_REASON": np.where(sdq_age & ~has_sdq, draw(rng, {"SDQ2": 0.3, "SDQ3": 0.3,
+                               "SDQ4": 0.3, "SDQ5": 0.1}, n), ""),
+        "CONVICTED": np.where(age >= 10, flag(0.03), ""),
+        "HEALTH_CHECK": np.where(age < 5, flag(0.92), ""), "IMMUNISATIONS": flag(0.86), "TEETH_CHECK": flag(0.9),
+        "HEALTH_ASSESSMENT": flag(0.93), "SUBSTANCE_MISUSE": misuse,
+        "INTERVENTION_RECEIVED": received,
+        "INTERVENTION_OFFERED": np.where(received == "0", flag(0.8), ""),
+    })
+
+
+def care_leavers(periods: pd.DataFrame) -> pd.DataFrame:
+    """Children eligible for leaving-care support: 13+ weeks in care after 14, some after 16."""
+    p = periods[periods["path"] != SHORT]
+    dob = p["dob"].to_numpy()
+    after14 = np.maximum(0, p["end"].to_numpy() - np.maximum(p["start"].to_numpy(),
+                                                             add_years(dob, 14)))
+    after16 = p["end"].to_numpy() > add_years(dob, 16)
+    t = pd.DataFrame({"child": p["child"].to_numpy(), "after14": after14, "after16": after16,
+                      "end": p["end"].to_numpy(), "rec": p["rec"].to_numpy(), "dob": dob})
+    agg = t.groupby("child").agg(after14=("after14", "sum"), after16=("after16", "max"),
+                                 end=("end", "max"), dob=("dob", "first"))
+    last_rec = t.sort_values("end").groupby("child")["rec"].last()
+    agg["rec"] = last_rec
+    return agg[(agg["after14"] >= 91) & agg["after16"] & ~agg["rec"].isin(["E2", "E3"])
+               ].reset_index()
+
+
+def oc3(rng: np.random.Generator, leavers: pd.DataFrame, ys: int, ye: int) -> pd.DataFrame:
+    """Care leavers with their 17th-21st birthday in the year, who have left care."""
+    dob = leavers["dob"].to_numpy()
+    birthday = np.zeros(len(leavers), dtype=bool)
+    for age in range(17, 22):
+        b = add_years(dob, age)
+        birthday |= (b >= ys) & (b <= ye)
+    c = leavers[birthday & (leavers["end"].to_numpy() <= ys)]
+    n = len(c)
+    touch = draw(rng, _IN_TOUCH, n)
+    yes = touch == "YES"
+    suitable = np.where(rng.random(n) < 0.93, "1", "2")
+    accom = np.char.add(draw(rng, _ACCOM_TYPE, n).astype(str), suitable)
+    return pd.DataFrame({
+        "child": c["child"].to_numpy(), "IN_TOUCH": touch,
+        "ACTIV": np.where(yes, draw(rng, _ACTIV, n), "0"),
+        "ACCOM": np.where(yes, accom, "0"),
+    })
+
+
+def missing_episodes(rng: np.random.Generator, periods: pd.DataFrame, horizon: int
+                     ) -> pd.DataFrame:
+    """Missing (M) or away from placement without authorisation (A) episodes for teenagers."""
+    p = periods[periods["path"] != SHORT]
+    from_ = np.maximum(p["start"].to_numpy(), add_years(p["dob"].to_numpy(), 11))
+    to = np.minimum(p["end"].to_numpy(), horizon + 1)
+    span = np.maximum(0, to - from_)
+    prone = rng.random(len(p)) < 0.15
+    count = rng.poisson(np.where(prone, 5.0, 0.15) * span / 365.0)
+    idx = np.repeat(np.arange(len(p)), count)
+    start = from_[idx] + (rng.random(len(idx)) * span[idx]).astype(np.int64)
+    end = np.maximum(np.minimum(start + rng.integers(0, 3, len(idx)), to[idx] - 1), start)
+    return pd.DataFrame({
+        "child": p["child"].to_numpy()[idx],
+        "MISSING": np.where(rng.random(len(idx)) < 0.7, "M", "A"),
+        "MIS_START": start, "MIS_END": end,
+    }).sort_values(["child", "MIS_START"], kind="stable").reset_index(drop=True)
+
+
+def previous_permanence(rng: np.random.Generator, starts: pd.DataFrame) -> pd.DataFrame:
+    """PREV_PERM for each period started: mostly none (Z1), a few after adoption/SGO/CAO."""
+    n = len(starts)
+    prev = draw(rng, {"Z1": 0.9, "P1": 0.02, "P2": 0.04, "P3": 0.03, "P4": 0.01}, n)
+    perm = starts["start"].to_numpy() - rng.integers(200, 3000, n)
+    perm = np.maximum(perm, starts["dob"].to_numpy() + 30)
+    prev = np.where(perm >= starts["start"].to_numpy() - 30, "Z1", prev)
+    return pd.DataFrame({
+        "child": starts["child"].to_numpy(), "PREV_PERM": prev,
+        "LA_PERM": np.where(prev == "Z1", "", "886"), "DATE_PERM": np.where(prev == "Z1", -1, perm),
+    })
+
+
+def within_episodes(missing: pd.DataFrame, eps: pd.DataFrame, first: int, last: int
+                    ) -> pd.DataFrame:
+    """Keep missing periods that end within one episode and one collection year, one at a time."""
+    from cpanalytics.synth.calendar import year_end
+
+    key = eps["child"].to_numpy() * 100_000 + eps["DECOM"].to_numpy()
+    order = np.argsort(key, kind="stable")
+    mkey = missing["child"].to_numpy() * 100_000 + missing["MIS_START"].to_numpy()
+    i = order[np.clip(np.searchsorted(key[order], mkey, side="right") - 1, 0, None)]
+    same = eps["child"].to_numpy()[i] == missing["child"].to_numpy()
+    inside = same & (missing["MIS_END"].to_numpy() < eps["DEC"].to_numpy()[i])
+    ends = np.array([year_end(y) for y in range(first - 30, last + 1)])
+    y_of_start = np.searchsorted(ends, missing["MIS_START"].to_numpy())
+    y_of_end = np.searchsorted(ends, missing["MIS_END"].to_numpy())
+    prev_end = missing.groupby("child")["MIS_END"].shift(1).fillna(-1).to_numpy()
+    keep = inside & (y_of_start == y_of_end) & (missing["MIS_START"].to_numpy() > prev_end)
+    return missing[keep].reset_index(drop=True)

@@ -1,0 +1,295 @@
+"""Published tables: indicator results as suppressed display frames and Markdown.
+
+Every table in the reports goes through here (reports.md, "Quality bar": real tables,
+numbers right-aligned with thousands separators, suppression symbols explained).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from cpanalytics import disclosure
+from cpanalytics.disclosure import CONFIDENTIAL, NOT_APPLICABLE, NOT_AVAILABLE
+
+#: A display cell that reads as a number (or a GSS symbol standing in for one).
+_NUMERIC = re.compile(r"^(-?[\d,]+(\.\d+)?%?|\[c\]|\[x\]|\[z\])$")
+
+
+def is_numeric_column(column: pd.Series) -> bool:
+    """True when every non-empty display cell is a number, a percentage or a GSS symbol."""
+    cells = column.dropna().astype(str).str.strip()
+    cells = cells[cells != ""]
+    return bool(len(cells)) and bool(cells.str.match(_NUMERIC).all())
+
+
+def markdown(frame: pd.DataFrame, index: bool = False) -> str:
+    """A pipe table: numeric columns right-aligned (``---:``), text left-aligned."""
+    shown = frame.reset_index() if index else frame
+    shown = shown.astype(object).where(shown.notna(), "")
+    header = [str(c) for c in shown.columns]
+    align = ["---:" if is_numeric_column(shown[c]) else ":---" for c in shown.columns]
+    rows = [[str(v).replace("|", "\\|") for v in row] for row in shown.itertuples(index=False)]
+    lines = [header, align, *rows]
+    return "\n".join("| " + " | ".join(line) + " |" for line in lines)
+
+
+def counts_and_percentages(
+    counts: pd.DataFrame,
+    label: str,
+    count_columns: Sequence[str],
+    *,
+    suppress: bool = True,
+    total: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """A display table of counts per category with each column's percentage of its total.
+
+    ``counts`` has the category in column ``label`` and one count column per period or
+    group. A Total row is added (``total``); percentages are ``[c]`` where their count is.
+    """
+    body = counts[[label, *count_columns]].copy()
+    for column in count_columns:
+        body[column] = pd.to_numeric(body[column]).fillna(0)
+    if total:
+        sums = {label: "Total", **{c: body[c].sum() for c in count_columns}}
+        body = pd.concat([body, pd.DataFrame([sums])], ignore_index=True)
+    shares = {}
+    for column in count_columns:
+        denominator = body[column].iloc[-1] if total else body[column].sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares[f"{column} %"] = 100 * body[column] / denominator if denominator else np.nan
+    body = body.assign(**shares)
+    ordered = [label, *[x for c in count_columns for x in (c, f"{c} %")]]
+    body = body[ordered]
+    if not suppress:
+        return _format_plain(body, count_columns, [f"{c} %" for c in count_columns])
+    return disclosure.suppress_table(
+        body.set_index(label),
+        count_columns=list(count_columns),
+        total_row="Total" if total else None,
+        threshold=threshold,
+        derived={f"{c} %": [c] for c in count_columns},
+    ).reset_index()
+
+
+#: Column headings for breakdown and category columns.
+LABELS: dict[str, str] = {
+    "age_band": "Age band", "sex": "Sex", "ethnicity_group": "Ethnic group",
+    "legal_status": "Legal status", "placement_type": "Placement type", "uasc": "UASC",
+    "reason": "Reason", "placements": "Number of placements", "age_at_review": "Age at review",
+    "participation": "Participation", "stage": "Stage", "category": "Category",
+    "grade": "Grade", "quarter": "Quarter", "outcome": "Outcome",
+    "delay_reason": "Reason for delay", "nationality": "Nationality",
+}
+
+
+def label(column: str) -> str:
+    """The heading for a breakdown or category column."""
+    return LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def marginal(
+    result: pd.DataFrame,
+    category: str,
+    *,
+    count: str = "count",
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Counts (and % of the total) of a table-type result summed over one ``category``."""
+    counts = _sum_by(result, category, count).rename(columns={category: label(category)})
+    return counts_and_percentages(counts, label(category), ["Number"], suppress=suppress,
+                                  threshold=threshold).rename(columns={"Number %": "%"})
+
+
+def profile(
+    results: Mapping[str, pd.DataFrame],
+    *,
+    count: str = "count",
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Characteristic | Group | Number | %: each result summed over its category (the key).
+
+    Each block is suppressed against its total (the same children), then the block totals
+    are replaced by one "All children" row.
+    """
+    blocks = []
+    for category, result in results.items():
+        block = marginal(result, category, count=count, suppress=suppress, threshold=threshold)
+        block = block.rename(columns={label(category): "Group"})
+        blocks.append(block.assign(Characteristic=label(category)))
+    body = pd.concat(blocks, ignore_index=True)
+    totals = body["Group"] == "Total"
+    overall = body[totals].head(1).assign(Characteristic="All children", Group="")
+    return pd.concat([overall, body[~totals]], ignore_index=True)[
+        ["Characteristic", "Group", "Number", "%"]]
+
+
+def compare_periods(
+    results: Mapping[str, pd.DataFrame],
+    category: str,
+    *,
+    count: str = "count",
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """One count and % column pair per period (the keys, e.g. ``2024-25``) by ``category``."""
+    merged = _by_period(results, category, count).rename(columns={category: label(category)})
+    return counts_and_percentages(merged, label(category), list(results), suppress=suppress,
+                                  threshold=threshold)
+
+
+def counts_by_period(
+    results: Mapping[str, pd.DataFrame],
+    category: str,
+    *,
+    count: str = "count",
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """``category`` down, one count column per period (the keys), no totals (the rows are
+    stages or measures that do not add up), small counts ``[c]``."""
+    merged = _by_period(results, category, count).rename(columns={category: label(category)})
+    if not suppress:
+        return _format_plain(merged, list(results), [])
+    return disclosure.suppress_table(merged, count_columns=list(results), threshold=threshold)
+
+
+def _by_period(results: Mapping[str, pd.DataFrame], category: str, count: str) -> pd.DataFrame:
+    """``category`` | one count column per period, categories in order of first appearance."""
+    parts = {p: _sum_by(r, category, count).set_index(category)["Number"] for p, r in results.items()}
+    keys = list(dict.fromkeys(k for part in parts.values() for k in part.index))
+    wide = pd.DataFrame({p: part.reindex(keys) for p, part in parts.items()}).fillna(0)
+    return wide.rename_axis(category).reset_index()
+
+
+def _sum_by(result: pd.DataFrame, category: str, count: str) -> pd.DataFrame:
+    """``category`` | Number: counts summed over every other category; categories in their
+    own order, numbers ascending (ages), anything else in order of first appearance."""
+    column = result[category]
+    categorical = isinstance(column.dtype, pd.CategoricalDtype)
+    numbers = pd.to_numeric(column.astype(str), errors="coerce")
+    numeric = not categorical and bool(len(column)) and numbers.notna().all()
+    keys = numbers if numeric else column
+    summed = result.assign(**{category: keys}).groupby(
+        category, observed=True, sort=categorical or numeric)[count].sum()
+    return summed.rename("Number").reset_index().assign(**{category: lambda f: f[category].astype(str)})
+
+
+def crosstab(
+    units: pd.DataFrame,
+    rows: str,
+    columns: str,
+    count: str = "count",
+    *,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """A rows x columns display table of counts with row and column totals (suppressed)."""
+    table = units.pivot_table(index=rows, columns=columns, values=count, aggfunc="sum",
+                              fill_value=0, observed=True)
+    table.columns = [str(c) for c in table.columns]
+    table.index = table.index.astype(str)
+    table["Total"] = table.sum(axis=1)
+    table.loc["Total"] = table.sum(axis=0)
+    table.index.name = label(rows)
+    value_columns = [c for c in table.columns if c != "Total"]
+    if not suppress:
+        return table.map(disclosure.format_number).reset_index()
+    shown = disclosure.suppress_table(
+        table, count_columns=value_columns, total_row="Total", total_column="Total",
+        threshold=threshold,
+    )
+    return shown.reset_index()
+
+
+def measures(
+    results: Sequence[pd.DataFrame],
+    *,
+    targets: Mapping[str, float | None] | None = None,
+    england: Mapping[str, float | None] | None = None,
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """One row per indicator result: measure, numerator, denominator, value, target, England.
+
+    Each result is a one-row (no ``by``) frame from ``cpanalytics.indicators.compute``;
+    values are shown for the indicator's unit, ``[c]`` when small, ``[x]`` when unavailable.
+    """
+    from cpanalytics.indicators import REGISTRY
+
+    rows = []
+    for result in results:
+        ind = REGISTRY[str(result["indicator"].iloc[0])]
+        shown = display_result(result, suppress=suppress, threshold=threshold).iloc[0]
+        rows.append({
+            "Measure": f"{ind.id} {ind.title}",
+            "Numerator": shown.get("numerator", NOT_APPLICABLE),
+            "Denominator": shown.get("denominator", NOT_APPLICABLE),
+            "Value": shown["value"],
+            "Target": _reference(ind.unit, (targets or {}).get(ind.id)),
+            "England": _reference(ind.unit, (england or {}).get(ind.id)),
+        })
+    return pd.DataFrame(rows)
+
+
+def display_result(
+    result: pd.DataFrame, *, suppress: bool = True, threshold: int = disclosure.DEFAULT_THRESHOLD
+) -> pd.DataFrame:
+    """An indicator result with numerator, denominator and value as display strings."""
+    from cpanalytics.indicators import REGISTRY
+
+    unit = REGISTRY[str(result["indicator"].iloc[0])].unit
+    frame = result.copy()
+    if suppress:
+        shown = disclosure.suppress_result(frame, threshold=threshold, unit=unit)
+    else:
+        shown = frame.astype(object)
+        for column in ("numerator", "denominator"):
+            if column in frame:
+                shown[column] = frame[column].map(disclosure.format_number).astype(object)
+        shown["value"] = frame["value"].map(lambda v: disclosure.format_value(v, unit))
+    for column in ("numerator", "denominator"):
+        if column in frame:
+            keep = shown[column].isin([CONFIDENTIAL, NOT_AVAILABLE])
+            plain = frame[column].map(lambda v: disclosure.format_number(v, _places(v)))
+            shown[column] = shown[column].where(keep, plain)
+    if unit == "count":
+        shown["numerator"] = shown["value"]
+        shown["denominator"] = NOT_APPLICABLE
+    shown.loc[~_available(result), ["numerator", "denominator", "value"]] = NOT_AVAILABLE
+    return shown
+
+
+def _places(value: float) -> int:
+    """0 decimals for whole numbers (counts, summed days), else 1."""
+    return 0 if pd.isna(value) or float(value).is_integer() else 1
+
+
+def _reference(unit: str, value: float | None) -> str:
+    """A target or comparator as shown beside a value (``10%``, ``426``); none -> ``[z]``."""
+    if value is None or pd.isna(value):
+        return NOT_APPLICABLE
+    return disclosure.format_value(value, unit)
+
+
+def _format_plain(frame: pd.DataFrame, counts: Sequence[str], shares: Sequence[str]) -> pd.DataFrame:
+    """Format without suppression: counts with separators, percentages to 1 dp."""
+    out = frame.astype(object)
+    for column in counts:
+        out[column] = frame[column].map(disclosure.format_number)
+    for column in shares:
+        out[column] = frame[column].map(lambda v: disclosure.format_number(v, 1))
+    return out
+
+
+def _available(result: pd.DataFrame) -> pd.Series:
+    """True for rows computed from data (False when an optional extract was missing)."""
+    if "available" not in result:
+        return pd.Series(True, index=result.index)
+    return result["available"].fillna(True).astype(bool)

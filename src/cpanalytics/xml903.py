@@ -1,0 +1,138 @@
+"""Read the DfE SSDA903 XML return (``EXPSSDA903``) into the same tables as the CSVs.
+
+Structure (as read by ``lac_validator.ingress.read_xml_from_text``)::
+
+    EXPSSDA903/CHILD/HEADER/{CHILDID, SEX, DOB, ETHNIC, UPN, MOTHER, MC_DOB, UASC, DUC,
+                             IN_TOUCH, ACTIV, ACCOM, DATE_INT, ... (OC3, AD1 items)}
+    EXPSSDA903/CHILD/HEADER/{AREVIEW, AMISSING, OC2, PERMANENCE, AD_PLACED}/...
+    EXPSSDA903/CHILD/EPISODE/{DECOM, RNE, LS, CIN, PL, ..., REASON_PLACE_CHANGE}
+
+``CHILDID`` becomes CHILD and ``PL`` becomes PLACE. SRC_ROW is the XML line where the
+record's element starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from xml.parsers import expat
+
+import pandas as pd
+
+from cpanalytics.errors import UserError
+from cpanalytics.ingest import COLUMN_ALIASES, read_raw
+from cpanalytics.model import SRC_FILE, SRC_ROW, TABLES_903
+
+#: XML record element -> table it feeds (one row per element).
+RECORD_TABLES = {
+    "EPISODE": "episodes",
+    "AREVIEW": "reviews",
+    "AMISSING": "missing",
+    "OC2": "oc2",
+    "PERMANENCE": "previous_permanence",
+    "AD_PLACED": "placed_for_adoption",
+}
+
+#: Tables held as items of the child's HEADER: (table, items that signal the table is present).
+HEADER_TABLES = {
+    "uasc": ("UASC_FLAG", "DUC"),
+    "oc3": ("IN_TOUCH", "ACTIV", "ACCOM"),
+    "ad1": ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+}
+
+
+class _Collector:
+    """expat callbacks gathering one dict per record, with the line it starts on."""
+
+    def __init__(self, parser: expat.XMLParserType) -> None:
+        self.parser = parser
+        self.rows: dict[str, list[dict[str, str | int]]] = {t: [] for t in TABLES_903}
+        self.child: dict[str, str | int] | None = None
+        self.record: dict[str, str | int] | None = None
+        self.record_table = ""
+        self.pending: list[dict[str, str | int]] = []
+        self.text: list[str] = []
+        self.root = ""
+
+    @staticmethod
+    @cache
+    def _tag(name: str) -> str:
+        return name.rsplit(":", 1)[-1].rsplit("}", 1)[-1].upper()
+
+    def start(self, name: str, _attrs: dict[str, str]) -> None:
+        tag = self._tag(name)
+        self.root = self.root or tag
+        self.text = []
+        if tag == "CHILD" and self.child is None:
+            self.child = {SRC_ROW: self.parser.CurrentLineNumber}
+        elif tag in RECORD_TABLES and self.child is not None:
+            self.record = {SRC_ROW: self.parser.CurrentLineNumber}
+            self.record_table = RECORD_TABLES[tag]
+
+    def chars(self, data: str) -> None:
+        self.text.append(data)
+
+    def end(self, name: str) -> None:
+        tag = self._tag(name)
+        text = "".join(self.text).strip()
+        self.text = []
+        if self.child is None:
+            return
+        if tag == "CHILD" and self.record is None:
+            self._close_child()
+        elif tag in RECORD_TABLES and self.record is not None:
+            self.rows[self.record_table].append(self.record)
+            self.pending.append(self.record)
+            self.record = None
+        elif text:
+            key = "UASC_FLAG" if tag == "UASC" else COLUMN_ALIASES.get(tag, tag)
+            (self.record if self.record is not None else self.child)[key] = text
+
+    def _close_child(self) -> None:
+        child = self.child or {}
+        self.rows["header"].append(child)
+        for table, signals in HEADER_TABLES.items():
+            flag = str(child.get("UASC_FLAG", "0")).upper() in ("1", "TRUE", "Y", "YES")
+            if any(s in child and s != "UASC_FLAG" for s in signals) or (
+                table == "uasc" and flag
+            ):
+                self.rows[table].append(child)
+        for row in self.pending:
+            row.update({k: child[k] for k in ("CHILD", "DOB") if k in child})
+        self.pending = []
+        self.child = None
+
+
+def read_xml(path: Path) -> tuple[dict[str, pd.DataFrame], str]:
+    """All SSDA903 tables from one XML return, as text frames with SRC_FILE/SRC_ROW; and sha256."""
+    raw = read_raw(path)
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    collector = _Collector(parser)
+    parser.StartElementHandler = collector.start
+    parser.EndElementHandler = collector.end
+    parser.CharacterDataHandler = collector.chars
+    try:
+        parser.Parse(raw, True)
+    except expat.ExpatError as exc:
+        raise UserError(
+            f"the XML could not be read: {expat.errors.messages[exc.code]}",
+            file=path, row=exc.lineno, code="E117",
+            fix="export the SSDA903 XML return again from the case system, or supply CSVs",
+        ) from exc
+    if collector.root != "EXPSSDA903" or not collector.rows["header"]:
+        raise UserError(
+            f"this is not an SSDA903 XML return (root element {collector.root or 'none'}, "
+            f"{len(collector.rows['header'])} CHILD records)",
+            file=path, row=1, code="E117",
+            fix="supply the EXPSSDA903 XML file submitted to DfE, or the CSV tables",
+        )
+    tables = {}
+    for table, columns in TABLES_903.items():
+        frame = pd.DataFrame(collector.rows[table], columns=[*columns, SRC_ROW], dtype=object)
+        frame = frame.astype({c: "str" for c in columns}).astype({SRC_ROW: "int64"})
+        frame[columns] = frame[columns].where(frame[columns].notna() & (frame[columns] != ""))
+        frame[SRC_FILE] = str(path)
+        tables[table] = frame[[*columns, SRC_FILE, SRC_ROW]]
+    return tables, hashlib.sha256(raw).hexdigest()

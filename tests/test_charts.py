@@ -1,0 +1,117 @@
+"""Charts: active titles, subtitles, palette, gridlines, font sizes, alt text, SVG."""
+
+from __future__ import annotations
+
+import matplotlib.colors as mcolors
+import pandas as pd
+from afcharts.af_colours import get_af_colours
+
+from cpanalytics import charts
+
+LA = "Synthetic County Council"
+MONTHS = pd.date_range("2024-03-31", "2025-03-31", freq="ME")  # 13 month ends
+
+
+def ps01_series(values: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"indicator": "PS-01", "date": MONTHS, "numerator": 0,
+                         "denominator": 0, "value": values, "available": True})
+
+
+def texts(fig) -> list:
+    return [t for t in fig.findobj(lambda a: hasattr(a, "get_fontsize")) if t.get_text()]
+
+
+def test_palette_is_the_analysis_function_categorical_palette():
+    assert [c.upper() for c in charts.PALETTE] == [
+        c.upper() for c in get_af_colours("categorical", number_of_colours=6)]
+
+
+def test_trend_title_subtitle_reference_lines_and_alt_text():
+    # 11.2% a year ago (31 March 2024) falling by 0.125 a month to 9.7% on 31 March 2025.
+    values = [11.2 - 0.125 * i for i in range(13)]
+    fig = charts.indicator_trend(ps01_series(values), la_name=LA, target=10, england=10.7)
+    ax = fig.axes[0]
+    assert fig._suptitle.get_text().replace("\n", " ") == (
+        "The share of children with three or more placements fell from 11.2% to 9.7% over "
+        "the last 12 months")
+    assert ax.get_title(loc="left").replace("\n", " ") == (
+        "Children in care with 3 or more placements in the last 12 months, Synthetic County "
+        "Council, March 2024 to March 2025")
+    assert ax.get_xlabel() == "Month end" and ax.get_ylabel() == "Percentage"
+    data_line, target, england = ax.lines
+    assert mcolors.to_hex(data_line.get_color()).upper() == "#12436D"
+    assert list(target.get_ydata()) == [10, 10] and list(england.get_ydata()) == [10.7, 10.7]
+    assert fig.alt_text == (
+        "Line chart of children in care with 3 or more placements in the last 12 months at "
+        "each month end from March 2024 to March 2025. It fell from 11.2% to 9.7%. The "
+        "target is 10.0%. England is 10.7%.")
+
+
+def test_only_horizontal_gridlines_and_legible_fonts():
+    fig = charts.indicator_trend(ps01_series([10.0] * 13), la_name=LA, target=10)
+    ax = fig.axes[0]
+    assert all(line.get_visible() for line in ax.get_ygridlines())
+    assert not any(line.get_visible() for line in ax.get_xgridlines())
+    assert min(t.get_fontsize() for t in texts(fig)) >= 9
+    width, height = fig.get_size_inches()
+    assert round(width * 2.54) == 16 and round(height * 2.54) == 9
+    assert fig._suptitle.get_text().startswith("The share of children with three or more "
+                                               "placements stayed at 10.0%")
+
+
+def test_grouped_stacked_counts_use_palette_order_and_total_in_title():
+    # Citizen 1,400 -> 1,390 and UASC 200 -> 316 over the year: total 1,600 -> 1,706.
+    rows = []
+    for i, date in enumerate(MONTHS):
+        rows += [{"indicator": "CIC-01", "date": date, "uasc": "Citizen",
+                  "value": 1400 - (10 if i == 12 else 0)},
+                 {"indicator": "CIC-01", "date": date, "uasc": "UASC",
+                  "value": 200 + (116 if i == 12 else 0)}]
+    fig = charts.indicator_trend(pd.DataFrame(rows), la_name=LA, group="uasc", stacked=True)
+    title = fig._suptitle.get_text().replace("\n", " ")
+    assert title == ("The number of children in care rose from 1,600 to 1,706 over the last "
+                     "12 months")
+    fills = [mcolors.to_hex(c.get_facecolor()[0]).upper() for c in fig.axes[0].collections]
+    assert fills[:2] == ["#12436D", "#28A197"]
+    assert "Citizen: fell from 1,400 to 1,390; UASC: rose from 200 to 316" in fig.alt_text
+
+
+def test_rag_bands_follow_polarity():
+    # HE-02 (higher is better): red below the 75 floor, amber to the 85 target, green above.
+    frame = pd.DataFrame({"indicator": "HE-02", "date": MONTHS, "value": [80.0] * 13})
+    fig = charts.indicator_trend(frame, la_name=LA, target=85, floor=75)
+    labels = [p.get_label() for p in fig.axes[0].patches]
+    assert labels == ["Red: beyond the floor", "Amber: short of target", "Green: target met"]
+
+
+def test_period_counts_hides_small_bars():
+    # Adoption orders: 110 then 3 ([c]: not drawn, labelled) then 125.
+    results = {fy: pd.DataFrame({"stage": ["Adoption order", "Match"], "count": [n, 50]})
+               for fy, n in [("2022-23", 110), ("2023-24", 3), ("2024-25", 125)]}
+    fig = charts.period_counts(results, "stage", "Adoption order", la_name=LA,
+                               measure="Adoption orders")
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert heights[0] == 110 and heights[2] == 125 and pd.isna(heights[1])
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [
+        "2022-23", "2023-24 [c]", "2024-25"]
+    assert fig._suptitle.get_text() == "Adoption orders rose from 110 to 125 between 2022-23 and 2024-25"
+    assert "2023-24 [c]: not shown" in fig.alt_text
+
+
+def test_measures_bars_title_counts_targets_met():
+    # CL-01 86.4 >= 85 met; CL-02 58.0 < 65 not met; CL-03 93.1 >= 90 met -> 2 of 3.
+    results = [pd.DataFrame([{"indicator": i, "date": MONTHS[-1], "numerator": 100,
+                              "denominator": 200, "value": v, "available": True}])
+               for i, v in [("CL-01", 86.4), ("CL-02", 58.0), ("CL-03", 93.1)]]
+    fig = charts.measures_bars(results, la_name=LA, period="2024-25",
+                               targets={"CL-01": 85, "CL-02": 65, "CL-03": 90})
+    assert fig._suptitle.get_text() == "2 of 3 measures met their target"
+    assert "Care leavers in touch: Synthetic County Council 86.4%, Target 85.0%" in fig.alt_text
+
+
+def test_svg_is_vector_text_and_reproducible():
+    first, second = (charts.svg(charts.indicator_trend(ps01_series([10.0] * 13), la_name=LA))
+                     for _ in range(2))
+    assert first == second  # same chart, same bytes: no date stamp, salted ids
+    assert first.lstrip().startswith("<?xml") and "<image" not in first
+    assert "<text" in first and "March 2024 to March 2025" in first  # text stays text

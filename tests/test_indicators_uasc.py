@@ -1,0 +1,162 @@
+"""UA-* on hand-built cases; expected values worked out by hand from indicators.md."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from cases import care_data
+
+from cpanalytics.indicators import compute
+from cpanalytics.indicators.uasc import nts_rate
+
+# In care on 31/03/2019: A (UASC, DUC blank), B (UASC, DUC 01/06/2019, still UASC),
+# C (DUC 31/03/2019: status ceases on the date itself, so not UASC), D (citizen).
+# K arrives 15/05/2018 as UASC; L arrives 10/01/2019 as UASC; M arrived 01/03/2018
+# (before the 12-month window); N is a citizen starter.
+EPISODES = """
+CHILD DECOM      RNE LS PLACE DEC REC
+A     01/01/2018 S   V2 U4    -   -
+B     01/01/2018 S   V2 U4    -   -
+C     01/01/2018 S   V2 U4    -   -
+D     01/01/2018 S   C2 U4    -   -
+K     15/05/2018 S   V2 R1    -   -
+L     10/01/2019 S   V2 R1    -   -
+M     01/03/2018 S   V2 R1    -   -
+N     01/06/2018 S   C2 U4    -   -
+"""
+HEADER = """
+CHILD SEX DOB        ETHNIC
+A     1   01/06/2003 AOTH
+B     1   01/06/2003 AOTH
+C     1   01/06/2003 AOTH
+D     2   01/06/2010 WBRI
+K     2   10/01/2002 BAFR
+L     1   01/02/2003 AOTH
+M     1   01/02/2003 AOTH
+N     1   01/02/2010 WBRI
+"""
+UASC = """
+CHILD DUC
+A     -
+B     01/06/2019
+C     31/03/2019
+K     -
+L     -
+M     -
+"""
+NATIONALITY = """
+CHILD NATIONALITY
+A     AFGHANISTAN
+B     eritrea
+K     Eritrea
+L     -
+"""
+
+
+def _data(**others: str):
+    return care_data(EPISODES, header=HEADER, uasc=UASC, **others)
+
+
+def test_ua01_uasc_share_and_duc_on_the_date() -> None:
+    # In care: A, B, C, D, K, L, M, N = 8; UASC on the date: A, B, K, L, M = 5 (C's status
+    # ceased on 31/03/2019) -> 5 / 8 = 62.5%.
+    row = compute("UA-01", _data(), as_at="2019-03-31").iloc[0]
+    assert (row["numerator"], row["denominator"]) == (5, 8)
+    assert row["value"] == pytest.approx(62.5)
+    # The day before, C is still UASC: 6 / 8.
+    assert compute("UA-01", _data(), as_at="2019-03-30").iloc[0]["numerator"] == 6
+
+
+def test_ua02_arrivals_by_month_quarter_age_and_sex() -> None:
+    result = compute("UA-02", _data(), as_at="2019-03-31")
+    got = {(r.month, r.quarter, r.age_at_arrival, r.sex): r.count for r in result.itertuples()}
+    # Window 01/04/2018-31/03/2019: K (May 2018, aged 16: born 10/01/2002, female) and
+    # L (January 2019, aged 15: born 01/02/2003, birthday not yet reached, male).
+    assert got == {("2018-05", "2018-19 Q1", 16, "Female"): 1,
+                   ("2019-01", "2018-19 Q4", 15, "Male"): 1}
+
+
+def test_ua02_calendar_year_at_31_december() -> None:
+    # Window 01/01/2018-31/12/2018: A, B, C (01/01/2018, UASC then), M (01/03/2018) and
+    # K (15/05/2018) = 5; in January 2018, 3.
+    result = compute("UA-02", _data(), as_at="2018-12-31")
+    assert result["count"].sum() == 5
+    assert result.groupby("month")["count"].sum()["2018-01"] == 3
+
+
+def test_ua03_nationality_of_uasc_in_care_and_of_arrivals() -> None:
+    data = _data(child_attributes=NATIONALITY)
+    in_care = compute("UA-03", data, as_at="2019-03-31").set_index("nationality")["count"]
+    # UASC in care: A Afghanistan, B Eritrea, K Eritrea, L blank, M not in the extract.
+    assert in_care.to_dict() == {"Afghanistan": 1, "Eritrea": 2, "Not recorded": 2}
+    arrivals = compute("UA-03A", data, as_at="2019-03-31").set_index("nationality")["count"]
+    # Arrivals K (Eritrea) and L (not recorded).
+    assert arrivals.to_dict() == {"Eritrea": 1, "Not recorded": 1}
+
+
+def test_ua03_not_available_without_child_attributes() -> None:
+    assert not compute("UA-03", _data(), as_at="2019-03-31").iloc[0]["available"]
+
+
+def test_ua04_against_the_nts_threshold() -> None:
+    data = _data(population="YEAR AGE_0_17\n2019 10000")
+    # 31/03/2019: threshold 0.07% of 10,000 = 7; UASC 5 -> 5 / 7 = 71.4% of the threshold.
+    row = compute("UA-04", data, as_at="2019-03-31").iloc[0]
+    assert row["numerator"] == 5
+    assert row["denominator"] == pytest.approx(7.0)
+    assert row["value"] == pytest.approx(500 / 7)
+    # 31/03/2022: the rate is 0.1% -> threshold 10; UASC on the date: A, K, L, M (B's DUC
+    # passed) -> 4 / 10 = 40%.
+    row = compute("UA-04", data, as_at="2022-03-31").iloc[0]
+    assert (row["numerator"], row["denominator"]) == (4, pytest.approx(10.0))
+
+
+def test_nts_rate_by_date() -> None:
+    dates = pd.Series(pd.to_datetime(["2015-01-01", "2019-03-31", "2021-12-14"]))
+    assert nts_rate(dates).tolist() == [0.0007, 0.0007, 0.001]
+
+
+# Care leavers: O, UASC until its 18th birthday 01/06/2017, left care that day;
+# P2 former UASC who left in 2011 and is 26 on 31/03/2019; Q2 left care aged 14;
+# R2 a citizen leaver aged 19; S2 UASC turning 18 on 01/10/2018 in care, leaving that day.
+LEAVERS = """
+CHILD DECOM      RNE LS PLACE DEC        REC
+O     01/01/2016 S   V2 P2    01/06/2017 E8
+P2    01/01/2010 S   V2 P2    01/01/2011 E8
+Q2    01/01/2016 S   V2 U4    01/01/2017 E13
+R2    01/01/2016 S   C2 U4    01/06/2017 E5
+S2    01/01/2017 S   V2 P2    01/10/2018 E8
+"""
+LEAVERS_HEADER = """
+CHILD SEX DOB        ETHNIC
+O     1   01/06/1999 AOTH
+P2    1   01/01/1993 AOTH
+Q2    1   01/01/2003 AOTH
+R2    1   01/01/2000 WBRI
+S2    1   01/10/2000 AOTH
+"""
+LEAVERS_UASC = """
+CHILD DUC
+O     01/06/2017
+P2    01/01/2011
+Q2    -
+S2    01/10/2018
+"""
+
+
+def test_ua05_uasc_care_leavers_aged_18_to_24() -> None:
+    data = care_data(LEAVERS, header=LEAVERS_HEADER, uasc=LEAVERS_UASC)
+    # 31/03/2019: O (19, left at 18) and S2 (18, left 01/10/2018) -> 2. P2 is 26, Q2 left
+    # aged 14, R2 was never UASC.
+    assert compute("UA-05", data, as_at="2019-03-31").iloc[0]["value"] == 2
+    # 31/03/2018: S2 still in care -> only O.
+    assert compute("UA-05", data, as_at="2018-03-31").iloc[0]["value"] == 1
+
+
+def test_ua05t_uasc_turning_18_in_care_in_the_year() -> None:
+    data = care_data(LEAVERS, header=LEAVERS_HEADER, uasc=LEAVERS_UASC)
+    # 2018/19: S2 turned 18 on 01/10/2018 while in care -> 1. 2017/18: O on 01/06/2017 -> 1.
+    assert compute("UA-05T", data, as_at="2019-03-31").iloc[0]["value"] == 1
+    assert compute("UA-05T", data, as_at="2018-03-31").iloc[0]["value"] == 1
+    # 2018/19 as at 30/09/2018: S2's birthday not reached -> 0.
+    assert compute("UA-05T", data, as_at="2018-09-30").iloc[0]["value"] == 0

@@ -1,0 +1,313 @@
+"""The build pipeline with tiny fake notebooks (tests/fixtures/notebooks), rendering off.
+
+Data: ``builders.small_year`` for 2024 and 2025 with CHILD ids 001/002 renamed 100234 and
+100567 (long enough for the privacy audit). Each year writes header, episodes and reviews:
+6 CSV files, so the fake notebooks' "files" count is 6.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from builders import small_year, write_year
+
+from cpanalytics import pipeline
+from cpanalytics.cli import main
+from cpanalytics.errors import UserError
+from cpanalytics.pipeline import BuildOptions, build, outputs, rendering
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+IDS = {"001": "100234", "002": "100567"}
+
+
+def write_data(root: Path, years: tuple[int, ...] = (2024, 2025), **changes) -> Path:
+    """small_year for each year, CHILD ids renamed per IDS, some tables replaced for the last year."""
+    for year in years:
+        tables = {**small_year(year), **(changes if year == years[-1] else {})}
+        for rows in tables.values():
+            for row in rows:
+                row["CHILD"] = IDS.get(row["CHILD"], row["CHILD"])
+        write_year(root, year, tables)
+    return root
+
+
+def notebooks(tmp: Path, *names: str) -> Path:
+    folder = tmp / "nb"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name in names:
+        shutil.copy(FIXTURES / f"{name}.ipynb", folder / f"{name}.ipynb")
+    return folder
+
+
+def options(tmp: Path, *names: str, **kw) -> BuildOptions:
+    return BuildOptions(
+        data_dir=tmp / "data", year=2025, out=tmp / "out", jobs=2,
+        notebooks_dir=notebooks(tmp, *names), render=False, **kw,
+    )
+
+
+def tree(root: Path) -> dict[str, str]:
+    """relative path -> sha256 of every file (hidden ones included)."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def tmp(tmp_path: Path, monkeypatch) -> Path:
+    # Fix the code version: other work on the package while the tests run must not bust the cache.
+    monkeypatch.setattr(pipeline, "code_version", lambda: "code-v1")
+    write_data(tmp_path / "data")
+    return tmp_path
+
+
+def test_parallel_build_publishes_tables_manifest_and_leaves_inputs_alone(tmp):
+    before = tree(tmp / "data")
+    result = build(options(tmp, "alpha", "beta"))
+    assert result.ok, result.messages
+    assert tree(tmp / "data") == before  # inputs never modified
+    year = tmp / "out" / "2025"
+    assert result.year_dir == year
+    # each notebook wrote "files" = 6 CSVs under data/ and the year
+    assert (year / "tables" / "tbl-alpha.csv").read_text() == "measure,value\nfiles,6\nyear,2025\n"
+    assert json.loads((year / "notebooks" / "beta.json").read_text()) == {
+        "files": 6, "year": 2025, "as_at": "2025-03-31",
+    }
+    # both ran at the same time: each started before the other ended
+    t = {n: nbformat.read(year / "notebooks" / f"{n}.ipynb", 4).metadata.papermill
+         for n in ("alpha", "beta")}
+    assert t["alpha"]["start_time"] < t["beta"]["end_time"]
+    assert t["beta"]["start_time"] < t["alpha"]["end_time"]
+    # the spreadsheet: cover, contents, notes, then one sheet per table with the tbl-cap title
+    sheets = pd.read_excel(year / "tables" / "cpanalytics-2025.xlsx", sheet_name=None, header=None)
+    assert list(sheets) == ["Cover", "Contents", "Notes", "alpha", "beta"]
+    assert sheets["alpha"].iloc[0, 0] == "Input files and year (alpha) [note 1]"
+    assert sheets["alpha"].iloc[-2:].values.tolist() == [["files", 6], ["year", 2025]]
+    # no staging or lock holder left behind, only the lock file and the cache
+    assert sorted(p.name for p in (tmp / "out").iterdir()) == [".2025.lock", ".cache", "2025"]
+
+
+def test_manifest_records_inputs_parameters_versions_and_timings(tmp):
+    result = build(options(tmp, "alpha", la_name="Test Council"))
+    manifest = json.loads((tmp / "out" / "2025" / "manifest.json").read_text())
+    header = tmp / "data" / "903" / "2025" / "header.csv"
+    entry = next(f for f in manifest["files"] if f["path"] == "903/2025/header.csv")
+    # header.csv has 2 children; hash is of the file bytes
+    assert entry == {"path": "903/2025/header.csv", "table": "header", "year": 2025, "rows": 2,
+                     "sha256": hashlib.sha256(header.read_bytes()).hexdigest()}
+    assert len(manifest["files"]) == 6
+    assert manifest["parameters"] | {"data_dir": None} == {
+        "data_dir": None, "year": 2025, "as_at": "2025-03-31", "la_name": "Test Council",
+        "suppress": True, "jobs": 2, "engine": "auto", "cache": True,
+    }
+    assert manifest["software"]["pandas"] == pd.__version__
+    assert manifest["software"]["cpanalytics"] == "0.1.0"
+    assert manifest["notebooks"]["alpha"]["ok"] is True
+    assert manifest["notebooks"]["alpha"]["cached"] is False
+    assert {"load", "validate", "notebooks", "exports", "audit"} <= set(manifest["timings"])
+    assert manifest["privacy_audit"]["identifiers_found"] == 0
+    assert manifest == result.manifest
+
+
+def test_validation_errors_stop_before_any_notebook(tmp):
+    eps = small_year(2025)["episodes"]
+    eps[1]["PLACE"] = "XX"  # episodes.csv row 3: not a placement code (V201 error)
+    write_data(tmp / "data", episodes=eps)
+    result = build(options(tmp, "alpha"))
+    assert not result.ok
+    assert result.notebooks == {}
+    report = result.messages[0]
+    assert "nothing was built" in report
+    assert f"{tmp / 'data' / '903' / '2025' / 'episodes.csv'}:\n  V201: column PLACE, 1 row(s) (rows 3)" in report
+    assert not (tmp / "out" / "2025").exists()
+
+
+def good_build(tmp) -> dict[str, str]:
+    assert build(options(tmp, "alpha")).ok
+    return tree(tmp / "out" / "2025")
+
+
+def test_failing_notebook_does_not_stop_the_others(tmp):
+    previous = good_build(tmp)
+    result = build(options(tmp, "alpha", "beta", "failing"))
+    assert not result.ok
+    assert result.notebooks["beta"].ok and not result.notebooks["beta"].cached
+    failed = result.notebooks["failing"]
+    # executed copy: 0 parameters, 1 injected parameters, 2 setup, 3 "x = 1", 4 raise
+    assert (failed.cell_index, failed.cell_label, failed.ename, failed.evalue) == (
+        4, "txt-boom", "ValueError", "planted failure")
+    copy = tmp / "out" / ".failed-2025" / "failing.ipynb"
+    assert copy.is_file()
+    assert (f"failing: FAILED at cell 4 (txt-boom): ValueError: planted failure\n"
+            f"    executed copy: {copy}") in result.messages[-1]
+    assert tree(tmp / "out" / "2025") == previous
+    assert not list((tmp / "out").glob(".tmp-*"))
+    # the good one was cached: the next build after fixing the failure does not rerun beta
+    retry = build(options(tmp, "alpha", "beta"))
+    assert retry.ok and retry.executed == []
+    assert not (tmp / "out" / ".failed-2025").exists()
+
+
+def test_kernel_crash_mid_notebook_leaves_previous_outputs(tmp):
+    previous = good_build(tmp)
+    result = build(options(tmp, "crash"))
+    crash = result.notebooks["crash"]
+    assert not result.ok
+    # 0 parameters, 1 injected, 2 setup, 3 "import os; os._exit(1)"
+    assert (crash.ename, crash.cell_index, crash.cell_label) == ("DeadKernelError", 3, "import os")
+    assert tree(tmp / "out" / "2025") == previous
+    assert not list((tmp / "out").glob(".tmp-*"))
+
+
+def test_cache_hit_skips_execution_and_changes_invalidate(tmp):
+    first = build(options(tmp, "alpha", "beta"))
+    assert first.executed == ["alpha", "beta"]
+    again = build(options(tmp, "alpha", "beta"))
+    assert again.executed == []
+    assert again.manifest["notebooks"]["alpha"]["cached"] is True
+    assert again.manifest["privacy_audit"]["cached"] is True
+    assert "load" not in again.timings  # nothing changed: the data was not even loaded
+    assert (tmp / "out" / "2025" / "tables" / "tbl-beta.csv").read_text() == "measure,value\nfiles,6\nyear,2025\n"
+    # a changed parameter reruns everything; --no-cache reruns everything
+    assert build(options(tmp, "alpha", "beta", la_name="Other")).executed == ["alpha", "beta"]
+    assert build(options(tmp, "alpha", "beta", la_name="Other", use_cache=False)).executed == ["alpha", "beta"]
+    # a changed input file reruns everything
+    with (tmp / "data" / "903" / "2025" / "reviews.csv").open("a") as f:
+        f.write('100234,01/06/2010,01/12/2024,PN1\n')
+    assert build(options(tmp, "alpha", "beta", la_name="Other")).executed == ["alpha", "beta"]
+
+
+def test_render_runs_last_and_is_skipped_when_sources_unchanged(tmp, monkeypatch):
+    calls = []
+
+    def fake_render(year_dir, *, year, la_name, engine, narrative_dir):
+        calls.append(json.loads((year_dir / "manifest.json").read_text())["la_name"])
+        (year_dir / f"corporate-parenting-{year}.html").write_text(f"<p>{la_name}</p>")
+        return []
+
+    monkeypatch.setattr(rendering, "renderer_available", lambda: True)
+    monkeypatch.setattr(rendering, "render", fake_render)
+    narrative = tmp / "narrative"
+    narrative.mkdir()
+    (narrative / "foreword.md").write_text("Hello")
+    opts = BuildOptions(**{**options(tmp, "alpha").__dict__, "render": True, "narrative_dir": narrative})
+    assert build(opts).render_cached is False
+    second = build(opts)
+    assert (second.render_cached, second.executed, calls) == (True, [], ["Local authority"])
+    assert (tmp / "out" / "2025" / "corporate-parenting-2025.html").read_text() == "<p>Local authority</p>"
+    (narrative / "foreword.md").write_text("Hello again")  # narrative only: render, no notebooks
+    third = build(opts)
+    assert (third.render_cached, third.executed, len(calls)) == (False, [], 2)
+
+
+def test_render_error_fails_the_build_and_keeps_previous_outputs(tmp, monkeypatch):
+    previous = good_build(tmp)
+
+    def broken(year_dir, **kw):
+        raise RuntimeError("typst fell over")
+
+    monkeypatch.setattr(rendering, "renderer_available", lambda: True)
+    monkeypatch.setattr(rendering, "render", broken)
+    result = build(BuildOptions(**{**options(tmp, "alpha").__dict__, "render": True}))
+    assert not result.ok
+    assert result.messages[-1].startswith("render failed: RuntimeError: typst fell over")
+    assert tree(tmp / "out" / "2025") == previous
+
+
+def test_second_concurrent_build_is_refused_by_the_lock(tmp):
+    with outputs.build_lock(tmp / "out", 2025), pytest.raises(UserError) as err:
+        build(options(tmp, "alpha"))
+    assert err.value.code == "E403"
+    assert str(tmp / "out" / ".2025.lock") in str(err.value)
+    assert "--wait" in err.value.fix
+    assert build(options(tmp, "alpha")).ok  # released
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    ({"year": 1999}, "E401"),
+    ({"data_dir": Path("/nonexistent/data")}, "E402"),
+    ({"year": 2023}, "E404"),  # the data has 2024 and 2025 only
+])
+def test_user_errors(tmp, change, code):
+    with pytest.raises(UserError) as err:
+        build(BuildOptions(**{**options(tmp, "alpha").__dict__, **change}))
+    assert err.value.code == code
+    assert err.value.fix
+
+
+def test_no_notebooks_is_a_user_error(tmp):
+    with pytest.raises(UserError) as err:
+        build(options(tmp))
+    assert err.value.code == "E406"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_build_leaves_previous_outputs_and_no_temp_dir(tmp, sig):
+    previous = good_build(tmp)
+    nb = notebooks(tmp, "alpha", "slow")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cpanalytics", "build", "--data", str(tmp / "data"), "--year", "2025",
+         "--out", str(tmp / "out"), "--notebooks", str(nb), "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list((tmp / "out").glob(".tmp-2025-*/2025/.work/slow/started")):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.1)
+    os.kill(proc.pid, sig)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted: nothing was changed" in err
+    time.sleep(1.5)  # anything still writing (an orphaned kernel) would show up by now
+    assert tree(tmp / "out" / "2025") == previous
+    assert not list((tmp / "out").glob(".tmp-*"))
+    with outputs.build_lock(tmp / "out", 2025):  # released
+        pass
+
+
+def test_unwritable_out_folder(tmp):
+    (tmp / "out").write_text("a file, not a folder")
+    with pytest.raises(UserError) as err:
+        build(options(tmp, "alpha"))
+    assert err.value.code == "E405"
+
+
+def test_cli_build(tmp, monkeypatch, capsys):
+    monkeypatch.setattr(rendering, "renderer_available", lambda: False)
+    nb = notebooks(tmp, "alpha", "failing")
+    base = ["build", "--data", str(tmp / "data"), "--year", "2025", "--out", str(tmp / "out"),
+            "--notebooks", str(nb)]
+    assert main([*base, "--jobs", "0"]) == 2
+    assert "error E407: --jobs 0 must be 1 or more" in capsys.readouterr().err
+    assert main(base) == 1
+    err = capsys.readouterr().err
+    assert "1 notebook(s) failed; nothing was published" in err
+    assert "failing: FAILED at cell 4 (txt-boom): ValueError: planted failure" in err
+    (nb / "failing.ipynb").unlink()
+    assert main(base) == 0
+    captured = capsys.readouterr()
+    assert "render: skipped" in captured.err
+    # alpha was cached by the failed build
+    assert f"built {tmp / 'out' / '2025'} in " in captured.out
+    assert "(0 notebook(s) run, 1 from cache)" in captured.out
+
+
+def test_adhoc_templates_are_not_built(tmp_path):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    for name in ("adhoc_template", "_scratch", "alpha", "beta"):
+        (folder / f"{name}.ipynb").write_text("{}")
+    assert [p.name for p in pipeline.report_notebooks(folder)] == ["alpha.ipynb", "beta.ipynb"]

@@ -1,0 +1,116 @@
+"""Published tables: Markdown alignment, thousands separators, suppression symbols."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cpanalytics import tables
+
+DATE = pd.Timestamp("2018-08-31")
+
+
+def test_markdown_right_aligns_numbers_and_symbols_only():
+    frame = pd.DataFrame({"Group": ["Under 1", "1 to 4"], "Number": ["1,234", "[c]"],
+                          "%": ["98.1", "[c]"]})
+    assert tables.markdown(frame) == (
+        "| Group | Number | % |\n"
+        "| :--- | ---: | ---: |\n"
+        "| Under 1 | 1,234 | 98.1 |\n"
+        "| 1 to 4 | [c] | [c] |"
+    )
+
+
+def test_is_numeric_column():
+    assert tables.is_numeric_column(pd.Series(["1,579", "10.7%", "[x]", "[z]"]))
+    assert not tables.is_numeric_column(pd.Series(["1,579", "Section 20"]))
+
+
+def test_counts_and_percentages_suppress_small_counts_and_their_complement():
+    # A=2 (primary [c]); the Total 20 is published, so the smallest other count, B=6, is
+    # hidden too (else 20-6-12 = 2). C=12 is 60.0% of 20.
+    counts = pd.DataFrame({"Reason": ["A", "B", "C"], "Number": [2, 6, 12]})
+    shown = tables.counts_and_percentages(counts, "Reason", ["Number"])
+    assert shown.to_dict("list") == {
+        "Reason": ["A", "B", "C", "Total"],
+        "Number": ["[c]", "[c]", "12", "20"],
+        "Number %": ["[c]", "[c]", "60.0", "100.0"],
+    }
+
+
+def test_counts_and_percentages_unsuppressed_keep_separators():
+    counts = pd.DataFrame({"Reason": ["A", "B"], "Number": [2, 1998]})
+    shown = tables.counts_and_percentages(counts, "Reason", ["Number"], suppress=False)
+    # 2 / 2,000 = 0.1%; 1,998 / 2,000 = 99.9%.
+    assert shown["Number"].tolist() == ["2", "1,998", "2,000"]
+    assert shown["Number %"].tolist() == ["0.1", "99.9", "100.0"]
+
+
+def test_crosstab_totals_and_suppression():
+    # Rows x columns with totals:     3    4  Total
+    #                     10 to 15   40    7     47
+    #                     16 to 17   30    2     32
+    #                     Total      70    9     79
+    # 2 is primary [c]. Row 16 to 17 (total published) then hides 30; column 4 hides 7;
+    # row 10 to 15 now has one hidden cell, so 40 goes too: the rectangle is closed.
+    units = pd.DataFrame({"age_band": ["10 to 15", "10 to 15", "16 to 17", "16 to 17"],
+                          "placements": [3, 4, 3, 4], "count": [40, 7, 30, 2]})
+    shown = tables.crosstab(units, "age_band", "placements")
+    assert shown.columns.tolist() == ["Age band", "3", "4", "Total"]
+    assert shown.to_dict("list") == {
+        "Age band": ["10 to 15", "16 to 17", "Total"],
+        "3": ["[c]", "[c]", "70"],
+        "4": ["[c]", "[c]", "9"],
+        "Total": ["47", "32", "79"],
+    }
+
+
+def test_measures_table_formats_values_targets_and_missing():
+    # PS-01 Aug 2018: 169 / 1,579 = 10.7%, target 10%, England 10%.
+    ps01 = pd.DataFrame([{"indicator": "PS-01", "date": DATE, "numerator": 169,
+                          "denominator": 1579, "value": 100 * 169 / 1579, "available": True}])
+    he01 = pd.DataFrame([{"indicator": "HE-01", "date": DATE, "numerator": None,
+                          "denominator": None, "value": None, "available": False,
+                          "note": "Not available: needs local/health_assessments.csv"}])
+    cic01 = pd.DataFrame([{"indicator": "CIC-01", "date": DATE, "numerator": 1653,
+                           "denominator": None, "value": 1653.0, "available": True}])
+    shown = tables.measures([ps01, he01, cic01], targets={"PS-01": 10}, england={"PS-01": 10})
+    assert shown.iloc[0, 1:].tolist() == ["169", "1,579", "10.7%", "10.0%", "10.0%"]
+    assert shown.iloc[1, 1:].tolist() == ["[x]", "[x]", "[x]", "[z]", "[z]"]
+    assert shown.iloc[2, 1:].tolist() == ["1,653", "[z]", "1,653", "[z]", "[z]"]
+    assert shown["Measure"].iloc[0].startswith("PS-01 Children in care with 3 or more")
+
+
+def test_profile_stacks_marginals_with_one_total_row():
+    # 12 children: age band 7 + 5; sex 9 male + 3 female (3 -> [c], and 9 with it, as the
+    # total 12 is published). Groups keep their order of first appearance.
+    units = pd.DataFrame({"age_band": ["1 to 4", "1 to 4", "5 to 9", "5 to 9"],
+                          "sex": ["Male", "Female", "Male", "Female"], "count": [5, 2, 4, 1]})
+    shown = tables.profile({"age_band": units, "sex": units})
+    assert shown.to_dict("list") == {
+        "Characteristic": ["All children", "Age band", "Age band", "Sex", "Sex"],
+        "Group": ["", "1 to 4", "5 to 9", "Male", "Female"],
+        "Number": ["12", "7", "5", "[c]", "[c]"],
+        "%": ["100.0", "58.3", "41.7", "[c]", "[c]"],
+    }
+
+
+def test_compare_periods_and_counts_by_period_keep_category_order():
+    this = pd.DataFrame({"reason": ["Adopted", "SGO"], "count": [96, 40]})
+    last = pd.DataFrame({"reason": ["Home", "Adopted"], "count": [50, 98]})
+    shown = tables.compare_periods({"2018-19": this, "2017-18": last}, "reason")
+    # Reasons in order of first appearance; Home absent in 2018-19 counts 0 (a true zero).
+    assert shown["Reason"].tolist() == ["Adopted", "SGO", "Home", "Total"]
+    assert shown["2018-19"].tolist() == ["96", "40", "0", "136"]
+    assert shown["2017-18 %"].tolist() == ["66.2", "0.0", "33.8", "100.0"]  # 98/148, 50/148
+    journey = tables.counts_by_period({"2017-18": last, "2018-19": this}, "reason")
+    assert journey.to_dict("list") == {"Reason": ["Home", "Adopted", "SGO"],
+                                       "2017-18": ["50", "98", "0"],
+                                       "2018-19": ["0", "96", "40"]}
+
+
+def test_marginal_sorts_numeric_categories_as_numbers():
+    # Ages at arrival seen in the order 15, 16, 9: shown 9, 15, 16 (numbers, not text).
+    units = pd.DataFrame({"age_at_arrival": ["15", "16", "9", "16"], "count": [6, 7, 5, 3]})
+    shown = tables.marginal(units, "age_at_arrival")
+    assert shown["Age at arrival"].tolist() == ["9", "15", "16", "Total"]
+    assert shown["Number"].tolist() == ["5", "6", "10", "21"]
