@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 YEAR   ?= 2025
 DATA   ?= data/synthetic
 OUT    ?= out
+LA_NAME ?= Synthetic County Council
 
 .PHONY: reports test install dfe-validate lint bench a11y clean
 
@@ -19,7 +20,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 reports: install
-	$(BIN)/cpanalytics build --data $(DATA) --year $(YEAR) --out $(OUT)
+	$(BIN)/cpanalytics build --data $(DATA) --year $(YEAR) --out $(OUT) --la-name "$(LA_NAME)"
 
 test: install
 	$(BIN)/python -m pytest

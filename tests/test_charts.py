@@ -115,3 +115,13 @@ def test_svg_is_vector_text_and_reproducible():
     assert first == second  # same chart, same bytes: no date stamp, salted ids
     assert first.lstrip().startswith("<?xml") and "<image" not in first
     assert "<text" in first and "March 2024 to March 2025" in first  # text stays text
+
+
+def test_small_points_are_left_out_of_trends():
+    # Month 6: 3 of 40 children (7.5%): a numerator below 5 is [c], so that point is not drawn.
+    frame = ps01_series([10.0] * 13).assign(numerator=50, denominator=500)
+    frame.loc[6, ["numerator", "denominator", "value"]] = [3, 40, 7.5]
+    drawn = charts.indicator_trend(frame, la_name=LA).axes[0].lines[0].get_ydata()
+    assert pd.isna(drawn[6]) and list(drawn[:6]) == [10.0] * 6
+    kept = charts.indicator_trend(frame, la_name=LA, suppress=False).axes[0].lines[0].get_ydata()
+    assert kept[6] == 7.5

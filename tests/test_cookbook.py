@@ -2,7 +2,8 @@
 
 The independent side works straight from the loaded SSDA903 tables and local extracts
 with plain pandas, following the written definitions (indicators.md), never through the
-indicator engine or the cohort API that the cookbook uses.
+indicator engine or the cohort API that the cookbook uses. The one shared piece is reference
+data: the ONS postcode lookup (``distance.centroids``) that places a postcode in an LA.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ def raw(data_dir: Path):
     return cpanalytics.load_data(data_dir)
 
 
+@pytest.fixture(scope="module")
+def iha(raw) -> pd.DataFrame:
+    return _iha(raw)
+
+
 # --- independent derivations from the raw tables (indicators.md) ---------------------------
 
 def _episodes(raw) -> pd.DataFrame:
@@ -75,9 +81,9 @@ def _episodes(raw) -> pd.DataFrame:
 
 
 def _periods(ep: pd.DataFrame) -> pd.DataFrame:
-    g = ep.groupby("period")
-    return pd.DataFrame({"CHILD": g["CHILD"].first(), "start": g["DECOM"].min(),
-                         "end": g["DEC"].last(), "rec": g["REC"].last()}).reset_index()
+    last = ep.drop_duplicates("period", keep="last").set_index("period")  # blank DEC = open
+    return pd.DataFrame({"CHILD": last["CHILD"], "start": ep.groupby("period")["DECOM"].min(),
+                         "end": last["DEC"], "rec": last["REC"]}).reset_index()
 
 
 def _placements(ep: pd.DataFrame) -> pd.DataFrame:
@@ -91,9 +97,9 @@ def _placements(ep: pd.DataFrame) -> pd.DataFrame:
     new = prev_carer.isna() | (settled["RNE"].isin(["S", "P", "T"])
                                & ~(settled["after_temp"] & settled["carer"].eq(prev_carer)))
     settled["run"] = new.cumsum()
-    g = settled.groupby("run")
-    return pd.DataFrame({"CHILD": g["CHILD"].first(), "start": g["DECOM"].first(),
-                         "end": g["DEC"].last()})
+    last = settled.drop_duplicates("run", keep="last").set_index("run")  # blank DEC = open
+    return pd.DataFrame({"CHILD": last["CHILD"], "start": settled.groupby("run")["DECOM"].min(),
+                         "end": last["DEC"]})
 
 
 def _in_care(ep: pd.DataFrame, on: pd.Timestamp) -> pd.Series:
@@ -173,12 +179,34 @@ def test_cookbook_runs_and_answers_every_recipe(run: dict) -> None:
     """Thirteen recipes, each printing a one-line conclusion; no child-level columns shown."""
     answers = run["answers"]
     assert len([k for k in answers if k != "as_at"]) == 13
-    printed = [o for c in run["notebook"]["cells"] if c["cell_type"] == "code"
-               for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    printed = [c for c in run["notebook"]["cells"] if c["cell_type"] == "code"
+               and any(o.get("name") == "stdout" for o in c.get("outputs", []))]
     assert len(printed) == 14  # 13 conclusions + the line saying where answers went
     for table in (run["out"] / "tables").glob("cookbook-*.csv"):
         header = table.read_text().splitlines()[0].split(",")
         assert not {"CHILD", "UPN", "DOB", "HOME_POST", "PL_POST"} & set(header), table.name
+
+
+@pytest.mark.e2e
+def test_cookbook_runs_on_the_903_tables_alone(data_dir: Path, tmp_path: Path) -> None:
+    """Without local extracts the IHA and escalation recipes say what is missing; the
+    other ten still answer."""
+    import shutil
+
+    import papermill
+
+    only_903 = tmp_path / "data"
+    shutil.copytree(data_dir / "903", only_903 / "903")
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "cookbook.ipynb"), cwd=str(NOTEBOOK.parent),
+        parameters={"data_dir": str(only_903), "output_dir": str(tmp_path)}, progress_bar=False)
+    answers = json.loads((tmp_path / "cookbook.json").read_text())
+    skipped = {"iha_uasc_by_quarter", "iha_under5_by_quarter", "iha_east_kent",
+               "escalations_by_category"}
+    assert not skipped & set(answers)
+    assert len(answers) == 1 + 13 - 4
+    assert "Not available: this recipe needs local/health_assessments.csv" in (
+        tmp_path / "cookbook.ipynb").read_text()
 
 
 def test_committed_notebook_has_no_outputs_and_a_kernel() -> None:
@@ -192,10 +220,10 @@ def test_committed_notebook_has_no_outputs_and_a_kernel() -> None:
 # --- each recipe against its independent computation ------------------------------------
 
 @pytest.mark.e2e
-def test_iha_uasc_and_under_fives_by_quarter(run: dict, raw) -> None:
+def test_iha_uasc_and_under_fives_by_quarter(run: dict, iha: pd.DataFrame) -> None:
     """HE-02: IHA due (20 working days after entry) in the 12 months to each quarter end;
     in time when completed by the due date; split by UASC at entry and by age 0-4."""
-    per = _iha(raw)
+    per = iha
     uasc = _by_key(run["answers"]["iha_uasc_by_quarter"], "date", "uasc")
     ages = _by_key(run["answers"]["iha_under5_by_quarter"], "date", "age_group")
     assert len(uasc) == 16  # 8 quarter ends x 2 groups
@@ -210,13 +238,12 @@ def test_iha_uasc_and_under_fives_by_quarter(run: dict, raw) -> None:
 
 
 @pytest.mark.e2e
-def test_iha_east_kent_by_uasc(run: dict, raw) -> None:
+def test_iha_east_kent_by_uasc(run: dict, raw, iha: pd.DataFrame) -> None:
     """HE-02 for children whose district is in East Kent (areas.yaml), by UASC, each 31 March."""
     areas = yaml.safe_load((ROOT / "src/cpanalytics/config/areas.yaml").read_text())["areas"]
     attrs = raw.child_attributes
     east = set(attrs.loc[attrs["DISTRICT"].isin(areas["East Kent"]), "CHILD"].astype("str"))
-    per = _iha(raw)
-    per = per[per["CHILD"].isin(east)]
+    per = iha[iha["CHILD"].isin(east)]
     got = _by_key(run["answers"]["iha_east_kent"], "date", "uasc")
     assert {d for d, _ in got} == {"2023-03-31", "2024-03-31", "2025-03-31"}
     for (day, group), value in got.items():
@@ -331,7 +358,7 @@ def test_uasc_leavers_outside_the_county(run: dict, raw) -> None:
 
 
 @pytest.mark.e2e
-def test_rag_change_breakdown_adds_up(run: dict, raw) -> None:
+def test_rag_change_breakdown_adds_up(run: dict, raw, iha: pd.DataFrame) -> None:
     """The groups behind the RAG change add up to the KPI worked out independently, and the
     RAG follows the configured target and floor."""
     answer = run["answers"]["rag_change"]
@@ -346,7 +373,7 @@ def test_rag_change_breakdown_adds_up(run: dict, raw) -> None:
         else:
             column, ok = (("iha_due", "iha_ok") if answer["indicator"] == "HE-02"
                           else ("request_due", "request_ok"))
-            due = _due_in(_iha(raw), column, on)
+            due = _due_in(iha, column, on)
             num, den = int(due[ok].sum()), len(due)
         assert (groups[f"numerator{suffix}"].sum(), groups[f"denominator{suffix}"].sum()) == (num, den)
         value = round(100 * num / den, 1)
@@ -361,12 +388,14 @@ def test_ps01_against_england(run: dict, raw) -> None:
     """England from comparators.csv as supplied; the authority's PS-01 on each 31 March."""
     comp = raw.comparators
     ep = _episodes(raw)
+    areas = [row["area"] for row in run["answers"]["ps01_vs_england"]]
+    assert areas.count("Synthetic County Council") == areas.count("England") == 5
     for row in run["answers"]["ps01_vs_england"]:
         if row["area"] == "England":
             given = comp[(comp["INDICATOR"] == "PS-01") & (comp["AREA"] == "England")
                          & (comp["YEAR"] == row["year"])]["VALUE"]
             assert row["value"] == pytest.approx(float(given.iloc[0]))
-        elif row["area"] == "This authority":
+        elif row["area"] == "Synthetic County Council":
             on = pd.Timestamp(year=row["year"], month=3, day=31)
             counts = _placement_counts(ep, on, _year_start(on))
             assert (row["numerator"], row["denominator"]) == (int((counts >= 3).sum()), len(counts))
@@ -387,21 +416,45 @@ def test_leavers_by_reason(run: dict, raw) -> None:
 # --- the compare command and the restrict helper ----------------------------------------
 
 @pytest.mark.e2e
-def test_compare_command_prints_england(data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+def test_compare_command_prints_england(data_dir: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture) -> None:
+    """England's value comes from comparators.csv; five years of the authority; a chart."""
     code = main(["compare", "PS-01", "--data", str(data_dir), "--as-at", "2025-03-31",
-                 "--areas", "England", "--format", "csv"])
+                 "--areas", "England", "--format", "csv", "--la-name", "Synthetic CC",
+                 "--plot", str(tmp_path / "ps01.png")])
     out = capsys.readouterr().out
     assert code == 0
     england = pd.read_csv(data_dir / "local" / "comparators.csv")
     value = england[(england["INDICATOR"] == "PS-01") & (england["AREA"] == "England")
                     & (england["YEAR"] == 2025)]["VALUE"].iloc[0]
     assert f"PS-01,2024/25,England,{value:.1f}%" in out
-    assert out.count("This authority") == 5
+    assert out.count("Synthetic CC") == 5
+    assert (tmp_path / "ps01.png").stat().st_size > 0
+
+
+@pytest.mark.e2e
+def test_compare_command_suppresses_by_default(data_dir: Path,
+                                               capsys: pytest.CaptureFixture) -> None:
+    """With a threshold above every count (about 50 of 480 children), each of the five
+    authority rows is [c] in value, numerator and denominator; England stays visible."""
+    assert main(["compare", "PS-01", "--data", str(data_dir), "--as-at", "2025-03-31",
+                 "--areas", "England", "--threshold", "1000"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("[c]") == 15
+    assert "England 10.0%" in " ".join(out.split())
+    assert "too small to show" in out
 
 
 def test_compare_command_unknown_indicator(capsys: pytest.CaptureFixture) -> None:
     assert main(["compare", "XX-99", "--data", "nowhere", "--as-at", "2025-03-31"]) == 2
     assert "E330" in capsys.readouterr().err
+
+
+@pytest.mark.e2e
+def test_compare_command_unknown_area(data_dir: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["compare", "PS-01", "--data", str(data_dir), "--as-at", "2025-03-31",
+                 "--areas", "Narnia"]) == 2
+    assert "E331" in capsys.readouterr().err
 
 
 def test_compare_suppresses_small_numbers_by_default() -> None:
@@ -418,6 +471,27 @@ def test_compare_suppresses_small_numbers_by_default() -> None:
     assert shown["value"].tolist() == ["[c]", "10.0%", "20.0%"]
     assert shown["numerator"].tolist() == ["[c]", "", "12"]
     assert shown_table(table, suppress=False)["value"].tolist() == ["7.5%", "10.0%", "20.0%"]
+
+
+def test_render_keeps_tables_as_markdown(tmp_path: Path) -> None:
+    """A display output with text/markdown becomes a Markdown table in docs (not the
+    ``<IPython.core.display.Markdown object>`` text/plain fallback)."""
+    import importlib.util
+
+    import nbformat
+
+    spec = importlib.util.spec_from_file_location("render_cookbook",
+                                                  ROOT / "tools" / "render_cookbook.py")
+    render = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render)
+    cell = nbformat.v4.new_code_cell("show()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/markdown": "| area | children |\n|---|---:|\n| East Kent | [c] |"})]
+    path = tmp_path / "executed.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    text = render.to_markdown(path, tmp_path / "docs" / "cookbook.md")
+    assert "| East Kent | [c] |" in text
+    assert "IPython" not in text
 
 
 def test_restrict_keeps_only_the_given_children(raw) -> None:

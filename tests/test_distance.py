@@ -72,3 +72,17 @@ def test_postcode_table_is_cached_per_data_set() -> None:
     first = distance.postcode_table(data)
     assert distance.postcode_table(data) is first
     assert set(first.index) == {"CT11AA", "ME44AA"}
+
+
+def test_without_any_home_postcode_only_other_la_providers_are_located() -> None:
+    data = care_data("""
+        CHILD DECOM      RNE LS PLACE PLACE_PROVIDER HOME_POST PL_POST DEC REC
+        A     01/01/2018 S   C2 U4    PR1            -         ME44AA  -   -
+        B     01/01/2018 S   C2 U4    PR2            -         CT11AA  -   -
+    """)
+    # No home postcode and no la_code: the LA is unknown, so A's location is unknown and
+    # B (provided by another LA) counts as outside.
+    got = distance.placement_location(data, data.episodes)
+    assert distance.local_authority(data) is None
+    assert pd.isna(got.loc[0, "outside_la"])
+    assert bool(got.loc[1, "outside_la"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from cases import care_data
 
@@ -147,3 +148,15 @@ def test_ad07_children_waiting_by_status_and_time() -> None:
     assert compute("AD-07a", _data(), as_at="2019-03-31").iloc[0]["value"] == 1
     # On 28/02/2019 J's match (01/03/2019) has not happened: G and J both unmatched.
     assert compute("AD-07a", _data(), as_at="2019-02-28").iloc[0]["value"] == 2
+
+
+def test_no_adoption_data_gives_empty_measures_not_errors() -> None:
+    # One child in care, no ad1/placed_for_adoption rows: no adoptions, nobody waiting.
+    data = care_data("""
+        CHILD DECOM      RNE LS PLACE DEC REC
+        Z     01/01/2018 S   C2 U4    -   -
+    """)
+    row = compute("AD-01", data, as_at="2019-03-31").iloc[0]
+    assert row["denominator"] == 0
+    assert pd.isna(row["value"])
+    assert compute("AD-07a", data, as_at="2019-03-31").iloc[0]["value"] == 0

@@ -96,12 +96,13 @@ def test_cic03_leavers_by_reason_in_the_financial_year() -> None:
     # Leavers: D, E, F, G, H, U = 6 (J before the window, K still in care, M short breaks).
     assert result["count"].to_dict() == {
         "Adopted": 1, "Special guardianship order": 1,
-        "Returned home to parents or relatives": 2, "Independent living (18+)": 1,
+        "Left to live with parents or relatives": 1, "Returned home to parents": 1,
+        "Independent living (18+)": 1,
         "UASC turned 18": 1,
     }
     assert (result["denominator"] == 6).all()
-    # Home to parents: 2 of 6 = 33.3%.
-    assert result.loc["Returned home to parents or relatives", "value"] == pytest.approx(100 * 2 / 6)
+    # Returned home (E4A): 1 of 6 = 16.7%.
+    assert result.loc["Returned home to parents", "value"] == pytest.approx(100 / 6)
 
 
 def test_cic03_year_to_date_window_at_a_month_end() -> None:
@@ -227,3 +228,31 @@ def test_cic08_outside_the_la_and_the_dfe_far_and_outside_measure() -> None:
     row = _row("CIC-08D", data, "2019-03-31")
     assert (row["numerator"], row["denominator"]) == (3, 6)
     assert row["value"] == pytest.approx(50.0)
+
+
+def test_cic03s_ignores_a_period_whose_start_is_before_the_data() -> None:
+    # Y's first episode in the data is a placement change (RNE P) on 01/06/2018: the period
+    # began before the earliest return, so it is not a start; Z starts (S) 01/07/2018.
+    data = care_data("""
+        CHILD DECOM      RNE LS PLACE DEC REC
+        Y     01/06/2018 P   C2 U4    -   -
+        Z     01/07/2018 S   C2 U4    -   -
+    """)
+    assert _row("CIC-03S", data, "2019-03-31")["value"] == 1
+
+
+def test_cic05_by_one_of_its_own_dimensions_gives_shares_within_it() -> None:
+    data = care_data(MOVEMENT_CASE, header=MOVEMENT_HEADER, uasc=MOVEMENT_UASC)
+    # by="sex": K is the only boy and L the only girl in care -> 100% within each sex.
+    result = compute("CIC-05", data, as_at="2019-03-31", by="sex")
+    assert result.set_index("sex")["value"].to_dict() == {"Male": 100.0, "Female": 100.0}
+
+
+def test_cic01_child_ceasing_on_the_date_is_out_and_starting_on_it_is_in() -> None:
+    data = care_data(MOVEMENT_CASE, header=MOVEMENT_HEADER, uasc=MOVEMENT_UASC)
+    # 01/06/2018: D (adopted that day) and K's first episode (ended that day, the next one
+    # starts it) -> D out, K in via its new episode. In: E, G, H, U, K, F (from 01/05) = 6;
+    # J left 31/03/2018, L starts 2019, M is short breaks.
+    assert _row("CIC-01", data, "2018-06-01")["value"] == 6
+    # 31/03/2019: K and L (L started that day) -> 2.
+    assert _row("CIC-01", data, "2019-03-31")["value"] == 2

@@ -242,3 +242,9 @@ def test_he06_oc2_outcomes_for_the_collection_year() -> None:
 def test_he06_before_31_march_uses_the_previous_collection_year() -> None:
     # On 28/02/2019 the latest 31 March is 31/03/2018: collection year 2018, K only (SDQ 30).
     assert _oc2_value("HE-06", as_at="2019-02-28") == (30, 1)
+
+
+def test_he06_without_oc2_rows_is_empty() -> None:
+    # No OC2 return loaded: no children in the cohort, so no value (and no error).
+    row = compute("HE-06a", care_data(LONG_STAY, header=LONG_STAY_HEADER), as_at="2019-03-31")
+    assert row.iloc[0]["denominator"] == 0

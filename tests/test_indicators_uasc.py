@@ -112,13 +112,16 @@ def test_ua04_against_the_nts_threshold() -> None:
 
 
 def test_nts_rate_by_date() -> None:
-    dates = pd.Series(pd.to_datetime(["2015-01-01", "2019-03-31", "2021-12-14"]))
-    assert nts_rate(dates).tolist() == [0.0007, 0.0007, 0.001]
+    table = {pd.Timestamp("2016-07-01"): 0.0007, pd.Timestamp("2021-12-14"): 0.001}
+    dates = pd.Series(pd.to_datetime(["2015-01-01", "2019-03-31", "2021-12-13", "2021-12-14"]))
+    # Before the first start the first rate applies; the new rate from its start date.
+    assert nts_rate(dates, table).tolist() == [0.0007, 0.0007, 0.0007, 0.001]
 
 
 # Care leavers: O, UASC until its 18th birthday 01/06/2017, left care that day;
 # P2 former UASC who left in 2011 and is 26 on 31/03/2019; Q2 left care aged 14;
-# R2 a citizen leaver aged 19; S2 UASC turning 18 on 01/10/2018 in care, leaving that day.
+# R2 a citizen leaver aged 19; S2 UASC turning 18 on 01/10/2018 in care, leaving that day;
+# T2 former UASC, left at 18 in 2015, aged 22 on 31/03/2019.
 LEAVERS = """
 CHILD DECOM      RNE LS PLACE DEC        REC
 O     01/01/2016 S   V2 P2    01/06/2017 E8
@@ -126,6 +129,7 @@ P2    01/01/2010 S   V2 P2    01/01/2011 E8
 Q2    01/01/2016 S   V2 U4    01/01/2017 E13
 R2    01/01/2016 S   C2 U4    01/06/2017 E5
 S2    01/01/2017 S   V2 P2    01/10/2018 E8
+T2    01/01/2014 S   V2 P2    01/01/2015 E8
 """
 LEAVERS_HEADER = """
 CHILD SEX DOB        ETHNIC
@@ -134,6 +138,7 @@ P2    1   01/01/1993 AOTH
 Q2    1   01/01/2003 AOTH
 R2    1   01/01/2000 WBRI
 S2    1   01/10/2000 AOTH
+T2    1   01/01/1997 AOTH
 """
 LEAVERS_UASC = """
 CHILD DUC
@@ -141,16 +146,19 @@ O     01/06/2017
 P2    01/01/2011
 Q2    -
 S2    01/10/2018
+T2    01/01/2015
 """
 
 
-def test_ua05_uasc_care_leavers_aged_18_to_24() -> None:
+def test_ua05_uasc_care_leavers_aged_18_to_21() -> None:
     data = care_data(LEAVERS, header=LEAVERS_HEADER, uasc=LEAVERS_UASC)
-    # 31/03/2019: O (19, left at 18) and S2 (18, left 01/10/2018) -> 2. P2 is 26, Q2 left
-    # aged 14, R2 was never UASC.
+    # 31/03/2019: O (19, left at 18) and S2 (18, left 01/10/2018) -> 2. T2 is 22, P2 26,
+    # Q2 left aged 14, R2 was never UASC.
     assert compute("UA-05", data, as_at="2019-03-31").iloc[0]["value"] == 2
-    # 31/03/2018: S2 still in care -> only O.
-    assert compute("UA-05", data, as_at="2018-03-31").iloc[0]["value"] == 1
+    # 31/03/2018: S2 still in care -> O and T2 (21 until 01/01/2019) -> 2.
+    assert compute("UA-05", data, as_at="2018-03-31").iloc[0]["value"] == 2
+    # 31/12/2018: T2 is still 21 (22nd birthday the next day) -> O, S2, T2 = 3.
+    assert compute("UA-05", data, as_at="2018-12-31").iloc[0]["value"] == 3
 
 
 def test_ua05t_uasc_turning_18_in_care_in_the_year() -> None:

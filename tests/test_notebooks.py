@@ -330,3 +330,21 @@ def test_about_text_gives_period_definitions_and_source(capsys):
     assert "**PS-01 Children in care with 3 or more placements in the last 12 months** (on 31 July 2019)." in text
     assert "(1 August 2018 to 31 July 2019)" in text  # IR-08 is rolling 12 months
     assert text.endswith("Source: SSDA903 (episodes) / local extract (local/care_plan_qa.csv).")
+
+
+def test_publish_measures_shows_the_note_when_nothing_is_available(tmp_path):
+    from IPython.display import Markdown
+
+    note = "Not available: needs local/health_assessments.csv"
+    missing = [pd.DataFrame([{"indicator": i, "date": pd.Timestamp("2019-03-31"),
+                              "numerator": None, "denominator": None, "value": None,
+                              "available": False, "note": note}]) for i in ("HE-04", "HE-05")]
+    shown = []
+    original = nb.display
+    nb.display = shown.append
+    try:
+        nb.publish_measures("tbl-he-rha-dental", missing, tmp_path)
+    finally:
+        nb.display = original
+    assert [m.data for m in shown if isinstance(m, Markdown)] == [f"*{note}.*"]
+    assert not (tmp_path / "tables" / "tbl-he-rha-dental.csv").exists()

@@ -69,7 +69,7 @@ def tree(root: Path) -> dict[str, str]:
 @pytest.fixture
 def tmp(tmp_path: Path, monkeypatch) -> Path:
     # Fix the code version: other work on the package while the tests run must not bust the cache.
-    monkeypatch.setattr(pipeline, "code_version", lambda: "code-v1")
+    monkeypatch.setattr(pipeline, "code_version", lambda analysis_only=False: "code-v1")
     write_data(tmp_path / "data")
     return tmp_path
 
@@ -196,7 +196,7 @@ def test_render_runs_last_and_is_skipped_when_sources_unchanged(tmp, monkeypatch
     def fake_render(year_dir, *, year, la_name, engine, narrative_dir):
         calls.append(json.loads((year_dir / "manifest.json").read_text())["la_name"])
         (year_dir / f"corporate-parenting-{year}.html").write_text(f"<p>{la_name}</p>")
-        return []
+        return ["narrative not supplied: services.md"]
 
     monkeypatch.setattr(rendering, "renderer_available", lambda: True)
     monkeypatch.setattr(rendering, "render", fake_render)
@@ -207,6 +207,7 @@ def test_render_runs_last_and_is_skipped_when_sources_unchanged(tmp, monkeypatch
     assert build(opts).render_cached is False
     second = build(opts)
     assert (second.render_cached, second.executed, calls) == (True, [], ["Local authority"])
+    assert second.manifest["render_warnings"] == ["narrative not supplied: services.md"]
     assert (tmp / "out" / "2025" / "corporate-parenting-2025.html").read_text() == "<p>Local authority</p>"
     (narrative / "foreword.md").write_text("Hello again")  # narrative only: render, no notebooks
     third = build(opts)
@@ -234,6 +235,26 @@ def test_second_concurrent_build_is_refused_by_the_lock(tmp):
     assert str(tmp / "out" / ".2025.lock") in str(err.value)
     assert "--wait" in err.value.fix
     assert build(options(tmp, "alpha")).ok  # released
+
+
+def test_wait_queues_behind_the_running_build(tmp):
+    import threading
+
+    held, release = threading.Event(), threading.Event()
+
+    def other_build():
+        with outputs.build_lock(tmp / "out", 2025):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other_build)
+    thread.start()
+    held.wait(10)
+    threading.Timer(1.0, release.set).start()
+    started = time.monotonic()
+    assert build(options(tmp, "alpha", wait=True)).ok
+    assert time.monotonic() - started >= 1.0  # it waited for the release
+    thread.join()
 
 
 @pytest.mark.parametrize(("change", "code"), [
@@ -305,9 +326,138 @@ def test_cli_build(tmp, monkeypatch, capsys):
     assert "(0 notebook(s) run, 1 from cache)" in captured.out
 
 
-def test_adhoc_templates_are_not_built(tmp_path):
+def test_notebook_selection(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
     for name in ("adhoc_template", "_scratch", "alpha", "beta"):
         (folder / f"{name}.ipynb").write_text("{}")
     assert [p.name for p in pipeline.report_notebooks(folder)] == ["alpha.ipynb", "beta.ipynb"]
+    assert [p.name for p in pipeline.report_notebooks(folder, ("beta",))] == ["beta.ipynb"]
+    with pytest.raises(UserError, match=r"not found in .*: gamma\.ipynb") as err:
+        pipeline.report_notebooks(folder, ("beta", "gamma"))
+    assert err.value.code == "E406"
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.qmd").write_text("{{< embed notebooks/beta.ipynb#tbl-x >}}\n{{< embed notebooks/alpha.ipynb#fig-y >}}")
+    (reports / "b.qmd").write_text("{{<embed notebooks/beta.ipynb#txt-z >}}")
+    assert pipeline.embedded_notebooks(reports) == ["alpha", "beta"]
+
+
+def test_code_version_ignores_render_and_pipeline_for_notebooks(tmp_path, monkeypatch):
+    import cpanalytics
+    from cpanalytics.pipeline.fingerprint import code_version
+
+    pkg = tmp_path / "cpanalytics"
+    for rel in ("__init__.py", "render/stage.py", "indicators/registry.py"):
+        (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pkg / rel).write_text("x = 1\n")
+    monkeypatch.setattr(cpanalytics, "__file__", str(pkg / "__init__.py"))
+    full, analysis = code_version(), code_version(analysis_only=True)
+    (pkg / "render" / "stage.py").write_text("x = 2\n")  # renderer only
+    assert (code_version() != full, code_version(analysis_only=True) == analysis) == (True, True)
+    (pkg / "indicators" / "registry.py").write_text("x = 2\n")  # analysis code
+    assert code_version(analysis_only=True) != analysis
+
+
+def test_build_from_a_script_without_a_main_guard(tmp):
+    # workers must not re-run the caller's script (that would start a build per worker)
+    script = tmp / "script.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from cpanalytics.pipeline import BuildOptions, build\n"
+        f"r = build(BuildOptions(data_dir=Path({str(tmp / 'data')!r}), year=2025, "
+        f"out=Path({str(tmp / 'out')!r}), jobs=2, notebooks_dir=Path({str(notebooks(tmp, 'alpha', 'beta'))!r}), "
+        "render=False))\n"
+        "print('ok' if r.ok else r.messages)\n"
+    )
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert run.stdout == "ok\n", run.stderr
+    assert "E403" not in run.stderr
+
+
+def test_progress_plain_lines_and_live_display():
+    import io
+
+    from rich.console import Console
+
+    from cpanalytics.pipeline.progress import PlainReporter, RichReporter, reporter_for
+    from cpanalytics.pipeline.runner import Event, NotebookResult
+
+    events = [
+        Event("start", "alpha"), Event("cell", "alpha", cell=2, cells=4),
+        Event("done", "alpha", result=NotebookResult("alpha", ok=True, seconds=1.25, output=Path("a"))),
+    ]
+    stream = io.StringIO()
+    plain = reporter_for(stream)  # not a terminal: plain lines, no per-cell noise
+    assert isinstance(plain, PlainReporter)
+    for event in events:
+        plain.notebook(event)
+    assert stream.getvalue() == "  alpha: started\n  alpha: ok (in 1.2 s)\n"
+    screen = io.StringIO()
+    live = RichReporter(Console(file=screen, force_terminal=True, width=100))
+    live.notebook(events[0])
+    live.notebook(events[1])
+    live.progress.refresh()
+    assert "cell 2/4" in screen.getvalue()
+    live.notebook(events[2])
+    live.close()
+    assert "ok" in screen.getvalue()
+
+
+def test_recover_after_a_killed_build(tmp_path):
+    # killed between the two renames of a swap: the backup is the only copy of the outputs
+    out = tmp_path / "out"
+    (out / ".old-2025-abc").mkdir(parents=True)
+    (out / ".old-2025-abc" / "manifest.json").write_text("{}")
+    (out / ".tmp-2025-def" / "2025").mkdir(parents=True)
+    (out / ".tmp-2024-ghi").mkdir()  # another year's build: not ours to touch
+    outputs.recover(out, 2025)
+    assert sorted(p.name for p in out.iterdir()) == [".tmp-2024-ghi", "2025"]
+    assert (out / "2025" / "manifest.json").read_text() == "{}"
+
+
+def test_publish_swaps_old_for_new(tmp_path):
+    out = tmp_path / "out"
+    (out / "2025").mkdir(parents=True)
+    (out / "2025" / "old.txt").write_text("old")
+    staging = outputs.new_staging(out, 2025)
+    (staging / "new.txt").write_text("new")
+    assert outputs.publish(staging, out, 2025) == out / "2025"
+    assert [p.name for p in (out / "2025").iterdir()] == ["new.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["2025"]
+
+
+def test_cache_entries_replace_older_keys_and_no_cache_still_stores(tmp_path):
+    from cpanalytics.pipeline.cache import Cache, copy_into, restore
+
+    src = tmp_path / "a.txt"
+    src.write_text("v1")
+    cache = Cache(tmp_path / "cache")
+    cache.put("notebooks", "alpha", "k1" * 20, copy_into({"a.txt": src}), {"seconds": 12.5})
+    assert cache.last_seconds("notebooks", "alpha") == 12.5
+    assert cache.last_seconds("notebooks", "beta") == 0.0
+    cache.put("notebooks", "alpha", "k2" * 20, copy_into({"a.txt": src}), {"seconds": 3.0})
+    assert cache.get("notebooks", "alpha", "k1" * 20) is None  # replaced by k2
+    restore(cache.get("notebooks", "alpha", "k2" * 20), {"a.txt": tmp_path / "back.txt"})
+    assert (tmp_path / "back.txt").read_text() == "v1"
+    blind = Cache(tmp_path / "cache", read=False)  # --no-cache: never hits, still stores
+    assert blind.get("notebooks", "alpha", "k2" * 20) is None
+    blind.put("notebooks", "alpha", "k3" * 20, copy_into({}), {"seconds": 1.0})
+    assert cache.meta("notebooks", "alpha", "k3" * 20)["seconds"] == 1.0
+
+
+def test_validation_warnings_go_to_the_manifest_grouped_and_relative(tmp):
+    from builders import write_csv
+
+    from cpanalytics.model import TABLES_903
+
+    # an extra column NOTES in the 2025 episodes.csv is warning W101 (header row 1)
+    eps = small_year(2025)["episodes"]
+    for row in eps:
+        row["CHILD"] = IDS[row["CHILD"]]
+    write_csv(tmp / "data" / "903" / "2025" / "episodes.csv", eps, [*TABLES_903["episodes"], "NOTES"])
+    result = build(options(tmp, "alpha"))
+    assert result.ok
+    w101 = [w for w in result.manifest["warnings"] if w["rule"] == "W101"]
+    assert [(w["severity"], w["file"], w["column"], w["count"], w["rows"]) for w in w101] == [
+        ("warning", "903/2025/episodes.csv", "NOTES", 1, [1])]

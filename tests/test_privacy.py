@@ -49,6 +49,9 @@ def test_identifiers_collected_and_normalised():
     ("placed at me141xq", False, ["postcode"]),
     ("CT1 2AA,3", True, ["postcode"]),
     ("1002345 children", False, []),  # longer number: not the id
+    ("denominator,100234.0", True, []),  # part of a decimal number, not the id
+    ("rate 0.100234", False, []),  # decimal places
+    ("child 100234.", False, ["CHILD/UPN"]),  # full stop, then no digit: the id
     ("sha 9f100234ab", False, []),  # inside a longer token
     ("ME14 1XZ", False, []),  # a different postcode
     ("ME14", False, []),  # a district only
@@ -58,10 +61,15 @@ def test_identifiers_collected_and_normalised():
     ("2010-06-15,4", True, ["DOB"]),
     ("2008-01-31,4", True, []),  # month end: a period boundary, never flagged
     ("01/03/2012,5", True, []),  # first of a month likewise
-    ("CHILD,DOB,count", True, ["identifier column", "identifier column"]),
+    ("| CHILD | DOB | count |", True, ["identifier column", "identifier column"]),
+    ("CHILD,Child requests end,100", True, []),  # CHILD as a reason-for-change code
 ])
 def test_scan_text(text, tabular, kinds):
     assert sorted(k for k, _ in scan_text(text, IDS, tabular=tabular)) == sorted(kinds)
+
+
+def test_identifier_column_in_a_csv_header():
+    assert scan_text("CHILD,count", IDS, tabular=True, header=True) == [("identifier column", "CHILD")]
 
 
 def test_redact_replaces_ids_and_postcodes_only():
@@ -90,7 +98,7 @@ def test_audit_finds_planted_identifiers_in_every_output_type(tmp_path):
     (tmp_path / "doc.typ").write_text("Report for child 100234.")
     typst.compile(str(tmp_path / "doc.typ"), output=str(tmp_path / "report.pdf"))
     (tmp_path / "doc.typ").unlink()
-    found = sorted((leak.file, leak.where, leak.kind) for leak in audit(tmp_path, IDS))
+    found = [(leak.file, leak.where, leak.kind) for leak in audit(tmp_path, IDS)]
     assert found == [
         ("nb.ipynb", "cell 0, line 2", "CHILD/UPN"),  # line 1 is the source "print(x)"
         ("report.html", "line 1", "postcode"),
@@ -104,7 +112,7 @@ def test_audit_finds_planted_identifiers_in_every_output_type(tmp_path):
 
 
 def test_build_fails_when_a_notebook_prints_a_child_id(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "code_version", lambda: "code-v1")
+    monkeypatch.setattr(pipeline, "code_version", lambda analysis_only=False: "code-v1")
     write_data(tmp_path / "data")
     assert build(options(tmp_path, "alpha")).ok
     previous = tree(tmp_path / "out" / "2025")

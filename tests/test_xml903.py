@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from builders import small_year, write_xml, write_year
@@ -122,3 +126,31 @@ def test_xml_beside_csv_is_two_files_for_one_table(tmp_path):
     with pytest.raises(UserError, match="two files hold the") as err:
         load_data(tmp_path)
     assert err.value.code == "E104"
+
+
+DFE_PYTHON = Path(__file__).resolve().parents[1] / ".venv-dfe" / "bin" / "python"
+DFE_READ = """
+import json, sys
+from lac_validator.ingress import read_xml_from_text
+tables = read_xml_from_text(open(sys.argv[1], "rb").read())
+print(json.dumps({k: v.astype(object).where(v.notna(), None).to_dict("records")
+                  for k, v in tables.items()}))
+"""
+DFE_NAMES = {"Header": "header", "Episodes": "episodes", "UASC": "uasc", "Reviews": "reviews",
+             "OC2": "oc2", "OC3": "oc3", "AD1": "ad1", "PlacedAdoption": "placed_for_adoption",
+             "PrevPerm": "previous_permanence", "Missing": "missing"}
+
+
+@pytest.mark.dfe
+@pytest.mark.skipif(not DFE_PYTHON.exists(), reason="needs the DfE validator environment")
+def test_same_tables_as_the_dfe_validators_xml_reader(tmp_path):
+    path = write_xml(tmp_path / "return.xml", full_year())
+    done = subprocess.run([str(DFE_PYTHON), "-c", DFE_READ, str(path)], capture_output=True,
+                          text=True, check=True)
+    theirs = json.loads(done.stdout)
+    ours, _ = read_xml(path)
+    for dfe_name, table in DFE_NAMES.items():
+        columns = TABLES_903[table]
+        expected = [[row.get(c) for c in columns] for row in theirs[dfe_name]]
+        got = ours[table][columns].astype(object).where(ours[table][columns].notna(), None)
+        assert got.values.tolist() == expected, table

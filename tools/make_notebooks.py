@@ -75,7 +75,8 @@ nb.show_text([
 ])'''),
     output("fig-cic-trend", '''\
 trend = series("CIC-01", data, nb.months_back(date, 59), date, by="uasc")
-nb.show_figure(charts.indicator_trend(trend, la_name=la_name, group="uasc", stacked=True))''',
+nb.show_figure(charts.indicator_trend(trend, la_name=la_name, group="uasc", stacked=True,
+                                      suppress=suppress))''',
            cap="Children in care at each month end over five years, citizen children and UASC",
            alt="Stacked area chart of the number of children in care at each month end over "
                "the last five years, split into citizen children and unaccompanied "
@@ -90,9 +91,9 @@ nb.show_text([headlines.kpi_sentence(kpis[i], target=refs.target.get(i),
                                      england=refs.england.get(i), suppress=suppress)
               for i in location])'''),
     output("tbl-cic-location", '''\
-nb.publish_table("tbl-cic-location", tables.measures(
-    [kpis[i] for i in location], targets=refs.target, england=refs.england, suppress=suppress),
-    out)''', cap="Where children in care live: placement location and provider measures"),
+nb.publish_measures("tbl-cic-location", [kpis[i] for i in location], out, refs=refs,
+                    suppress=suppress)''',
+           cap="Where children in care live: placement location and provider measures"),
     output("tbl-cic-entry-profile", '''\
 nb.publish_table("tbl-cic-entry-profile", tables.profile(starts, count="value",
                                                           suppress=suppress), out)''',
@@ -130,7 +131,7 @@ nb.show_text([headlines.kpi_sentence(kpis[i], target=refs.target.get(i),
     output("fig-ps01-trend", '''\
 nb.show_figure(charts.indicator_trend(trends["PS-01"], la_name=la_name,
                                       target=refs.target.get("PS-01"),
-                                      england=refs.england.get("PS-01")))''',
+                                      england=refs.england.get("PS-01"), suppress=suppress))''',
            cap="Children in care with three or more placements in the last 12 months, "
                "monthly, against target and England",
            alt="Line chart of the percentage of children in care with three or more "
@@ -139,7 +140,7 @@ nb.show_figure(charts.indicator_trend(trends["PS-01"], la_name=la_name,
     output("fig-ps02-trend", '''\
 nb.show_figure(charts.indicator_trend(trends["PS-02"], la_name=la_name,
                                       target=refs.target.get("PS-02"),
-                                      england=refs.england.get("PS-02")))''',
+                                      england=refs.england.get("PS-02"), suppress=suppress))''',
            cap="Children in care long term who have been in the same placement for two years, "
                "monthly, against target and England",
            alt="Line chart of the percentage of children under 16 in care for two and a half "
@@ -171,14 +172,16 @@ nb.show_text([
     for i in ["HE-01", "HE-02"]])'''),
     output("fig-he-trend", '''\
 if kpis["HE-02"]["available"].all():
-    start = nb.months_back(date, 11)
+    start = nb.months_back(date, 12)
     lines = {f"{name}, {g}": part[part["uasc"] == g]
              for name, i in [("IHA request in 5 days", "HE-01"), ("IHA in 20 days", "HE-02")]
              for part in [series(i, data, start, date, by="uasc")] for g in ["Citizen", "UASC"]}
     nb.show_figure(charts.indicator_trend(
         charts.combine(lines).assign(indicator="HE-02"), la_name=la_name, group="line",
         target=refs.target.get("HE-02"), floor=refs.floor.get("HE-02"),
-        headline=series("HE-02", data, start, date)))
+        headline=series("HE-02", data, start, date),
+        measure="IHA requests within 5 working days (HE-01) and IHAs within 20 working days "
+                "(HE-02), rolling 12 months; bands for HE-02", suppress=suppress))
 else:
     nb.show_note(kpis["HE-02"]["note"].iloc[0])''',
            cap="Initial health assessment timeliness over the last 12 months, citizen children "
@@ -203,12 +206,11 @@ if he03a["available"].all():
 else:
     nb.show_note(he03a["note"].iloc[0])''', cap="Initial health assessment breaches by reason for delay"),
     output("tbl-he-rha-dental", '''\
-nb.publish_table("tbl-he-rha-dental", tables.measures(
-    [kpis["HE-04"], kpis["HE-05"]], targets=refs.target, england=refs.england,
-    suppress=suppress), out)''', cap="Review health assessments and dental checks"),
+nb.publish_measures("tbl-he-rha-dental", [kpis["HE-04"], kpis["HE-05"]], out, refs=refs,
+                    suppress=suppress)''', cap="Review health assessments and dental checks"),
     output("tbl-he06-oc2", '''\
-nb.publish_table("tbl-he06-oc2", tables.measures(
-    [kpis[i] for i in oc2], targets=refs.target, england=refs.england, suppress=suppress), out)''',
+nb.publish_measures("tbl-he06-oc2", [kpis[i] for i in oc2], out, refs=refs,
+                    suppress=suppress)''',
            cap="Health outcomes (OC2) of children in care for 12 months or more at 31 March"),
     about("he", ["HE-01", "HE-02", "HE-03", "HE-03a", "HE-04", "HE-05", "HE-06a", "HE-06b",
                  "HE-06c", "HE-06d", "HE-06e", "HE-06", "HE-06f"]),
@@ -225,20 +227,19 @@ nb.show_text([headlines.kpi_sentence(kpis[i], target=refs.target.get(i),
                                      england=refs.england.get(i), suppress=suppress)
               for i in ["IR-01", "IR-02", "IR-04", "IR-05"]])'''),
     output("tbl-ir-caseload", '''\
-nb.publish_table("tbl-ir-caseload", tables.measures(
-    [kpis[i] for i in ["IR-04", "IR-04a", "IR-05", "IR-06"]], targets=refs.target,
-    england=refs.england, suppress=suppress), out)''',
+nb.publish_measures("tbl-ir-caseload", [kpis[i] for i in ["IR-04", "IR-04a", "IR-05", "IR-06"]],
+                    out, refs=refs, suppress=suppress)''',
            cap="Reviews held, IRO caseloads and continuity of IRO"),
     output("fig-ir01-trend", '''\
 nb.show_figure(charts.indicator_trend(series("IR-01", data, start, date), la_name=la_name,
                                       target=refs.target.get("IR-01"),
-                                      england=refs.england.get("IR-01")))''',
+                                      england=refs.england.get("IR-01"), suppress=suppress))''',
            cap="Children in care reviewed within timescale, monthly",
            alt="Line chart of the percentage of children in care whose reviews were all held "
                "within timescale, at each month end over the last year."),
     output("tbl-ir02-participation", '''\
-nb.publish_table("tbl-ir02-participation", tables.measures(
-    [kpis["IR-02"]], targets=refs.target, england=refs.england, suppress=suppress), out)''',
+nb.publish_measures("tbl-ir02-participation", [kpis["IR-02"]], out, refs=refs,
+                    suppress=suppress)''',
            cap="Reviews in the last 12 months where the child participated"),
     output("tbl-ir03-method", '''\
 nb.publish_table("tbl-ir03-method", tables.crosstab(
@@ -256,7 +257,7 @@ else:
     output("fig-ir08-trend", '''\
 if kpis["IR-08"]["available"].all():
     nb.show_figure(charts.indicator_trend(series("IR-08", data, start, date), la_name=la_name,
-                                          target=refs.target.get("IR-08")))
+                                          target=refs.target.get("IR-08"), suppress=suppress))
 else:
     nb.show_note(kpis["IR-08"]["note"].iloc[0])''',
            cap="Care plans graded good or better, rolling 12 months, monthly",
@@ -297,14 +298,14 @@ nb.show_figure(charts.period_counts(journey, "stage", "Adoption order", la_name=
            alt="Bar chart of the number of adoption orders made in each of the last five "
                "financial years."),
     output("tbl-ad-timeliness", """\
-nb.publish_table("tbl-ad-timeliness", tables.measures(
-    [kpis[i] for i in timeliness], targets=refs.target, england=refs.england, suppress=suppress),
-    out)""", cap="Adoption timeliness (A1, A2, A10): rolling 12 months and 3-year averages "
-                 "against thresholds and England"),
+nb.publish_measures("tbl-ad-timeliness", [kpis[i] for i in timeliness], out, refs=refs,
+                    suppress=suppress)""",
+           cap="Adoption timeliness (A1, A2, A10): rolling 12 months and 3-year averages "
+               "against thresholds and England"),
     output("tbl-ad05-stages", """\
-nb.publish_table("tbl-ad05-stages", tables.measures(
-    [kpis[i] for i in stages], targets=refs.target, england=refs.england, suppress=suppress),
-    out)""", cap="Average days taken at each stage of the adoption journey"),
+nb.publish_measures("tbl-ad05-stages", [kpis[i] for i in stages], out, refs=refs,
+                    suppress=suppress)""",
+           cap="Average days taken at each stage of the adoption journey"),
     output("tbl-ad07-waiting", """\
 nb.publish_table("tbl-ad07-waiting", tables.crosstab(
     compute("AD-07", data, date), "status", "waiting", suppress=suppress), out)""",
@@ -330,7 +331,7 @@ nb.show_text([
 ])"""),
     output("fig-ua01-trend", """\
 nb.show_figure(charts.numerator_trend(series("UA-01", data, nb.months_back(date, 23), date),
-                                      la_name=la_name))""",
+                                      la_name=la_name, suppress=suppress))""",
            cap="Unaccompanied asylum-seeking children in care at each month end over two years",
            alt="Line chart of the number of unaccompanied asylum-seeking children in care at "
                "each month end over the last two years."),
@@ -346,13 +347,12 @@ if ua03["available"].all():
 else:
     nb.show_note(ua03["note"].iloc[0])""", cap="Nationality of UASC in care"),
     output("tbl-ua04-nts", """\
-nb.publish_table("tbl-ua04-nts", tables.measures(
-    [kpis["UA-01"], kpis["UA-04"]], targets=refs.target, england=refs.england,
-    suppress=suppress), out)""",
+nb.publish_measures("tbl-ua04-nts", [kpis["UA-01"], kpis["UA-04"]], out, refs=refs,
+                    suppress=suppress)""",
            cap="UASC in care against the National Transfer Scheme threshold"),
     output("tbl-ua05-leavers", """\
-nb.publish_table("tbl-ua05-leavers", tables.measures(
-    [kpis["UA-05"], kpis["UA-05T"]], suppress=suppress), out)""",
+nb.publish_measures("tbl-ua05-leavers", [kpis["UA-05"], kpis["UA-05T"]], out,
+                    suppress=suppress)""",
            cap="UASC care leavers and UASC turning 18 in care"),
     about("ua", ["UA-01", "UA-02", "UA-03", "UA-03A", "UA-04", "UA-05", "UA-05T"]),
 ]
@@ -377,9 +377,9 @@ nb.show_figure(charts.measures_bars([kpis[i] for i in outcomes], la_name=la_name
                "employment or training, and in suitable accommodation, beside the target and "
                "England where known."),
     output("tbl-cl-outcomes", """\
-nb.publish_table("tbl-cl-outcomes", tables.measures(
-    [kpis[i] for i in outcomes], targets=refs.target, england=refs.england, suppress=suppress),
-    out)""", cap="Care leaver outcomes: number, percentage, target and England"),
+nb.publish_measures("tbl-cl-outcomes", [kpis[i] for i in outcomes], out, refs=refs,
+                    suppress=suppress)""",
+           cap="Care leaver outcomes: number, percentage, target and England"),
     about("cl", ["CL-01", "CL-02", "CL-03"]),
 ]
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
+import matplotlib.dates as mdates
 import matplotlib.style
 import pandas as pd
 from matplotlib.axes import Axes
@@ -45,7 +46,7 @@ def style_path() -> Path:
 
 @contextmanager
 def report_style() -> Iterator[None]:
-    """afcharts style at report size: 9 pt text, 11 pt title, y gridlines only, SVG text."""
+    """afcharts style at report size: 9 pt text, 11 pt title, y gridlines only."""
     overrides = {
         "font.size": 9, "axes.titlesize": 9, "axes.labelsize": 9, "xtick.labelsize": 9,
         "ytick.labelsize": 9, "legend.fontsize": 9, "figure.titlesize": 11,
@@ -85,10 +86,11 @@ def kpi_trend(
     The title says how ``headline`` (default: the line, or the groups' sum for counts)
     moved over the last 12 months; ``floor`` and ``target`` shade red/amber/green bands.
     """
-    data = series.dropna(subset=["value"]).sort_values("date")
+    data = series.sort_values("date")
+    known = data.dropna(subset=["value"])
     groups = _groups(data, group)
     start, end = data["date"].min(), data["date"].max()
-    title = _trend_title(_headline_values(data, group, unit, headline), title_subject, unit)
+    title = _trend_title(_headline_values(known, group, unit, headline), title_subject, unit)
     subtitle = f"{measure}, {la_name}, {_month(start)} to {_month(end)}"
     with report_style():
         fig = Figure(layout="constrained")
@@ -106,10 +108,13 @@ def kpi_trend(
         _reference_lines(ax, target, england, unit)
         _finish(fig, ax, title, subtitle, xlabel="Month end", ylabel=_ylabel(measure, unit),
                 unit=unit)
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=7))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         if group or target is not None or england is not None:
             _legend(ax)
     kind = "Stacked area chart" if stacked else "Line chart"
-    fig.alt_text = _trend_alt(data, group, groups, measure, unit, target, england, start, end, kind)
+    fig.alt_text = _trend_alt(known, group, groups, measure, unit, target, england, start, end,
+                              kind)
     return fig
 
 
@@ -137,17 +142,30 @@ def indicator_trend(
     floor: float | None = None,
     stacked: bool = False,
     headline: pd.DataFrame | None = None,
+    measure: str | None = None,
+    suppress: bool = True,
 ) -> Figure:
-    """:func:`kpi_trend` for a registered indicator's series: measure, unit and polarity
-    from the registry, the title subject from ``headlines.SHORT``."""
+    """:func:`kpi_trend` for a registered indicator's series: measure (unless given), unit
+    and polarity from the registry, the title subject from ``headlines.SHORT``. Points a
+    published table would show as ``[c]`` are left out when ``suppress``."""
     from cpanalytics.indicators import REGISTRY
 
     ind = REGISTRY[str(series["indicator"].iloc[0])]
+    shown = hide_small(series, ind.unit) if suppress else series
     return kpi_trend(
-        series, title_subject=subject(ind.id, ind.title), measure=ind.title, la_name=la_name,
-        unit=ind.unit, group=group, target=target, england=england, floor=floor,
-        polarity=ind.polarity or "H", stacked=stacked, headline=headline,
+        shown, title_subject=subject(ind.id, ind.title), measure=measure or ind.title,
+        la_name=la_name, unit=ind.unit, group=group, target=target, england=england,
+        floor=floor, polarity=ind.polarity or "H", stacked=stacked, headline=headline,
     )
+
+
+def hide_small(series: pd.DataFrame, unit: str, threshold: int = 5) -> pd.DataFrame:
+    """``value`` set to NaN (not drawn) where suppression would show ``[c]``, row by row."""
+    from cpanalytics.disclosure import CONFIDENTIAL, suppress_result
+
+    columns = [c for c in ("numerator", "denominator", "value") if c in series]
+    shown = suppress_result(series[columns], threshold, unit=unit, totals_published=False)
+    return series.assign(value=series["value"].where(shown["value"] != CONFIDENTIAL))
 
 
 def combine(named: dict[str, pd.DataFrame], column: str = "line") -> pd.DataFrame:
@@ -223,13 +241,15 @@ def period_counts(
                 period=f"{periods[0]} to {periods[-1]}", unit="count")
 
 
-def numerator_trend(series: pd.DataFrame, *, la_name: str) -> Figure:
-    """Monthly trend of a rate indicator's numerator as a count (e.g. UASC in care, UA-01)."""
+def numerator_trend(series: pd.DataFrame, *, la_name: str, suppress: bool = True) -> Figure:
+    """Monthly trend of a rate indicator's numerator as a count (e.g. UASC in care, UA-01),
+    small counts left out when ``suppress``."""
     from cpanalytics.indicators import REGISTRY
 
     ind = REGISTRY[str(series["indicator"].iloc[0])]
-    counts = series.assign(value=series["numerator"].astype(float))
-    measure = ind.title.split(" and ")[0]
+    counts = series[["date", "numerator"]].assign(value=series["numerator"].astype(float))
+    counts = hide_small(counts, "count") if suppress else counts
+    measure = ind.title.split(" and ")[0]  # "UASC in care and their share of ..." -> the count
     return kpi_trend(counts, title_subject=subject(ind.id, measure), measure=measure,
                      la_name=la_name, unit="count")
 
@@ -264,10 +284,9 @@ def measures_bars(
     columns = [la_name] + [c for c in ("Target", "England") if frame[c].notna().any()]
     unit = REGISTRY[rows[0]["id"]].unit
     title = _measures_title(frame, la_name, unit)
-    fig = bars(frame.assign(**{c: frame[c].astype(float) for c in columns}), x="Measure",
-               title=title, measure=measure, la_name=la_name, period=period,
-               unit=unit, series=columns)
-    return fig
+    return bars(frame.assign(**{c: frame[c].astype(float) for c in columns}), x="Measure",
+                title=title, measure=measure, la_name=la_name, period=period, unit=unit,
+                series=columns)
 
 
 def _measures_title(frame: pd.DataFrame, la_name: str, unit: str) -> str:
@@ -343,6 +362,9 @@ def _trend_alt(data: pd.DataFrame, group: str | None, groups: list[str], measure
     lines = []
     for name, part in _parts(data, group, groups):
         label = f"{name}: " if name else "It "
+        if part.empty:
+            lines.append(f"{label}not shown (small numbers)")
+            continue
         lines.append(f"{label}{trend_phrase(part['value'].iloc[0], part['value'].iloc[-1], unit)}")
     text = (f"{kind} of {_lower(measure)} at each month end from {_month(start)} to "
             f"{_month(end)}. " + "; ".join(lines) + ".")

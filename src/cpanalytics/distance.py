@@ -25,7 +25,7 @@ _CACHE_KEY = "postcode_centroids"
 
 def normalise(postcodes: pd.Series) -> pd.Series:
     """Upper case with all spaces removed: the join key for the centroid table."""
-    return postcodes.astype("str").str.upper().str.replace(r"\s+", "", regex=True)
+    return postcodes.astype("str").str.upper().str.replace(" ", "", regex=False)
 
 
 @functools.cache
@@ -46,7 +46,7 @@ def _letter_table(letter: str) -> pd.DataFrame:
         "east": frame["oseast1m"].to_numpy(dtype=float),
         "north": frame["osnrth1m"].to_numpy(dtype=float),
         "laua": frame["laua"].astype("str").to_numpy(),
-    }, index=pd.Index(normalise(frame["pcd"]).to_numpy(), name="postcode"))
+    }, index=pd.Index(frame["pcd_abbr"].astype("str").str.upper().to_numpy(), name="postcode"))
 
 
 @functools.cache
@@ -135,8 +135,8 @@ def placement_location(data: CareData, units: pd.DataFrame) -> pd.DataFrame:
     ``outside_la`` (bool, NA when unknown) for unit rows carrying HOME_POST and PL_POST.
 
     Outside the LA: the placement postcode's upper-tier LA differs from the LA's; when
-    the placement postcode is unknown, a PLACE_PROVIDER of PR2 (another LA) counts as
-    outside and anything else as unknown.
+    the placement postcode (or the LA itself) is unknown, a PLACE_PROVIDER of PR2
+    (another LA) counts as outside and anything else as unknown.
     """
     table = postcode_table(data)
     home = table.reindex(normalise(units["HOME_POST"]).to_numpy())
@@ -144,7 +144,7 @@ def placement_location(data: CareData, units: pd.DataFrame) -> pd.DataFrame:
     home.index = units.index
     placed.index = units.index
     la = local_authority(data)
-    known = placed["la"].notna().to_numpy()
+    known = placed["la"].notna().to_numpy() & (la is not None)
     provider_other_la = (units["PLACE_PROVIDER"].astype("str") == "PR2").to_numpy(
         dtype=bool, na_value=False)
     outside = np.where(known, (placed["la"] != la).to_numpy(dtype=bool, na_value=True),

@@ -295,8 +295,8 @@ def identify_table(
         raise UserError(
             f"the columns ({', '.join(columns[:8])}) do not match any SSDA903 table",
             file=path, row=1, code="E110",
-            fix="name the file after its table (e.g. episodes.csv) and use the DfE column "
-                "names from docs: " + ", ".join(f"{k}.csv" for k in known),
+            fix="name the file after the table it holds (" + ", ".join(f"{k}.csv" for k in known)
+                + ") and use the DfE column names (docs/data-contract.md)",
         )
     return chosen
 

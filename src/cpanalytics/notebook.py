@@ -1,9 +1,10 @@
 """What the report notebooks call: parameters, loading, and publishing outputs.
 
 A notebook resolves its parameters (:func:`as_at_date`, :func:`output_path`), loads the
-data once, and publishes each output through :func:`show_table`, :func:`show_figure`
-or :func:`show_text`; :func:`write_headlines` writes ``<output_dir>/<name>.json``
-(docs/report-labels.md).
+data and its targets once (:func:`load`, :func:`references`), and shows each labelled
+output through :func:`publish_table` (Markdown plus ``<output_dir>/tables/<label>.csv``),
+:func:`show_figure` (SVG) or :func:`show_text`; :func:`write_headlines` writes
+``<output_dir>/<name>.json`` (docs/report-labels.md).
 """
 
 from __future__ import annotations
@@ -99,6 +100,25 @@ def publish_table(
     display(Markdown(text))
 
 
+def publish_measures(
+    label: str,
+    results: Sequence[pd.DataFrame],
+    output_dir: str | Path,
+    *,
+    refs: References | None = None,
+    suppress: bool = True,
+) -> None:
+    """:func:`publish_table` of :func:`cpanalytics.tables.measures`, or, when none of the
+    results is available (optional extracts missing), their notes instead of a table."""
+    if not any(_available(r) for r in results):
+        notes = dict.fromkeys(str(r["note"].iloc[0]) for r in results)
+        show_note(" ".join(f"{n}." for n in notes))
+        return
+    refs = refs or References()
+    publish_table(label, tables.measures(results, targets=refs.target, england=refs.england,
+                                         suppress=suppress), output_dir, suppressed=suppress)
+
+
 def show_figure(fig: Figure) -> None:
     """Display a chart as SVG, its alt text (``fig.alt_text``) in the output metadata."""
     alt = getattr(fig, "alt_text", "")
@@ -110,16 +130,12 @@ def kpi_record(result: pd.DataFrame, *, suppress: bool = True) -> dict[str, Any]
     """A headline record: id, as_at, numerator, denominator, value (unsuppressed), display."""
     row = result.iloc[0]
     shown = tables.display_result(result.iloc[[0]], suppress=suppress).iloc[0]
-
-    def number(v: Any) -> float | None:
-        return None if v is None or pd.isna(v) else float(v)
-
     record = {
         "id": str(row["indicator"]),
         "as_at": pd.Timestamp(row["date"]).date().isoformat(),
-        "numerator": number(row.get("numerator")),
-        "denominator": number(row.get("denominator")),
-        "value": number(row.get("value")),
+        "numerator": _number(row.get("numerator")),
+        "denominator": _number(row.get("denominator")),
+        "value": _number(row.get("value")),
         "display": str(shown["value"]),
     }
     if "available" in result and not bool(row["available"]):
@@ -147,12 +163,11 @@ def write_headlines(
     name: str,
     records: Sequence[Mapping[str, Any]],
     output_dir: str | Path,
-    **extra: Any,
 ) -> None:
-    """Write ``<output_dir>/<name>.json``: ``{"notebook", "kpis": [...], **extra}``."""
+    """Write ``<output_dir>/<name>.json``: ``{"notebook": name, "kpis": [records]}``."""
     path = Path(output_dir) / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"notebook": name, "kpis": list(records), **extra}
+    payload = {"notebook": name, "kpis": list(records)}
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
 
 
@@ -196,9 +211,18 @@ def apply_alt_text(nb: Any) -> Any:
         alts = [a for a in alts if a]
         if alts:
             line = "#| fig-alt: " + json.dumps(alts[0])
-            cell.source = re.sub(r"^#\| fig-alt:.*$", line.replace("\\", r"\\"), cell.source,
+            cell.source = re.sub(r"^#\| fig-alt:.*$", lambda _, line=line: line, cell.source,
                                  count=1, flags=re.MULTILINE)
     return nb
+
+
+def _available(result: pd.DataFrame) -> bool:
+    return "available" not in result or bool(result["available"].fillna(True).all())
+
+
+def _number(value: Any) -> float | None:
+    """A JSON number: ``None`` for missing."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _has_symbols(frame: pd.DataFrame) -> bool:
@@ -265,13 +289,10 @@ def records(results: Mapping[str, pd.DataFrame], *, suppress: bool = True) -> li
 
 def scorecard_records(card: pd.DataFrame, published: pd.DataFrame) -> list[dict[str, Any]]:
     """Headline records for every scorecard KPI, with its RAG (``scorecard.build``/``publish``)."""
-    def number(v: Any) -> float | None:
-        return None if v is None or pd.isna(v) else float(v)
-
     return [
         {"id": str(row["indicator"]), "as_at": pd.Timestamp(row["date"]).date().isoformat(),
-         "numerator": number(row["numerator"]), "denominator": number(row["denominator"]),
-         "value": number(row["value"]), "display": str(shown),
+         "numerator": _number(row["numerator"]), "denominator": _number(row["denominator"]),
+         "value": _number(row["value"]), "display": str(shown),
          "rag": None if pd.isna(row["rag"]) else str(row["rag"])}
         for (_, row), shown in zip(card.iterrows(), published["Value"], strict=True)
     ]

@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES, default="auto", help="renderer (default: auto)")
     parser.add_argument("--no-cache", action="store_true", help="run every notebook and render again")
     parser.add_argument("--wait", action="store_true", help="wait for another build of the year to finish")
-    parser.add_argument("--notebooks", type=Path, help="folder of notebooks (default: the checkout's notebooks/)")
+    parser.add_argument("--notebooks", type=Path, help="run every notebook in this folder (default: the notebooks the "
+                        "report sources embed, from the checkout's notebooks/)")
     parser.add_argument("--narrative", type=Path, help="narrative folder (default: reports/narrative/<year>/)")
 
 

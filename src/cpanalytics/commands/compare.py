@@ -1,7 +1,8 @@
 """Compare one indicator with England, statistical neighbours and the region, by year.
 
-The authority's value is computed as at --as-at and the same date in the four years
-before it; comparator values come from comparators.csv (config or local extract).
+The authority's value is computed as at --as-at and on the same date in each earlier year
+shown (--years, default 5); comparator values come from comparators.csv (config or local
+extract).
 Small numbers are suppressed ([c]) by default; use --no-suppress for internal use only.
 
 examples:
@@ -28,7 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-at", dest="as_at", help="date, YYYY-MM-DD (e.g. 2025-03-31)")
     parser.add_argument("--areas", nargs="+", metavar="AREA",
                         help='comparator areas (default: England "Stat neighbours" "South East")')
-    parser.add_argument("--years", type=int, default=5, help="years to show (default 5)")
+    parser.add_argument("--la-name", dest="la_name", default="This authority",
+                        help="how the authority is named in the table and chart")
+    parser.add_argument("--years", type=_positive, default=5, help="years to show (default 5)")
     parser.add_argument("--plot", metavar="FILE", help="also save a line chart (.png, .svg, .pdf)")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.add_argument("--no-suppress", dest="suppress", action="store_false",
@@ -57,19 +60,20 @@ def run(args: argparse.Namespace) -> int:
     data = load_for_cli(args.data)
     areas = tuple(args.areas) if args.areas else comparisons.DEFAULT_AREAS
     last = reporting_year(as_at)
-    table = comparisons.compare(args.id, data, as_at=as_at, years=range(last - args.years + 1,
-                                last + 1), areas=areas, threshold=args.threshold)
+    years = range(last - args.years + 1, last + 1)
+    table = comparisons.compare(args.id, data, as_at=as_at, years=years, areas=areas,
+                                la_name=args.la_name, threshold=args.threshold)
     if not table["area"].isin(areas).any():
         raise UserError(f"no comparator values for {args.id} in {', '.join(areas)}",
                         fix="check the area names in comparators.csv, or add values there",
                         code="E331")
+    visible = table if args.suppress else table.assign(suppressed=False)
     if args.plot:
-        fig = comparisons.plot_compare(table=table)
+        fig = comparisons.plot_compare(table=visible)
         fig.savefig(args.plot, dpi=150, metadata=_plot_metadata(args.plot))
-    shown = shown_table(table, suppress=args.suppress)
-    print_frame(shown, args.format)
+    print_frame(shown_table(table, suppress=args.suppress), args.format)
     if args.format == "table":
-        print(comparisons.headline(table if args.suppress else table.assign(suppressed=False)))
+        print(comparisons.headline(visible))
     return 0
 
 
@@ -90,6 +94,14 @@ def shown_table(table: pd.DataFrame, *, suppress: bool = True) -> pd.DataFrame:
         hidden = table["suppressed"].to_numpy(dtype=bool)
         shown.loc[hidden, ["value", "numerator", "denominator"]] = disclosure.CONFIDENTIAL
     return shown
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _plot_metadata(path: str) -> dict | None:

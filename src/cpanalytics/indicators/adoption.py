@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import groups
+from cpanalytics.derive import in_care_on
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
-from cpanalytics.indicators.windows import cached, events_in_window, in_care_with
+from cpanalytics.indicators.windows import cached, events_in_window
 
 STAGES = ("ADM decision", "Placement order", "Match", "Placed for adoption", "Adoption order")
 WAITING_STATUSES = ("Placement order, not matched", "Matched, not placed", "Placed, not adopted")
@@ -54,39 +55,50 @@ def _ad1(data_ad1: pd.DataFrame) -> pd.DataFrame:
 
 
 def journeys(ctx: Context) -> pd.DataFrame:
-    """One row per period of care with its adoption journey dates (cached).
+    """One row per period of care with its adoption journey dates (cached, see below)."""
+    return cached(ctx, "adoption.journeys", lambda: _journeys(ctx))
+
+
+def _journeys(ctx: Context) -> pd.DataFrame:
+    """One row per period of care with its adoption journey dates.
 
     Columns: ``period_id``, ``CHILD``, ``start`` (entering care), ``end``, ``last_rec``,
     ``adopted``, ``po`` (placement order), ``placed`` (first A3-A6 episode), ``placed_from``
     (start of the same-carer placement containing it), ``adm``, ``match``, ``foster_care``.
     """
-    hit = ctx.data.cache.get("adoption.journeys")
-    if hit is not None:
-        return hit  # type: ignore[return-value]
     d = ctx.derived
     ep = d.episodes
     out = d.periods[["period_id", "CHILD", "start", "end", "last_rec"]].copy()
     out["start"] = out["start"].astype("datetime64[us]")
     out["end"] = out["end"].astype("datetime64[us]")
-    out["adopted"] = out["last_rec"].isin(groups.ADOPTED_REC).to_numpy(dtype=bool) & out["end"].notna()
+    adopted = out["last_rec"].isin(groups.ADOPTED_REC).to_numpy(dtype=bool)
+    out["adopted"] = adopted & out["end"].notna().to_numpy(dtype=bool)
     po = ep[ep["LS"].isin(groups.PLACEMENT_ORDER_LS).to_numpy(dtype=bool)]
-    out["po"] = out["period_id"].map(po.groupby("period_id")["DECOM"].first())
+    pid = out["period_id"]
+    out["po"] = _lookup(po.groupby("period_id")["DECOM"].first(), pid)
     placed = ep[ep["PLACE"].isin(groups.ADOPTION_PLACE).to_numpy(dtype=bool)]
     first_placed = placed.groupby("period_id")[["DECOM", "placement_id"]].first()
-    out["placed"] = out["period_id"].map(first_placed["DECOM"])
+    out["placed"] = _lookup(first_placed["DECOM"], pid)
     pl_start = d.placements.set_index("placement_id")["start"]
-    out["placed_from"] = out["period_id"].map(first_placed["placement_id"].map(pl_start))
+    out["placed_from"] = _lookup(pl_start, _lookup(first_placed["placement_id"], pid))
     ad1 = _to_period(d.periods, _ad1(ctx.data.ad1), "anchor")
     ad1 = ad1.drop_duplicates("period_id", keep="last").set_index("period_id")
     pfa = pd.DataFrame({"CHILD": _codes(ctx.data.placed_for_adoption["CHILD"]),
                         "decision": ctx.data.placed_for_adoption["DATE_PLACED"]})
     pfa = _to_period(d.periods, pfa, "decision").groupby("period_id")["decision"].min()
-    out["adm"] = out["period_id"].map(ad1["DATE_INT"]).fillna(out["period_id"].map(pfa))
-    out["match"] = out["period_id"].map(ad1["DATE_MATCH"])
-    out["foster_care"] = out["period_id"].map(ad1["foster_care"]).fillna(False).astype(bool)
-    for col in ("po", "placed", "placed_from", "adm", "match"):
-        out[col] = out[col].astype("datetime64[us]")
-    ctx.data.cache["adoption.journeys"] = out
+    out["adm"] = _lookup(ad1["DATE_INT"], pid)
+    out["adm"] = out["adm"].fillna(pd.Series(_lookup(pfa, pid), index=out.index))
+    out["match"] = _lookup(ad1["DATE_MATCH"], pid)
+    out["foster_care"] = pd.Series(_lookup(ad1["foster_care"], pid)).eq(True).to_numpy()
+    return out
+
+
+def _lookup(values: pd.Series, keys: pd.Series | np.ndarray) -> np.ndarray:
+    """``values`` (indexed by unique keys) at each of ``keys``; blank where absent. Dates come
+    back as ``datetime64[us]``."""
+    out = values.reindex(pd.Index(keys)).to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        out = out.astype("datetime64[us]")
     return out
 
 
@@ -97,7 +109,10 @@ def _a10_stop(j: pd.DataFrame) -> pd.Series:
 
 
 def _days_for_adopted(
-    start: str, stop: str | Callable[[pd.DataFrame], pd.Series], period: str, floor_zero: bool = False
+    start: str,
+    stop: str | Callable[[pd.DataFrame], pd.Series],
+    period: str,
+    floor_zero: bool = False,
 ) -> Callable[[Context, pd.DatetimeIndex], pd.DataFrame]:
     """Unit function: adoptions (REC E11/E12) in the window, numerator = days start -> stop."""
     name = stop if isinstance(stop, str) else stop.__name__
@@ -261,8 +276,19 @@ def _leavers(ctx: Context) -> pd.DataFrame:
 def _waiting(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children in care on the date with a placement order (LS E1/D1) or placed for adoption
     (PLACE A3-A6), their status and how long they have waited in it."""
-    cic = in_care_with(ctx, dates, ["period_id", "LS", "PLACE"])
-    cic = cic.merge(journeys(ctx)[["period_id", "po", "match", "placed"]], on="period_id")
+
+    def adoption_episodes() -> tuple[pd.DataFrame, pd.DataFrame]:
+        j = journeys(ctx)
+        j = j.loc[(j["po"].notna() | j["placed"].notna()).to_numpy(dtype=bool),
+                  ["period_id", "po", "match", "placed"]]
+        ep = ctx.derived.episodes
+        ep = ep.loc[ep["period_id"].isin(j["period_id"]).to_numpy(dtype=bool),
+                    ["CHILD", "DECOM", "DEC", "period_id", "LS", "PLACE"]]
+        return ep, j
+
+    ep, j = cached(ctx, "adoption.episodes", adoption_episodes)
+    cic = in_care_on(ep, dates)[["date", "CHILD", "period_id", "LS", "PLACE"]]
+    cic = cic.merge(j, on="period_id")
     placed = cic["PLACE"].isin(groups.ADOPTION_PLACE).to_numpy(dtype=bool)
     order = cic["LS"].isin(groups.PLACEMENT_ORDER_LS).to_numpy(dtype=bool)
     matched = (cic["match"] <= cic["date"]).to_numpy(dtype=bool, na_value=False)

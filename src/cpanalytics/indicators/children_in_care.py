@@ -21,13 +21,15 @@ from cpanalytics.indicators.windows import events_in_window
 LEAVING_REASONS: dict[str, str] = {
     **dict.fromkeys(groups.ADOPTED_REC, "Adopted"),
     **dict.fromkeys(groups.SGO_REC, "Special guardianship order"),
-    **dict.fromkeys(["E13", "E4A", "E4B"], "Returned home to parents or relatives"),
+    **dict.fromkeys(["E4A", "E4B"], "Returned home to parents"),
+    "E13": "Left to live with parents or relatives",
     **dict.fromkeys(["E5", "E6"], "Independent living (18+)"),
     "E17": "Remained with carers at 18 (staying put)",
 }
 UASC_TURNED_18 = "UASC turned 18"
 LEAVING_REASON_ORDER = (
-    "Adopted", "Special guardianship order", "Returned home to parents or relatives",
+    "Adopted", "Special guardianship order", "Returned home to parents",
+    "Left to live with parents or relatives",
     "Independent living (18+)", UASC_TURNED_18, "Remained with carers at 18 (staying put)",
     "Other",
 )
@@ -109,14 +111,17 @@ def child_codes(ctx: Context, child: pd.Series) -> np.ndarray:
 
 
 def child_episodes(ctx: Context) -> pd.DataFrame:
-    """The shared episodes plus ``child_no`` (child code), ``DOB`` and ``duc``, built once,
-    so per-date measures take child facts by position instead of matching strings."""
+    """The shared episodes plus ``child_no`` (child code), ``DOB``, ``duc``, ``legal_status``
+    and ``placement_type`` groups, built once, so per-date measures take these by position
+    instead of matching strings."""
     def build() -> pd.DataFrame:
         ep = ctx.derived.episodes
         codes = child_codes(ctx, ep["CHILD"])
         facts = child_facts(ctx)
         return ep.assign(child_no=codes, DOB=facts["DOB"].to_numpy()[codes],
-                         duc=facts["duc"].to_numpy()[codes])
+                         duc=facts["duc"].to_numpy()[codes],
+                         legal_status=groups.legal_status_group(ep["LS"]),
+                         placement_type=groups.placement_type(ep["PLACE"]))
     return cached(ctx, "cic.child_episodes", build)
 
 
@@ -237,7 +242,8 @@ def in_window(events: pd.DataFrame, column: str, dates: pd.DatetimeIndex, period
     definition=(
         "Periods of care (short breaks excluded) that ended between 1 April and the date, by "
         "the REC of the last episode: adopted (E11/E12), special guardianship (E41, "
-        "E45-E48), returned home to parents or relatives (E13, E4A, E4B), independent "
+        "E45-E48), returned home to parents (E4A/E4B), left to live with parents or "
+        "relatives (E13), independent "
         "living (E5/E6), staying put (E17), other. A child who was UASC up to their 18th "
         "birthday and left aged 18+ for a reason other than adoption or SGO counts as "
         "'UASC turned 18'. The count is the number of leavers; value is % of all leavers."
@@ -258,27 +264,31 @@ def cic03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     kind="count",
     unit="count",
     definition=(
-        "Periods of care (short breaks excluded) that started between 1 April and the date; "
-        "a child starting twice counts twice. Breakdowns use the child's attributes at the start."
+        "Periods of care (short breaks excluded, first episode RNE S) that started between 1 "
+        "April and the date; a child starting twice counts twice. Breakdowns use the child's attributes at the start."
     ),
     sources=("episodes",),
 )
 def cic03s(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Starters in the financial year to date (CIC-03S)."""
-    return in_window(ctx.derived.periods, "start", dates, "FY")[["date", "CHILD", "ref_date"]]
+    return in_window(period_starts(ctx), "start", dates, "FY")[["date", "CHILD", "ref_date"]]
 
 
-def starts_with_history(ctx: Context) -> pd.DataFrame:
-    """Every period of care with ``repeat``: a previous period ended within 24 months before it."""
-    return cached(ctx, "cic.starts_with_history", lambda: _starts_with_history(ctx.derived.periods))
+def period_starts(ctx: Context) -> pd.DataFrame:
+    """Periods of care that start in the data (first episode RNE S), with ``repeat``: the
+    child's previous period ended within the 24 months before. A period whose first
+    episode is not S began before the earliest return loaded, so its start is unknown."""
+    return cached(ctx, "cic.period_starts", lambda: _period_starts(ctx))
 
 
-def _starts_with_history(periods: pd.DataFrame) -> pd.DataFrame:
-    periods = periods.sort_values(["CHILD", "start"], kind="stable")
+def _period_starts(ctx: Context) -> pd.DataFrame:
+    periods = ctx.derived.periods.sort_values(["CHILD", "start"], kind="stable")
+    first_rne = ctx.derived.episodes.groupby("period_id", sort=False)["RNE"].first()
     prev_end = periods.groupby("CHILD", sort=False)["end"].shift()
     cutoff = periods["start"] - pd.DateOffset(months=24)
     repeat = (prev_end.notna() & (prev_end >= cutoff)).to_numpy(dtype=bool)
-    return periods[["CHILD", "start"]].assign(repeat=repeat)
+    started = periods["period_id"].map(first_rne).eq("S").to_numpy(dtype=bool, na_value=False)
+    return periods[["CHILD", "start"]].assign(repeat=repeat)[started].reset_index(drop=True)
 
 
 @indicator(
@@ -289,7 +299,7 @@ def _starts_with_history(periods: pd.DataFrame) -> pd.DataFrame:
     kind="rate",
     unit="%",
     definition=(
-        "Of periods of care that started between 1 April and the date (short breaks "
+        "Of periods of care that started (RNE S) between 1 April and the date (short breaks "
         "excluded), the percentage where the same child's previous period of care ended "
         "in the 24 months before the new start."
     ),
@@ -297,7 +307,7 @@ def _starts_with_history(periods: pd.DataFrame) -> pd.DataFrame:
 )
 def cic04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Starters in the year to date who came back within 24 months (CIC-04)."""
-    units = in_window(starts_with_history(ctx), "start", dates, "YTD")
+    units = in_window(period_starts(ctx), "start", dates, "YTD")
     units["numerator"] = units["repeat"].astype(int)
     units["denominator"] = 1
     return units[["date", "CHILD", "ref_date", "numerator", "denominator"]]
@@ -321,7 +331,7 @@ def cic04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 )
 def cic05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children in care on each date with every profile attribute (CIC-05)."""
-    units = in_care_units(ctx, dates, ["CHILD", "child_no", "DOB", "LS", "PLACE"],
+    units = in_care_units(ctx, dates, ["CHILD", "child_no", "DOB", *PROFILE[3:]],
                           child_episodes(ctx))
     facts = child_facts(ctx)
     codes = units["child_no"].to_numpy()
@@ -331,8 +341,8 @@ def cic05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "age_band": groups.age_band(groups.age_on(units["DOB"], units["date"])),
         "sex": facts["sex"].array.take(codes),
         "ethnicity_group": facts["ethnicity_group"].array.take(codes),
-        "legal_status": groups.legal_status_group(units["LS"]),
-        "placement_type": groups.placement_type(units["PLACE"]),
+        "legal_status": units["legal_status"],
+        "placement_type": units["placement_type"],
     })
 
 

@@ -167,7 +167,7 @@ def _aggregate(ind: Indicator, ctx: Context, dates: pd.DatetimeIndex, by: str | 
 
 
 def _aggregate_table(ind: Indicator, units: pd.DataFrame, group: list[str]) -> pd.DataFrame:
-    keys = group + list(ind.categories)
+    keys = list(dict.fromkeys(group + list(ind.categories)))  # by may be a category too
     if "count" not in units:
         units = units.assign(count=1)
     agg = units.groupby(keys, observed=True, dropna=False)["count"].sum().reset_index()

@@ -17,7 +17,14 @@ import pandas as pd
 from cpanalytics import groups
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
-from cpanalytics.indicators.windows import cached, events_in_window, in_care_periods
+from cpanalytics.indicators.windows import (
+    KEY_SPAN,
+    cached,
+    day_numbers,
+    events_in_window,
+    in_care_periods,
+    latest_on_or_before,
+)
 from cpanalytics.workdays import add_working_days
 
 REQUEST_WORKING_DAYS = 5
@@ -30,11 +37,9 @@ _BREACH_BY = {"LA": "Breach: LA", "HEALTH": "Breach: health"}
 
 def _assessments(ctx: Context, types: tuple[str, ...]) -> pd.DataFrame:
     """Health assessment records of the given TYPEs, cleaned once per data set."""
-    out = ctx.data.cache.get("health.assessments")
-    if out is None:
-        out = _clean_assessments(ctx.local("health_assessments"))
-        ctx.data.cache["health.assessments"] = out
-    return out[out["TYPE"].isin(types).to_numpy(dtype=bool)]  # type: ignore[index]
+    out = cached(ctx, "health.assessments",
+                 lambda: _clean_assessments(ctx.local("health_assessments")))
+    return out[out["TYPE"].isin(types).to_numpy(dtype=bool)]
 
 
 def _clean_assessments(ha: pd.DataFrame) -> pd.DataFrame:
@@ -49,16 +54,18 @@ def _clean_assessments(ha: pd.DataFrame) -> pd.DataFrame:
 
 
 def iha_cohort(ctx: Context) -> pd.DataFrame:
-    """One row per period of care with its IHA record, due dates and timeliness (cached).
+    """One row per period of care with its IHA record, due dates and timeliness (cached)."""
+    return cached(ctx, "health.iha_cohort", lambda: _iha_cohort(ctx))
+
+
+def _iha_cohort(ctx: Context) -> pd.DataFrame:
+    """One row per period of care with its IHA record, due dates and timeliness.
 
     Columns: ``CHILD``, ``period_id``, ``start``, ``request_due`` (5 working days after the
     start), ``iha_due`` (20 working days), ``request_in_time``, ``iha_in_time``,
     ``completed`` (an IHA date recorded), ``outcome``, ``delay_reason``, ``quarter`` (of
     the IHA due date, April = Q1), ``age_at_entry``, ``legal_status_at_entry``.
     """
-    hit = ctx.data.cache.get("health.iha_cohort")
-    if hit is not None:
-        return hit  # type: ignore[return-value]
     per = ctx.derived.periods[["period_id", "CHILD", "start", "first_ls"]].copy()
     per["start"] = per["start"].astype("datetime64[us]")
     per = per.sort_values(["CHILD", "start"], kind="stable")
@@ -91,9 +98,7 @@ def iha_cohort(ctx: Context) -> pd.DataFrame:
     timeliness = np.select([both["iha_in_time"], both["completed"]], list(TIMELINESS[:2]),
                            TIMELINESS[2])
     both["timeliness"] = pd.Categorical(timeliness, categories=TIMELINESS)
-    hit = both.drop(columns=["anchor", "next_start"]).reset_index(drop=True)
-    ctx.data.cache["health.iha_cohort"] = hit
-    return hit
+    return both.drop(columns=["anchor", "next_start"]).reset_index(drop=True)
 
 
 def _iha_units(
@@ -223,15 +228,25 @@ def _long_stay(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     return cic[long_stay.to_numpy(dtype=bool)].reset_index(drop=True)
 
 
-def _last_completed(units: pd.DataFrame, done: pd.DataFrame) -> pd.Series:
-    """Latest DATE_COMPLETED on or before each unit's date, for the same child."""
-    left = units[["date", "CHILD"]].assign(_row=np.arange(len(units)),
-                                           _on=units["date"].astype("datetime64[us]"))
-    right = done[["CHILD", "DATE_COMPLETED"]].dropna().sort_values("DATE_COMPLETED")
-    right = right.assign(_on=right["DATE_COMPLETED"])
-    merged = pd.merge_asof(left.sort_values("_on"), right, on="_on", by="CHILD",
-                           direction="backward").sort_values("_row")
-    return pd.Series(merged["DATE_COMPLETED"].to_numpy(), index=units.index)
+def _completion_keys(ctx: Context, types: tuple[str, ...]) -> np.ndarray:
+    """Sorted keys child_no * 2**20 + day for every completed assessment of ``types``."""
+
+    def build() -> np.ndarray:
+        done = _assessments(ctx, types).dropna(subset=["DATE_COMPLETED"])
+        child_no = pd.Index(ctx.derived.children["CHILD"]).get_indexer(done["CHILD"])
+        keys = child_no.astype("int64") * KEY_SPAN + day_numbers(done["DATE_COMPLETED"])
+        return np.sort(keys[child_no >= 0])
+
+    return cached(ctx, "health.done." + ".".join(types), build)
+
+
+def _last_completed(units: pd.DataFrame, keys: np.ndarray) -> np.ndarray:
+    """Day number of the child's latest completion on or before each unit's date (or -2**40)."""
+    child = units["child_no"].to_numpy(dtype="int64")
+    idx = latest_on_or_before(keys, child, day_numbers(units["date"]))
+    if not len(keys):
+        return np.full(len(child), -(1 << 40))
+    return np.where(idx >= 0, keys[np.clip(idx, 0, None)] - child * KEY_SPAN, -(1 << 40))
 
 
 @indicator(
@@ -252,14 +267,12 @@ def _last_completed(units: pd.DataFrame, done: pd.DataFrame) -> pd.Series:
 def he04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """CiC 12+ months; in time when the last RHA/IHA is within 6 (under 5) or 12 months (HE-04)."""
     units = _long_stay(ctx, dates)
-    last = _last_completed(units, _assessments(ctx, ("RHA", "IHA")))
-    age = groups.age_on(units["CHILD"].map(ctx.derived.children.set_index("CHILD")["DOB"]),
-                        units["date"])
-    under5 = (age < 5).to_numpy(dtype=bool, na_value=False)
-    limit = (units["date"] - pd.DateOffset(years=1)).where(
-        ~under5, units["date"] - pd.DateOffset(months=6))
-    in_time = (last > limit).to_numpy(dtype=bool, na_value=False)
-    return units.assign(numerator=in_time.astype(int), denominator=1)
+    last = _last_completed(units, _completion_keys(ctx, ("RHA", "IHA")))
+    under5 = (units["DOB"] > units["date"] - pd.DateOffset(years=5)).to_numpy(
+        dtype=bool, na_value=False)
+    limit = np.where(under5, day_numbers(units["date"] - pd.DateOffset(months=6)),
+                     day_numbers(units["date"] - pd.DateOffset(years=1)))
+    return units.assign(numerator=(last > limit).astype(int), denominator=1)
 
 
 @indicator(
@@ -279,9 +292,9 @@ def he04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 def he05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """CiC 12+ months with a dental check completed in the last 12 months (HE-05)."""
     units = _long_stay(ctx, dates)
-    last = _last_completed(units, _assessments(ctx, ("DENTAL",)))
-    in_time = (last > units["date"] - pd.DateOffset(years=1)).to_numpy(dtype=bool, na_value=False)
-    return units.assign(numerator=in_time.astype(int), denominator=1)
+    last = _last_completed(units, _completion_keys(ctx, ("DENTAL",)))
+    limit = day_numbers(units["date"] - pd.DateOffset(years=1))
+    return units.assign(numerator=(last > limit).astype(int), denominator=1)
 
 
 _OC2_FLAGS = ("HEALTH_ASSESSMENT", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_CHECK",
@@ -292,8 +305,9 @@ def _oc2_rows(ctx: Context) -> pd.DataFrame:
     """OC2 rows with ``ref_date`` (31 March of their YEAR), ``age`` on it, the yes/no codes
     as 0/1 and ``sdq`` (numeric score or blank), computed once per data set."""
     oc2 = ctx.data.oc2
+    year = oc2["YEAR"] if "YEAR" in oc2 else pd.Series(np.nan, index=oc2.index)  # no year: unusable
     rows = pd.DataFrame({"CHILD": oc2["CHILD"].astype("str").str.strip(),
-                         "YEAR": pd.to_numeric(oc2["YEAR"], errors="coerce")}).dropna()
+                         "YEAR": pd.to_numeric(year, errors="coerce")}).dropna()
     rows["YEAR"] = rows["YEAR"].astype(int)
     rows["ref_date"] = pd.to_datetime(pd.DataFrame({"year": rows["YEAR"], "month": 3, "day": 31}))
     dob = rows["CHILD"].map(ctx.derived.children.set_index("CHILD")["DOB"])

@@ -12,7 +12,14 @@ import pandas as pd
 from cpanalytics import groups, reviews
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
-from cpanalytics.indicators.windows import cached, events_in_window, in_care_periods
+from cpanalytics.indicators.windows import (
+    KEY_SPAN,
+    cached,
+    day_numbers,
+    events_in_window,
+    in_care_periods,
+    latest_on_or_before,
+)
 
 PARTICIPATED = frozenset({"PN1", "PN2", "PN3", "PN4", "PN5", "PN6"})
 PARTICIPATION_CODES = ("PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
@@ -24,13 +31,13 @@ STAGES = ("DR1", "DR2", "DR3")
 
 def held_reviews(ctx: Context) -> pd.DataFrame:
     """Reviews held within a period of care, with the child's age at the review (cached)."""
-    hit = ctx.data.cache.get("iro.held_reviews")
-    if hit is None:
-        hit = reviews.reviews_in_care(ctx.derived.periods, ctx.data.reviews)
-        dob = hit["CHILD"].map(ctx.derived.children.set_index("CHILD")["DOB"])
-        hit["age"] = groups.age_on(dob, hit["REVIEW"])
-        ctx.data.cache["iro.held_reviews"] = hit
-    return hit  # type: ignore[return-value]
+
+    def build() -> pd.DataFrame:
+        held = reviews.reviews_in_care(ctx.derived.periods, ctx.data.reviews)
+        dob = held["CHILD"].map(ctx.derived.children.set_index("CHILD")["DOB"])
+        return held.assign(age=groups.age_on(dob, held["REVIEW"]))
+
+    return cached(ctx, "iro.held_reviews", build)
 
 
 def review_coverage_start(ctx: Context) -> pd.Timestamp | None:
@@ -42,13 +49,12 @@ def review_coverage_start(ctx: Context) -> pd.Timestamp | None:
 
 
 def _chain(ctx: Context) -> tuple[pd.DataFrame, pd.Series]:
-    hit = ctx.data.cache.get("iro.review_chain")
-    if hit is None:
+    def build() -> tuple[pd.DataFrame, pd.Series]:
         periods = ctx.derived.periods
         chain = reviews.review_chain(periods, held_reviews(ctx), review_coverage_start(ctx))
-        hit = (chain, reviews.first_review_due(periods))
-        ctx.data.cache["iro.review_chain"] = hit
-    return hit  # type: ignore[return-value]
+        return chain, reviews.first_review_due(periods)
+
+    return cached(ctx, "iro.review_chain", build)
 
 
 @indicator(
@@ -138,14 +144,19 @@ def ir03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="FY",
     kind="count",
     unit="count",
-    definition="Looked-after reviews held in the financial year to the date, within a period of care.",
+    definition=(
+        "Looked-after reviews held in the financial year to the date, within a period of care."
+    ),
     sources=("reviews", "episodes"),
 )
 def ir04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """One unit row per review held in the FY (IR-04)."""
-    held = cached(ctx, "iro.held_slim", lambda: held_reviews(ctx)[["CHILD", "REVIEW"]].rename(
-        columns={"REVIEW": "ref_date"}))
-    return events_in_window(held, "ref_date", dates, "FY")
+    def slim() -> pd.DataFrame:
+        held = held_reviews(ctx)
+        return pd.DataFrame({"CHILD": held["CHILD"], "ref_date": held["REVIEW"],
+                             "child_code": pd.factorize(held["CHILD"])[0]})
+
+    return events_in_window(cached(ctx, "iro.held_slim", slim), "ref_date", dates, "FY")
 
 
 @indicator(
@@ -164,9 +175,10 @@ def ir04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 def ir04a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """One unit row per child reviewed in the FY: numerator = their reviews (IR-04a)."""
     units = ir04(ctx, dates)
-    per_child = units.groupby(["date", "CHILD"], as_index=False).agg(
-        numerator=("ref_date", "size"), ref_date=("ref_date", "max"))
-    return per_child.assign(denominator=1)
+    key = units["child_code"].to_numpy() * KEY_SPAN + day_numbers(units["date"])
+    _, first, count = np.unique(key, return_index=True, return_counts=True)
+    per_child = units.iloc[first][["date", "CHILD", "ref_date"]]
+    return per_child.assign(numerator=count, denominator=1)
 
 
 @indicator(
@@ -189,8 +201,10 @@ def ir05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     start = staff["START"].to_numpy().astype("datetime64[us]")
     end = staff["END"].to_numpy().astype("datetime64[us]")
     fte = pd.to_numeric(staff["FTE"], errors="coerce").fillna(0).to_numpy()
-    in_post = {d: fte[(start <= d.to_datetime64()) & (np.isnat(end) | (end >= d.to_datetime64()))].sum()
-               for d in dates}
+    in_post = {}
+    for d in dates:
+        day = d.to_datetime64()
+        in_post[d] = fte[(start <= day) & (np.isnat(end) | (end >= day))].sum()
     cic = in_care_periods(ctx, dates)
     n = cic.groupby("date")["CHILD"].transform("size")
     return cic.assign(numerator=1, denominator=cic["date"].map(in_post) / n)
@@ -230,19 +244,29 @@ def _iro_spells(allocations: pd.DataFrame) -> pd.DataFrame:
     needs=("iro_allocations",),
 )
 def ir06(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """CiC 18+ months; numerator when one IRO spell covers the last 12 months (IR-06)."""
+    """CiC 18+ months; numerator when the IRO spell under way 12 months ago (the latest to
+    start by then) is still open on the date (IR-06)."""
     cic = in_care_periods(ctx, dates)
     long_stay = cic["period_start"] <= cic["date"] - pd.DateOffset(months=18)
     cic = cic[long_stay.to_numpy(dtype=bool)]
-    spells = cached(ctx, "iro.spells", lambda: _iro_spells(ctx.local("iro_allocations")))
-    both = cic.merge(spells, on="CHILD")
-    covers = (
-        (both["START"] <= both["date"] - pd.DateOffset(years=1) + pd.Timedelta(days=1))
-        & (both["END"].isna() | (both["END"] >= both["date"]))
-    )
-    stable = both.loc[covers.to_numpy(dtype=bool), ["date", "CHILD"]].drop_duplicates()
-    units = cic.merge(stable.assign(numerator=1), on=["date", "CHILD"], how="left")
-    return units.assign(numerator=units["numerator"].fillna(0).astype(int), denominator=1)
+    keys, ends = cached(ctx, "iro.spells", lambda: _spell_keys(ctx))
+    year_ago = day_numbers(cic["date"] - pd.DateOffset(years=1)) + 1
+    idx = latest_on_or_before(keys, cic["child_no"].to_numpy(dtype="int64"), year_ago)
+    still_open = ends[np.clip(idx, 0, None)] >= day_numbers(cic["date"]) if len(keys) else False
+    covered = (idx >= 0) & still_open
+    return cic[["date", "CHILD"]].assign(numerator=covered.astype(int), denominator=1)
+
+
+def _spell_keys(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """IRO spells as sorted keys child_no * 2**20 + START day, with END days (open = far)."""
+    spells = _iro_spells(ctx.local("iro_allocations"))
+    child = pd.Index(ctx.derived.children["CHILD"]).get_indexer(spells["CHILD"]).astype("int64")
+    keys = child * KEY_SPAN + day_numbers(spells["START"])
+    open_end = np.int64(1 << 40)
+    ends = np.where(spells["END"].isna(), open_end,
+                    day_numbers(spells["END"].fillna(pd.Timestamp(0))))
+    order = np.argsort(keys[child >= 0], kind="stable")
+    return keys[child >= 0][order], ends[child >= 0][order]
 
 
 def _escalations(ctx: Context) -> pd.DataFrame:

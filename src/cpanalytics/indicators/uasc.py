@@ -7,47 +7,39 @@ turning 18).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from cpanalytics import groups
+from cpanalytics import config, groups
 from cpanalytics.derive import uasc_on
 from cpanalytics.indicators.children_in_care import (
     cached,
+    child_codes,
+    child_episodes,
+    child_facts,
     in_care_units,
     in_window,
+    is_uasc,
+    period_starts,
     population_on,
     spread_over_rows,
 )
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
 
-#: National Transfer Scheme threshold (share of the under-18 population) from each date:
-#: 0.07% when the scheme began (July 2016), 0.1% from the mandatory scheme (December 2021).
-#: Overridden by ``nts_threshold`` in config/targets.yaml (a mapping date -> rate).
-NTS_THRESHOLD = {pd.Timestamp("2016-07-01"): 0.0007, pd.Timestamp("2021-12-14"): 0.001}
+
+def nts_thresholds(ctx: Context, as_at: pd.Timestamp) -> dict[pd.Timestamp, float]:
+    """The NTS threshold table (start date -> share of the under-18 population) from
+    :func:`cpanalytics.config.load` for the reporting year of ``as_at``: the packaged
+    targets.yaml ``nts_threshold``, overridden by the data root's targets-<YYYY>.yaml."""
+    year = config.reporting_year(as_at)
+    return cached(ctx, f"ua.nts_threshold.{year}",
+                  lambda: config.load(ctx.data.root, year).nts_threshold)
 
 
-def nts_thresholds() -> dict[pd.Timestamp, float]:
-    """The NTS threshold table: ``nts_threshold`` in the packaged config/targets.yaml (a
-    mapping date -> rate, or one rate), else :data:`NTS_THRESHOLD`."""
-    targets = Path(__file__).resolve().parent.parent / "config" / "targets.yaml"
-    if targets.is_file():
-        import yaml
-
-        raw = (yaml.safe_load(targets.read_text()) or {}).get("nts_threshold")
-        if isinstance(raw, dict) and raw:
-            return {pd.Timestamp(str(k)): float(v) for k, v in raw.items()}
-        if isinstance(raw, int | float):
-            return {pd.Timestamp("2016-07-01"): float(raw)}
-    return NTS_THRESHOLD
-
-
-def nts_rate(dates: pd.Series) -> pd.Series:
+def nts_rate(dates: pd.Series, thresholds: dict[pd.Timestamp, float]) -> pd.Series:
     """The NTS threshold rate in force on each date (the first rate for earlier dates)."""
-    table = sorted(nts_thresholds().items())
+    table = sorted(thresholds.items())
     starts = np.array([k.to_datetime64() for k, _ in table], dtype="datetime64[us]")
     rates = np.array([v for _, v in table])
     when = pd.to_datetime(dates).to_numpy().astype("datetime64[us]")
@@ -57,8 +49,9 @@ def nts_rate(dates: pd.Series) -> pd.Series:
 
 def uasc_in_care(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children in care on each date with ``uasc`` (bool) on that date."""
-    units = in_care_units(ctx, dates, ["CHILD"]).drop_duplicates().reset_index(drop=True)
-    return units.assign(uasc=uasc_on(ctx.derived.children, units["CHILD"], units["date"]).to_numpy())
+    units = in_care_units(ctx, dates, ["CHILD", "child_no", "duc"], child_episodes(ctx))
+    units = units.drop_duplicates(["date", "child_no"]).reset_index(drop=True)
+    return units.assign(uasc=is_uasc(units))
 
 
 @indicator(
@@ -87,7 +80,7 @@ def arrivals(ctx: Context) -> pd.DataFrame:
 
 
 def _arrivals(ctx: Context) -> pd.DataFrame:
-    periods = ctx.derived.periods[["CHILD", "start"]]
+    periods = period_starts(ctx)[["CHILD", "start"]]
     periods = periods[uasc_on(ctx.derived.children, periods["CHILD"], periods["start"]).to_numpy()]
     kids = ctx.derived.children.set_index("CHILD")
     start = periods["start"]
@@ -110,8 +103,8 @@ def _arrivals(ctx: Context) -> pd.DataFrame:
     kind="table",
     unit="count",
     definition=(
-        "Periods of care (short breaks excluded) that started in the 12 months ending on the "
-        "date while the child was UASC, by month and financial quarter of arrival, age in "
+        "Periods of care (short breaks excluded, RNE S) that started in the 12 months ending "
+        "on the date while the child was UASC, by month and financial quarter of arrival, age in "
         "completed years at arrival and sex. At 31 December the total is the calendar year; "
         "at 31 March, the financial year."
     ),
@@ -124,9 +117,11 @@ def ua02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     return units[["date", "CHILD", "ref_date", "month", "quarter", "age_at_arrival", "sex"]]
 
 
-def _nationality(ctx: Context, child: pd.Series) -> pd.Series:
-    nat = child.map(ctx.derived.children.set_index("CHILD")["nationality"]).astype("str")
-    return nat.str.strip().str.title().fillna("Not recorded")
+def _nationality(ctx: Context, codes: np.ndarray) -> np.ndarray:
+    """Nationality label of each child code (title case; blank: Not recorded)."""
+    labels = cached(ctx, "ua.nationality", lambda: child_facts(ctx)["nationality"].astype("str")
+                    .str.strip().str.title().fillna("Not recorded").to_numpy())
+    return labels[codes]
 
 
 @indicator(
@@ -148,7 +143,8 @@ def ua03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Nationality of UASC in care on each date (UA-03)."""
     units = uasc_in_care(ctx, dates)
     units = units[units["uasc"].to_numpy()]
-    return units[["date", "CHILD"]].assign(nationality=_nationality(ctx, units["CHILD"]))
+    return units[["date", "CHILD"]].assign(
+        nationality=_nationality(ctx, units["child_no"].to_numpy()))
 
 
 @indicator(
@@ -159,7 +155,7 @@ def ua03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     kind="table",
     unit="count",
     definition=(
-        "Periods of care started in the 12 months ending on the date while the child was "
+        "Periods of care (RNE S) started in the 12 months ending on the date while the child was "
         "UASC, by NATIONALITY in local/child_attributes.csv (blank: Not recorded)."
     ),
     sources=("episodes", "uasc"),
@@ -169,7 +165,8 @@ def ua03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 def ua03a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Nationality of UASC arrivals in the last 12 months (UA-03A)."""
     units = in_window(arrivals(ctx), "start", dates, "R12M")
-    return units[["date", "CHILD", "ref_date"]].assign(nationality=_nationality(ctx, units["CHILD"]))
+    return units[["date", "CHILD", "ref_date"]].assign(
+        nationality=_nationality(ctx, child_codes(ctx, units["CHILD"])))
 
 
 @indicator(
@@ -182,8 +179,8 @@ def ua03a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         "UASC looked after on the date (numerator) as a percentage of the National Transfer "
         "Scheme threshold (denominator): the under-18 population (population.csv) times the "
-        "rate in force on the date, 0.07% from July 2016 and 0.1% from December 2021 "
-        "(configurable: nts_threshold in targets.yaml)."
+        "rate in force on the date, by default 0.07% from July 2016 and 0.1% from December "
+        "2021 (configurable: nts_threshold in config/targets-<YYYY>.yaml)."
     ),
     sources=("episodes", "uasc"),
     needs=("population",),
@@ -191,14 +188,15 @@ def ua03a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 def ua04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """UASC in care as a share of the NTS threshold (UA-04)."""
     units = uasc_in_care(ctx, dates)
-    threshold = population_on(ctx, units["date"]) * nts_rate(units["date"])
+    rates = nts_rate(units["date"], nts_thresholds(ctx, dates.max()))
+    threshold = population_on(ctx, units["date"]) * rates
     return units[["date", "CHILD"]].assign(
         numerator=units["uasc"].astype(int), denominator=spread_over_rows(units, threshold))
 
 
 def former_uasc_leavers(ctx: Context) -> pd.DataFrame:
     """Children ever in uasc.csv whose last period of care ended on or after their 16th
-    birthday, with the date they left and their 18th and 25th birthdays (built once)."""
+    birthday, with the date they left and their 18th and 22nd birthdays (built once)."""
     return cached(ctx, "ua.former_uasc_leavers", lambda: _former_uasc_leavers(ctx))
 
 
@@ -212,7 +210,7 @@ def _former_uasc_leavers(ctx: Context) -> pd.DataFrame:
     left_16 = (last["end"] >= dob + pd.DateOffset(years=16)).to_numpy(dtype=bool, na_value=False)
     return pd.DataFrame({
         "CHILD": last["CHILD"], "left": last["end"],
-        "age18": dob + pd.DateOffset(years=18), "age25": dob + pd.DateOffset(years=25),
+        "age18": dob + pd.DateOffset(years=18), "age22": dob + pd.DateOffset(years=22),
     })[left_16].reset_index(drop=True)
 
 
@@ -224,21 +222,23 @@ def _former_uasc_leavers(ctx: Context) -> pd.DataFrame:
     kind="count",
     unit="count",
     definition=(
-        "Young people aged 18 to 24 on the date who are in uasc.csv (formerly UASC), left "
+        "Young people aged 18 to 21 on the date (former relevant children: leaving-care "
+        "duties to 21; support to 25 on request is not in the 903) who are in uasc.csv "
+        "(formerly UASC), left "
         "their last period of care aged 16 or over on or before the date, and are not "
         "looked after on the date."
     ),
     sources=("episodes", "uasc", "header"),
 )
 def ua05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """Former UASC care leavers aged 18-24 on each date (UA-05)."""
+    """Former UASC care leavers aged 18-21 on each date (UA-05)."""
     leavers = former_uasc_leavers(ctx)
-    left, age18, age25 = (leavers[c].to_numpy().astype("datetime64[us]")
-                          for c in ("left", "age18", "age25"))
+    left, age18, age22 = (leavers[c].to_numpy().astype("datetime64[us]")
+                          for c in ("left", "age18", "age22"))
     rows, when = [], []
     for date in dates:
         d = date.to_datetime64().astype("datetime64[us]")
-        hit = np.flatnonzero((left <= d) & (age18 <= d) & (age25 > d))
+        hit = np.flatnonzero((left <= d) & (age18 <= d) & (age22 > d))
         rows.append(hit)
         when.append(np.full(len(hit), d))
     return pd.DataFrame({"CHILD": leavers["CHILD"].to_numpy()[np.concatenate(rows)],

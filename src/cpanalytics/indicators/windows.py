@@ -10,7 +10,6 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from cpanalytics.derive import in_care_on
 from cpanalytics.indicators.engine import Context, window_start
 
 T = TypeVar("T")
@@ -36,17 +35,11 @@ def events_in_window(
     lo = np.searchsorted(when, starts, side="left")
     hi = np.searchsorted(when, dates.to_numpy().astype("datetime64[us]"), side="right")
     sizes = np.maximum(hi - lo, 0)
-    rows = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [np.zeros(0, int)])
+    spans = [np.arange(a, b) for a, b in zip(lo, hi, strict=True)]
+    rows = np.concatenate(spans or [np.zeros(0, int)])
     out = ev.iloc[rows].reset_index(drop=True)
     out["date"] = np.repeat(dates.to_numpy().astype("datetime64[us]"), sizes)
     return out
-
-
-def in_care_with(ctx: Context, dates: pd.DatetimeIndex, columns: list[str]) -> pd.DataFrame:
-    """Children in care on each date (``derive.in_care_on``): ``date``, ``CHILD`` and only the
-    episode columns named, so the per-date copies stay small."""
-    keep = list(dict.fromkeys(["CHILD", "DECOM", "DEC", *columns]))
-    return in_care_on(ctx.derived.episodes[keep], dates)[["date", "CHILD", *columns]]
 
 
 def cached(ctx: Context, key: str, build: Callable[[], T]) -> T:
@@ -58,13 +51,19 @@ def cached(ctx: Context, key: str, build: Callable[[], T]) -> T:
 
 def in_care_periods(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children in care on each date, one row per (date, period of care): ``date``, ``CHILD``,
-    ``period_id``, ``period_start``. Same rule as ``derive.in_care_on`` (start on or before
-    the date, end blank or after it), on the periods table, which is smaller than episodes."""
+    ``period_id``, ``period_start``, ``DOB``, ``child_no`` (row of the child in
+    ``derived.children``, -1 if absent). Same rule as ``derive.in_care_on`` (start on or
+    before the date, end blank or after it), on the periods table, smaller than episodes."""
 
     def arrays() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         per = ctx.derived.periods
+        kids = ctx.derived.children
+        child_no = pd.Index(kids["CHILD"]).get_indexer(per["CHILD"])
         table = pd.DataFrame({"CHILD": per["CHILD"], "period_id": per["period_id"],
-                              "period_start": per["start"].astype("datetime64[us]")})
+                              "period_start": per["start"].astype("datetime64[us]"),
+                              "DOB": kids["DOB"].to_numpy()[child_no].astype("datetime64[us]"),
+                              "child_no": child_no})
+        table.loc[child_no < 0, "DOB"] = pd.NaT
         start = table["period_start"].to_numpy()
         end = per["end"].to_numpy().astype("datetime64[us]")
         end = np.where(np.isnat(end), np.datetime64("9999-12-31", "us"), end)
@@ -76,3 +75,22 @@ def in_care_periods(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     out = table.iloc[np.concatenate(hits or [np.zeros(0, int)])].reset_index(drop=True)
     out.insert(0, "date", np.repeat(days, [len(h) for h in hits]))
     return out
+
+
+#: Child-and-day keys: child number * KEY_SPAN + day number (day numbers fit in 2**20).
+KEY_SPAN = np.int64(1 << 20)
+
+
+def day_numbers(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Dates as whole days since 1970-01-01 (int64)."""
+    return np.asarray(values).astype("datetime64[D]").astype("int64")
+
+
+def latest_on_or_before(keys: np.ndarray, child: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Position in sorted child-and-day ``keys`` of each child's latest key on or before
+    ``day``; -1 when the child has none. One binary search for all rows."""
+    idx = np.searchsorted(keys, child * KEY_SPAN + day, side="right") - 1
+    if not len(keys):
+        return idx
+    same = (idx >= 0) & (keys[np.clip(idx, 0, None)] // KEY_SPAN == child)
+    return np.where(same, idx, -1)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -23,16 +24,35 @@ from cpanalytics.pipeline.manifest import build_manifest, notebook_record, write
 from cpanalytics.pipeline.progress import PlainReporter, Reporter
 from cpanalytics.pipeline.runner import NotebookJob, NotebookResult, run_notebooks
 
-__all__ = ["BuildOptions", "BuildResult", "build", "report_notebooks"]
+__all__ = ["BuildOptions", "BuildResult", "build", "embedded_notebooks", "report_notebooks"]
 
 DEFAULT_LA_NAME = "Local authority"
-#: Notebooks whose names start with these are analysts' templates, not part of the build.
+#: Notebooks whose names start with these are analysts' templates, never built.
 NOT_BUILT = ("adhoc", "_")
+EMBED = re.compile(r"\{\{<\s*embed\s+notebooks/([\w-]+)\.ipynb")
 
 
-def report_notebooks(folder: Path) -> list[Path]:
-    """The notebooks a build runs: every ``*.ipynb`` in ``folder`` except ``NOT_BUILT`` ones."""
-    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith(NOT_BUILT))
+def embedded_notebooks(reports_dir: Path) -> list[str]:
+    """Names of the notebooks the report sources (``reports/*.qmd``) embed, sorted."""
+    return sorted({n for q in reports_dir.glob("*.qmd") for n in EMBED.findall(q.read_text(encoding="utf-8"))})
+
+
+def report_notebooks(folder: Path, names: tuple[str, ...] | None = None) -> list[Path]:
+    """The notebooks a build runs: ``names`` from ``folder``, else every ``*.ipynb`` in it
+    except ``NOT_BUILT`` ones. ``UserError`` E406 when one is missing or there are none."""
+    paths = (
+        [folder / f"{n}.ipynb" for n in names] if names is not None
+        else sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith(NOT_BUILT))
+    )
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing or not paths:
+        raise UserError(
+            f"notebook(s) not found in {folder}: {', '.join(missing)}" if missing
+            else f"no notebooks (*.ipynb) in {folder}",
+            file=folder, code="E406",
+            fix="run from a checkout of cpanalytics, or give --notebooks the folder of notebooks",
+        )
+    return paths
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,7 @@ class BuildOptions:
     use_cache: bool = True
     wait: bool = False
     notebooks_dir: Path | None = None
+    notebooks: tuple[str, ...] | None = None
     narrative_dir: Path | None = None
     render: bool = True
     debug: bool = False
@@ -87,16 +108,15 @@ def _checked(options: BuildOptions) -> BuildOptions:
             f"data folder not found: {options.data_dir}", file=options.data_dir, code="E402",
             fix="give --data the folder holding 903/<YYYY>/ (and optionally local/, config/)",
         )
-    notebooks_dir = options.notebooks_dir or rendering.repository_root() / "notebooks"
-    if not report_notebooks(notebooks_dir):
-        raise UserError(
-            f"no notebooks (*.ipynb) in {notebooks_dir}", file=notebooks_dir, code="E406",
-            fix="run from a checkout of cpanalytics, or give --notebooks the folder of notebooks",
-        )
+    notebooks_dir, names = options.notebooks_dir, options.notebooks
+    if notebooks_dir is None:  # the checkout's notebooks: those the reports embed
+        notebooks_dir = rendering.repository_root() / "notebooks"
+        names = names or tuple(embedded_notebooks(rendering.repository_root() / "reports")) or None
+    report_notebooks(notebooks_dir, names)
     as_at = options.as_at or date(options.year, 3, 31)
     return replace(
         options, data_dir=options.data_dir.resolve(), out=options.out.resolve(), as_at=as_at,
-        jobs=options.jobs or os.cpu_count() or 1, notebooks_dir=notebooks_dir.resolve(),
+        jobs=options.jobs or os.cpu_count() or 1, notebooks_dir=notebooks_dir.resolve(), notebooks=names,
         narrative_dir=(options.narrative_dir or rendering.default_narrative_dir(options.year)).resolve(),
     )
 
@@ -137,10 +157,12 @@ class _Build:
         self.result = BuildResult(ok=False)
         self.timings = self.result.timings
         self.code = code_version()
+        self.analysis_code = code_version(analysis_only=True)
         self.input_hashes = tree_hashes(opts.data_dir)
         self.data: Any = None
         self.ids: privacy.Identifiers | None = None
         self.la_name = opts.la_name or DEFAULT_LA_NAME
+        self.render_warnings: list[str] = []
 
     def timed(self, stage: str, started: float) -> None:
         self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
@@ -167,7 +189,7 @@ class _Build:
 
     def check_inputs(self) -> inputs.InputSummary | None:
         """Validate (or reuse the validation of identical inputs); ``None`` on errors."""
-        key = digest(["inputs", self.input_hashes, self.code])
+        key = digest(["inputs", self.input_hashes, self.analysis_code])
         hit = self.cache.meta("inputs", "validation", key)
         if hit:
             self.reporter.stage("validate: inputs unchanged since the last build (cached)")
@@ -184,19 +206,24 @@ class _Build:
             return None
         warnings = inputs.group_findings(
             [f for f in findings if f.severity != "error"],
-            redact=lambda text: privacy.redact(text, self.ids),
+            redact=lambda text: privacy.redact(text, self.ids), root=self.opts.data_dir,
         )
         summary = inputs.summarise(data, self.opts.data_dir, warnings)
         self.cache.put("inputs", "validation", key, lambda folder: None, {"summary": summary.__dict__})
         return summary
 
     def notebook_jobs(self) -> tuple[list[NotebookJob], dict[str, str]]:
-        """A job per notebook, and each notebook's cache key (hits are restored, not queued)."""
+        """A job per notebook, slowest last time first, and each notebook's cache key.
+
+        Cache hits are restored, not queued.
+        """
         params = self.parameters()
         jobs, keys = [], {}
-        for source in report_notebooks(self.opts.notebooks_dir):
+        for source in report_notebooks(self.opts.notebooks_dir, self.opts.notebooks):
             name = source.stem
-            key = keys[name] = digest(["notebook", file_sha256(source), params, self.input_hashes, self.code])
+            key = keys[name] = digest(
+                ["notebook", file_sha256(source), params, self.input_hashes, self.analysis_code],
+            )
             executed = self.dir / "notebooks" / f"{name}.ipynb"
             work = self.dir / ".work" / name
             entry = self.cache.get("notebooks", name, key)
@@ -209,7 +236,7 @@ class _Build:
                 )
                 continue
             jobs.append(NotebookJob(name, source, executed, work, {**params, "output_dir": str(work)}))
-        return jobs, keys
+        return sorted(jobs, key=lambda job: -self.cache.last_seconds("notebooks", job.name)), keys
 
     def run_notebooks(self) -> dict[str, str]:
         """Run (or restore) every notebook; collect their JSON and tables; cache successes."""
@@ -262,16 +289,20 @@ class _Build:
         return failed
 
     def export_tables(self) -> list[str]:
-        """Write the accessible spreadsheet of every published CSV."""
+        """Write the accessible spreadsheet of every published CSV (reused if the CSVs are unchanged)."""
         started = time.perf_counter()
-        csvs = sorted((self.dir / "tables").glob("*.csv"))
-        if csvs:
-            self.reporter.stage(f"tables: {len(csvs)} CSV files and cpanalytics-{self.opts.year}.xlsx")
-            write_spreadsheet(
-                csvs, self.dir / "tables" / f"cpanalytics-{self.opts.year}.xlsx",
-                year=self.opts.year, la_name=self.la_name,
-                captions=table_captions(sorted((self.dir / "notebooks").glob("*.ipynb"))),
-            )
+        tables = self.dir / "tables"
+        csvs = sorted(tables.glob("*.csv"))
+        xlsx = f"cpanalytics-{self.opts.year}.xlsx"
+        captions = table_captions(sorted((self.dir / "notebooks").glob("*.ipynb")))
+        key = digest(["tables", tree_hashes(tables), captions, self.la_name, self.opts.year, self.code])
+        entry = self.cache.get("tables", "xlsx", key)
+        if csvs and entry is not None:
+            cache_mod.restore(entry, {xlsx: tables / xlsx})
+        elif csvs:
+            self.reporter.stage(f"tables: {len(csvs)} CSV files and {xlsx}")
+            write_spreadsheet(csvs, tables / xlsx, year=self.opts.year, la_name=self.la_name, captions=captions)
+            self.cache.put("tables", "xlsx", key, cache_mod.copy_into({xlsx: tables / xlsx}), {})
         self.timed("exports", started)
         return [c.name for c in csvs]
 
@@ -288,41 +319,40 @@ class _Build:
                       rendering.render_sources_hash(o.narrative_dir)])
         entry = self.cache.get("render", "reports", key)
         if entry is not None:
-            files = self.cache.meta("render", "reports", key)["files"]
-            cache_mod.restore(entry, {f: self.dir / f for f in files})
+            meta = self.cache.meta("render", "reports", key)
+            cache_mod.restore(entry, {f: self.dir / f for f in meta["files"]})
+            self.render_warnings = meta.get("warnings", [])
             self.result.render_cached = True
             self.reporter.stage("render: report sources unchanged (cached)")
         else:
             self.reporter.stage(f"render: HTML and PDF ({o.engine} engine)")
             before = {p for p in self.dir.rglob("*") if p.is_file()}
-            warnings = rendering.render(
+            self.render_warnings = rendering.render(
                 self.dir, year=o.year, la_name=self.la_name, engine=o.engine,
                 narrative_dir=o.narrative_dir,
             )
-            self.result.messages += warnings
             made = sorted(p.relative_to(self.dir).as_posix() for p in self.dir.rglob("*")
                           if p.is_file() and p not in before)
-            self.cache.put("render", "reports", key,
-                           cache_mod.copy_into({f: self.dir / f for f in made}), {"files": made})
+            self.cache.put("render", "reports", key, cache_mod.copy_into({f: self.dir / f for f in made}),
+                           {"files": made, "warnings": self.render_warnings})
         self.timed("render", started)
 
     def audit(self) -> dict[str, Any]:
         """Privacy audit of every staged file (skipped when these exact files passed before)."""
-        started = time.perf_counter()
         staged = {k: v for k, v in tree_hashes(self.dir).items() if k != "manifest.json"}
         key = digest(["audit", self.input_hashes, self.code, staged])
         hit = self.cache.meta("audit", "outputs", key)
         if hit:
             self.reporter.stage("privacy audit: outputs identical to an audited build (cached)")
-            self.timed("audit", started)
             return {**hit["summary"], "cached": True}
         self.loaded()
-        self.reporter.stage("privacy audit: checking every output for child identifiers")
         assert self.ids is not None
-        self.result.leaks = privacy.audit(self.dir, self.ids, jobs=self.opts.jobs)
-        files = sum(1 for p in self.dir.rglob("*") if p.is_file())
+        self.reporter.stage("privacy audit: checking every output for child identifiers")
+        started = time.perf_counter()
+        self.result.leaks = privacy.audit(self.dir, self.ids)
         summary = {
-            "files_checked": files, "identifiers_found": len(self.result.leaks),
+            "files_checked": sum(1 for p in self.dir.rglob("*") if p.is_file()),
+            "identifiers_found": len(self.result.leaks),
             "short_ids_not_checked": self.ids.skipped_short_ids,
             "min_id_length": privacy.MIN_ID_LENGTH,
         }
@@ -386,7 +416,7 @@ class _Build:
                 "nothing was published:\n" + shown + (f"\n  ... and {more} more" if more > 0 else "")
             )
             return self.result
-        self.result.manifest = manifest({"privacy_audit": audit})
+        self.result.manifest = manifest({"privacy_audit": audit, "render_warnings": self.render_warnings})
         write_manifest(self.dir / "manifest.json", self.result.manifest)
         self.result.ok = True
         return self.result

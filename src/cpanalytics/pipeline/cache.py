@@ -39,6 +39,12 @@ class Cache:
         path = self.get(kind, name, key)
         return json.loads((path / "meta.json").read_text()) if path else {}
 
+    def last_seconds(self, kind: str, name: str) -> float:
+        """How long the stored entry for ``name`` took (any key), 0 when none: for scheduling."""
+        for meta in (self.root / kind / name).glob("*/meta.json"):
+            return float(json.loads(meta.read_text()).get("seconds", 0.0))
+        return 0.0
+
     def put(
         self, kind: str, name: str, key: str, fill: Callable[[Path], None], meta: dict[str, Any],
     ) -> None:

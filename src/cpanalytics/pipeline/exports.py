@@ -37,7 +37,11 @@ def table_captions(notebooks: list[Path]) -> dict[str, str]:
 
 
 def _numeric_where_possible(frame: pd.DataFrame) -> pd.DataFrame:
-    """Numbers as numbers (so Excel right-aligns them); symbols such as ``[c]`` stay text."""
+    """Numbers as numbers (so Excel right-aligns them); symbols such as ``[c]`` stay text.
+
+    Blank cells become ``[z]`` (not applicable): the guidance says never to leave one blank.
+    """
+    frame = frame.replace(r"^\s*$", "[z]", regex=True)
     out = frame.astype(object)
     for column in out.columns:
         text = frame[column].astype("str").str.replace(",", "", regex=False)
@@ -72,7 +76,8 @@ def write_spreadsheet(
             title=(captions.get(label) or label) + " $$symbols$$",
             scope=f"{la_name}, year ending 31 March {year}",
             source="Source: SSDA903 and local extracts $$source$$",
-            instructions="This worksheet contains one table. Some cells contain symbols: see the notes sheet.",
+            instructions="This worksheet contains one table. Some cells contain symbols: [c] "
+            "confidential, [x] not available, [z] not applicable (see the notes sheet).",
         )
     cover = gpt.Cover(
         title=f"Children looked after and care leavers: {la_name}, year ending 31 March {year}",

@@ -45,7 +45,17 @@ def digest(obj: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def code_version() -> str:
-    """Hash of the installed ``cpanalytics`` package source: the code part of every cache key."""
+#: Package parts a notebook never imports: editing them does not rerun notebooks.
+NOT_ANALYSIS = ("render/", "pipeline/", "commands/", "synth/", "cli.py", "__main__.py")
+
+
+def code_version(*, analysis_only: bool = False) -> str:
+    """Hash of the ``cpanalytics`` package source: the code part of every cache key.
+
+    ``analysis_only`` leaves out the parts notebooks never import (``NOT_ANALYSIS``).
+    """
     root = Path(cpanalytics.__file__).parent
-    return digest([cpanalytics.__version__, tree_hashes(root, CODE_SUFFIXES)])
+    files = tree_hashes(root, CODE_SUFFIXES)
+    if analysis_only:
+        files = {k: v for k, v in files.items() if not k.startswith(NOT_ANALYSIS)}
+    return digest([cpanalytics.__version__, files])

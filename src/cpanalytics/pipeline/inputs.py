@@ -39,13 +39,24 @@ def validate(data: CareData) -> list[Finding]:
     return list(dict.fromkeys([*data.findings, *run_rules(data)]))
 
 
-def group_findings(findings: list[Finding], redact: Callable[[str], str] = str) -> list[dict[str, Any]]:
-    """One record per (severity, file, rule): count, first rows, column, message and fix."""
+def _relative(file: str, root: Path | None) -> str:
+    path = Path(file)
+    return path.relative_to(root).as_posix() if root and path.is_relative_to(root) else file
+
+
+def group_findings(
+    findings: list[Finding], redact: Callable[[str], str] = str, root: Path | None = None,
+) -> list[dict[str, Any]]:
+    """One record per (severity, file, rule): count, first rows, column, message and fix.
+
+    File paths are made relative to ``root`` when given (the manifest never shows where
+    the data lives on disk).
+    """
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     for f in findings:
         key = (f.severity, f.file, f.rule)
         group = groups.setdefault(key, {
-            "severity": f.severity, "file": f.file, "rule": f.rule, "column": f.column,
+            "severity": f.severity, "file": _relative(f.file, root), "rule": f.rule, "column": f.column,
             "message": redact(f.message), "fix": redact(f.fix) if f.fix else None,
             "count": 0, "rows": [],
         })

@@ -3,7 +3,8 @@
 Rules (reasoning in ``docs/data-protection.md``):
 
 - CHILD ids and UPNs: whole-token match (letters and digits; any other character is a
-  boundary), case-insensitive. CHILD ids shorter than ``MIN_ID_LENGTH`` characters are not
+  boundary), case-insensitive; an all-digit id inside a decimal number ("345020.0") does
+  not count. CHILD ids shorter than ``MIN_ID_LENGTH`` characters are not
   searched: they collide with ordinary counts and measure names ("A10", "12"); the audit
   reports how many were skipped.
 - Full postcodes (outward and inward code), with or without the space.
@@ -11,7 +12,8 @@ Rules (reasoning in ``docs/data-protection.md``):
   ``|`` rows), and never a first or last day of a month (every period boundary, such as
   31 March, is one). A DOB alone in prose is not identifying, and period ends coincide
   with some children's DOBs.
-- A table column named like an identifier column (CHILD, UPN, DOB, ...) is a leak.
+- Identifier column names (CHILD, UPN, DOB, ...) in a CSV header, or two or more of them
+  in one table row, are a leak (one alone in a row is ordinary: ``CHILD`` is a code).
 """
 
 from __future__ import annotations
@@ -119,17 +121,36 @@ def _is_period_boundary(day: date) -> bool:
     return day.day == 1 or day.day == calendar.monthrange(day.year, day.month)[1]
 
 
-def scan_text(text: str, ids: Identifiers, *, tabular: bool) -> list[tuple[str, str]]:
-    """``(kind, masked value)`` for each identifier in one line, cell row or table row."""
+def _outside_a_number(digits: str, text: str) -> bool:
+    """True when ``digits`` occurs other than as part of a decimal ("345020.5", "0.345020").
+
+    Thousands separators never leave a run of more than three digits, so commas (also
+    the CSV delimiter) are boundaries as usual.
+    """
+    return re.search(rf"(?<![0-9A-Z])(?<![0-9]\.){digits}(?!\.[0-9])(?![0-9A-Z])", text) is not None
+
+
+def scan_text(
+    text: str, ids: Identifiers, *, tabular: bool, header: bool = False,
+) -> list[tuple[str, str]]:
+    """``(kind, masked value)`` for each identifier in one line, cell row or table row.
+
+    Identifier column names count in a CSV header (``header``), or in any table row that
+    holds two or more of them: one alone is ordinary (``CHILD`` is a reason-for-change code).
+    """
     upper = text.upper()
-    found = [("CHILD/UPN", _mask(t)) for t in set(TOKEN.findall(upper)) & ids.tokens]
+    found = [
+        ("CHILD/UPN", _mask(t)) for t in set(TOKEN.findall(upper)) & ids.tokens
+        if not t.isdigit() or _outside_a_number(t, upper)
+    ]
     found += [("CHILD", _mask(p)) for p in ids.phrases if p in upper]
     found += [
         ("postcode", _mask(a + b)) for a, b in POSTCODE.findall(upper) if a + b in ids.postcodes
     ]
     if tabular:
-        cells = {c.strip().strip('"') for c in CELL_SEPARATOR.split(upper)}
-        found += [("identifier column", c) for c in sorted(cells & IDENTIFIER_COLUMNS)]
+        columns = {c.strip().strip('"') for c in CELL_SEPARATOR.split(upper)} & IDENTIFIER_COLUMNS
+        if header or len(columns) >= 2:
+            found += [("identifier column", c) for c in sorted(columns)]
     if tabular and ids.dobs:
         found += [
             ("DOB", d.strftime("**/**/%Y")) for d in set(_dates(upper))
@@ -138,8 +159,8 @@ def scan_text(text: str, ids: Identifiers, *, tabular: bool) -> list[tuple[str, 
     return found
 
 
-def _text_units(path: Path) -> Iterator[tuple[str, str, bool]]:
-    """``(where, text, tabular)`` pieces of one output file."""
+def _text_units(path: Path) -> Iterator[tuple[str, str, bool, bool]]:
+    """``(where, text, tabular, header)`` pieces of one output file."""
     suffix = path.suffix.lower()
     if suffix == ".ipynb":
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -161,13 +182,13 @@ def _text_units(path: Path) -> Iterator[tuple[str, str, bool]]:
         for ws in wb.worksheets:
             for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
                 cells = ["" if v is None else str(v) for v in row]
-                yield f"sheet {ws.title} row {r}", "\t".join(cells), True
+                yield f"sheet {ws.title} row {r}", "\t".join(cells), True, False
         wb.close()
     elif suffix == ".pdf":
         from pypdf import PdfReader
 
         for p, page in enumerate(PdfReader(path).pages, start=1):
-            yield f"page {p}", page.extract_text() or "", False
+            yield f"page {p}", page.extract_text() or "", False, False
     elif suffix in TEXT_SUFFIXES:
         text = path.read_text(encoding="utf-8", errors="replace")
         if suffix in {".html", ".htm"}:
@@ -175,12 +196,13 @@ def _text_units(path: Path) -> Iterator[tuple[str, str, bool]]:
         yield from _lines("line", text, csv=suffix == ".csv")
 
 
-def _lines(prefix: str, text: str, *, csv: bool = False) -> Iterator[tuple[str, str, bool]]:
+def _lines(prefix: str, text: str, *, csv: bool = False) -> Iterator[tuple[str, str, bool, bool]]:
     text = BASE64.sub(" ", text)
     for n, line in enumerate(text.splitlines(), start=1):
         stripped = line.lstrip()
         tabular = csv or stripped.startswith("|") or stripped.lower().startswith("<tr")
-        yield f"{prefix} {n}" if prefix == "line" else f"{prefix}, line {n}", line, tabular
+        where = f"{prefix} {n}" if prefix == "line" else f"{prefix}, line {n}"
+        yield where, line, tabular, csv and n == 1
 
 
 def audit_file(path: Path, root: Path, ids: Identifiers) -> list[Leak]:
@@ -188,40 +210,19 @@ def audit_file(path: Path, root: Path, ids: Identifiers) -> list[Leak]:
     rel = path.relative_to(root).as_posix()
     return [
         Leak(rel, where, kind, masked)
-        for where, text, tabular in _text_units(path)
-        for kind, masked in scan_text(text, ids, tabular=tabular)
+        for where, text, tabular, header in _text_units(path)
+        for kind, masked in scan_text(text, ids, tabular=tabular, header=header)
     ]
 
 
-_WORKER_IDS: list[Identifiers] = []
-
-
-def _init_worker(ids: Identifiers) -> None:
-    _WORKER_IDS[:] = [ids]
-
-
-def _audit_in_worker(path: Path, root: Path) -> list[Leak]:
-    return audit_file(path, root, _WORKER_IDS[0])
-
-
-def audit(root: Path, ids: Identifiers, jobs: int = 1) -> list[Leak]:
+def audit(root: Path, ids: Identifiers) -> list[Leak]:
     """Every identifier in any file under ``root`` (executed notebooks, HTML, PDF, CSV, xlsx).
 
-    With ``jobs > 1`` the files are read in that many processes (PDF text extraction is
-    the slow part), largest first.
+    Serial on purpose: reading the PDFs in parallel processes measured no faster here
+    (each process parses the fonts again).
     """
-    files = sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: -p.stat().st_size)
-    if jobs <= 1 or len(files) < 2:
-        found = [leak for path in files for leak in audit_file(path, root, ids)]
-    else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(
-            jobs, mp_context=mp.get_context("forkserver"), initializer=_init_worker, initargs=(ids,),
-        ) as pool:
-            found = [leak for leaks in pool.map(_audit_in_worker, files, [root] * len(files)) for leak in leaks]
-    return sorted(found, key=lambda leak: (leak.file, leak.where, leak.kind))
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return [leak for path in files for leak in audit_file(path, root, ids)]
 
 
 def redact(text: str, ids: Identifiers) -> str:

@@ -58,14 +58,18 @@ class RichReporter:
             console=console, transient=False,
         )
         self.tasks: dict[str, Any] = {}
-        self.progress.start()
+        self.live = False
 
     def stage(self, text: str) -> None:
-        """Print the stage line above the live display."""
-        self.progress.console.print(text)
+        """Print the stage line; a new stage ends the live notebook display."""
+        self.close()
+        self.console.print(text, highlight=False)
 
     def notebook(self, event: Event) -> None:
         """Update the notebook's row: cell i/n while running, then ok or FAILED."""
+        if not self.live:
+            self.progress.start()
+            self.live = True
         if event.kind == "start":
             self.tasks[event.name] = self.progress.add_task(
                 event.name, total=None, status="starting kernel", mark="[yellow]…[/]",
@@ -87,7 +91,9 @@ class RichReporter:
 
     def close(self) -> None:
         """Stop the live display, leaving the final state on screen."""
-        self.progress.stop()
+        if self.live:
+            self.progress.stop()
+            self.live = False
 
 
 def reporter_for(stream: Any = None) -> Reporter:

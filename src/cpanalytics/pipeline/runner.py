@@ -1,15 +1,13 @@
 """Run notebooks with papermill, several at once, each in its own worker process.
 
-Each worker runs ``papermill.execute_notebook`` with its own kernel and reports cell
-progress on a queue. Worker processes come from a ``forkserver`` that has papermill
-pre-imported, so a worker costs a fork rather than an interpreter start. A worker that
-is stopped (SIGTERM) kills its kernel first, so nothing keeps writing after a cancel.
+Each worker (see ``workers``) runs ``papermill.execute_notebook`` with its own kernel and
+reports cell progress on a queue. A worker that is stopped (SIGTERM) kills its kernel
+first, so nothing keeps writing after a cancel.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing as mp
 import os
 import queue
 import signal
@@ -18,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from cpanalytics.pipeline import workers
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "cpanalytics-progress"
@@ -183,8 +183,7 @@ def run_notebooks(
     On an exception in the caller (Ctrl-C, SIGTERM turned into an exception) every worker
     and its kernel is stopped before this returns or raises.
     """
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["papermill", "nbformat", "jupyter_client.manager", __name__])
+    ctx = workers.context()
     events = ctx.Queue()
     pending = list(jobs)
     running: dict[str, tuple[Any, NotebookJob]] = {}
@@ -206,7 +205,8 @@ def run_notebooks(
             while pending and len(running) < max(1, max_workers):
                 job = pending.pop(0)
                 process = ctx.Process(target=_execute, args=(job, events), daemon=True)
-                process.start()
+                with workers.main_module_hidden():
+                    process.start()
                 running[job.name] = (process, job)
                 on_event(Event("start", job.name))
             drain(0.1)

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics.synth import adoption, episodes, extracts, lives, outcomes, people, uasc
-from cpanalytics.synth.calendar import DateText, add_years, year_end, year_start
-from cpanalytics.synth.postcodes import load_geography
+from cpanalytics.synth.calendar import DateText, add_years, calendar_year, year_end, year_start
+from cpanalytics.synth.postcodes import Geography, load_geography
 from cpanalytics.synth.reviews import reviews
 from cpanalytics.synth.writer import write_year, year_tables
 
@@ -35,7 +35,7 @@ class Summary:
 
 
 def _children(rng: np.random.Generator, periods: pd.DataFrame, plan: lives.LaPlan,
-              geo) -> pd.DataFrame:
+              geo: Geography) -> pd.DataFrame:
     """One row per child (index = internal number, ordered by first entry)."""
     first = periods.sort_values(["start", "kid"], kind="stable").drop_duplicates("kid")
     n = len(first)
@@ -58,7 +58,6 @@ def _children(rng: np.random.Generator, periods: pd.DataFrame, plan: lives.LaPla
     kids["NATIONALITY"] = np.where(is_uasc, nat, "British")
     eth = people.draw(rng, people.CITIZEN_ETHNIC, n)
     kids["ETHNIC"] = np.where(is_uasc, uasc.ethnic_for(nat), eth)
-    from cpanalytics.synth.calendar import calendar_year
     kids["UPN"] = people.upn(rng, np.full(n, 886), calendar_year(kids["dob"].to_numpy()))
     home = people.home_addresses(rng, geo, n)
     district = np.where(is_uasc, 3, home["district"].to_numpy())  # UASC arrive via Dover
@@ -95,7 +94,9 @@ def simulate(seed: int, first: int, last: int, scale: float = 1.0, las: int = 1
 
     t = time.perf_counter()
     cit = lives.with_ends(streams[2], lives.citizen_periods(streams[2], plan, burn, last))
-    cit = cit[cit["start"] <= horizon].reset_index(drop=True)
+    # children who turn 22 before the first year can appear in no return: drop them early
+    cit = cit[(cit["start"] <= horizon)
+              & (add_years(cit["dob"].to_numpy(), 22) >= year_start(first))].reset_index(drop=True)
     cit["kid"] = np.arange(len(cit))
     cit = adoption.adoption_timeline(streams[3], cit)
     again = lives.reentries(streams[2], cit, horizon)
@@ -135,7 +136,7 @@ def simulate(seed: int, first: int, last: int, scale: float = 1.0, las: int = 1
     ad_all = periods[periods["path"] == lives.ADOPT]
     placed = pd.DataFrame({"child": ad_all["child"].to_numpy(),
                            "DATE_PLACED": ad_all["adm"].to_numpy(),
-                           "ceased": ad_all["end"].to_numpy(), "reason": ""})
+                           "ceased": ad_all["end"].to_numpy()})
     leavers = outcomes.care_leavers(periods)
     starts = periods[["child", "start", "dob"]]
     prev = outcomes.previous_permanence(streams[11], starts).assign(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cpanalytics.synth.calendar import EPOCH
 from cpanalytics.synth.lives import ADOPT
 
 #: Share of adoptions by the child's foster carers (AD1 FOSTER_CARE = 1).
@@ -27,6 +28,10 @@ def adoption_timeline(rng: np.random.Generator, periods: pd.DataFrame) -> pd.Dat
     match = np.where(rng.random(n) < 0.06, e1 - rng.integers(1, 20, n), match)
     placed = np.maximum(match, e1) + rng.integers(7, 35, n)
     order = placed + np.maximum(70, rng.normal(200, 70, n)).astype(np.int64)
+    # an order on 31 March would leave the child in both OC2 and AD1 (DfE rules 187/191)
+    next_day = EPOCH + order + 1
+    month = next_day.astype("datetime64[M]")
+    order -= ((month.astype(np.int64) % 12 == 3) & (next_day == month.astype("datetime64[D]")))
     for col, values in (("adm", adm), ("e1", e1), ("match", match), ("placed", placed)):
         full = np.full(len(p), -1, dtype=np.int64)
         full[ad] = values

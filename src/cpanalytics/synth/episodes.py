@@ -23,7 +23,7 @@ _KIN = {"U3": 0.8, "U1": 0.2}
 _CIN = {"N1": 0.62, "N2": 0.03, "N3": 0.03, "N4": 0.08, "N5": 0.14, "N6": 0.02, "N8": 0.08}
 _REASON_CHANGE = {"CARPL": 0.45, "CREQB": 0.12, "CREQO": 0.08, "CHILD": 0.07, "LAREQ": 0.08,
                   "CLOSE": 0.05, "ALLEG": 0.03, "STAND": 0.03, "APPRR": 0.02, "OTHER": 0.07}
-_NO_URN = ("H5", "P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1", "K3")
+_NO_URN = ("P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1")
 
 
 def _key(poc: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -38,7 +38,7 @@ def placement_starts(rng: np.random.Generator, periods: pd.DataFrame, horizon: i
     stop = np.where(path == ADOPT, periods["placed"].to_numpy(), periods["end"].to_numpy())
     stop = np.minimum(stop, horizon + 1)
     age = age_on(periods["dob"].to_numpy(), start)
-    unstable = rng.random(len(periods)) < np.where(age >= 11, 0.085, 0.03)
+    unstable = rng.random(len(periods)) < np.where(age >= 11, 0.065, 0.025)
     unstable &= path != SHORT
     poc = np.arange(len(periods))
     rows = [(poc, start, np.zeros(len(poc), dtype=np.int64))]
@@ -75,8 +75,7 @@ def _place_codes(rng: np.random.Generator, age: np.ndarray, path: np.ndarray,
     place = np.where(mid & (u >= 0.12) & (u < 0.28), "K2", place)
     place = np.where(mid & (u >= 0.28) & (u < 0.31), draw(rng, {"R1": 0.5, "S1": 0.5}, n), place)
     place = np.where(mid & (u >= 0.31) & (u < 0.34), "P1", place)
-    semi = draw(rng, {"H5": 0.6, "P2": 0.4}, n)
-    semi = np.where(days >= K3_FROM, "K3", semi)
+    semi = np.where(days >= K3_FROM, "K3", "H5")
     place = np.where(old & (u < 0.08), kin, place)
     place = np.where(old & (u >= 0.08) & (u < 0.22), "K2", place)
     place = np.where(old & (u >= 0.22) & (u < 0.47), semi, place)
@@ -211,7 +210,7 @@ def placements(rng: np.random.Generator, periods: pd.DataFrame, geo: Geography,
         rng, geo, periods["district"].to_numpy()[cpoc], carers["place"].to_numpy(), provider,
         periods["HOME_POST"].to_numpy()[cpoc], periods["home_e"].to_numpy()[cpoc],
         periods["home_n"].to_numpy()[cpoc])
-    urn = np.char.add("SC", rng.integers(40_000, 999_999, len(carers)).astype(str)).astype(object)
+    urn = np.char.add("SC", rng.integers(100_000, 1_000_000, len(carers)).astype(str)).astype(object)
     urn[np.isin(carers["place"].to_numpy(), _NO_URN)] = "XXXXXXX"
     carers = carers.assign(provider=provider, PL_POST=pc, pl_e=east, pl_n=north, URN=urn)
     seg = seg.merge(carers.drop(columns=["poc", "place"]), on="carer", how="left")
@@ -286,7 +285,7 @@ def episodes(rng: np.random.Generator, periods: pd.DataFrame, seg: pd.DataFrame,
     prev_carer = np.r_[-1, carer[:-1]]
     carer_change = seg_change & (carer != prev_carer)
     first = ~same_poc_prev
-    rne = np.where(leg_change, "L", "L").astype(object)
+    rne = np.full(len(keys), "L", dtype=object)
     rne[seg_change & ~carer_change] = np.where(leg_change[seg_change & ~carer_change], "B", "U")
     rne[carer_change] = np.where(leg_change[carer_change], "T", "P")
     rne[first] = "S"

@@ -14,8 +14,14 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics.model import LOCAL_EXTRACTS
-from cpanalytics.synth.calendar import DateText, add_months, add_working_days, age_on, year_end
-from cpanalytics.synth.calendar import year_start
+from cpanalytics.synth.calendar import (
+    DateText,
+    add_months,
+    add_working_days,
+    age_on,
+    year_end,
+    year_start,
+)
 from cpanalytics.synth.lives import SHORT, UASC
 from cpanalytics.synth.people import draw
 from cpanalytics.synth.writer import write_csv

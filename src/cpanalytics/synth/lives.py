@@ -139,9 +139,9 @@ def reentries(rng: np.random.Generator, periods: pd.DataFrame, horizon: int) -> 
         again = current[back].copy()
         again["start"] = again["end"].to_numpy() + rng.integers(20, 720, size=len(again))
         age = age_on(again["dob"].to_numpy(), again["start"].to_numpy())
-        again = again[(age < 17) & (again["start"].to_numpy() < horizon)]
-        band = np.searchsorted([1, 5, 10, 16], age_on(again["dob"].to_numpy(),
-                                                     again["start"].to_numpy()), side="right")
+        keep = (age < 17) & (again["start"].to_numpy() < horizon)
+        again = again[keep]
+        band = np.searchsorted([1, 5, 10, 16], age[keep], side="right")
         cum = PATH_BY_BAND.cumsum(axis=1)
         again["path"] = (rng.random(len(again))[:, None] > cum[band]).sum(axis=1)
         again = with_ends(rng, again.drop(columns=["end", "rec"]))

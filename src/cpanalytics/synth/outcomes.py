@@ -22,14 +22,18 @@ _ACCOM_TYPE = {"U": 0.3, "T": 0.1, "E": 0.12, "K": 0.1, "Y": 0.08, "R": 0.1, "D"
 
 def oc2(rng: np.random.Generator, periods: pd.DataFrame, ys: int, ye: int) -> pd.DataFrame:
     """Children looked after continuously for 12 months at 31 March (not short breaks)."""
-    p = periods[(periods["path"] != SHORT) & (periods["start"] <= ys) & (periods["end"] >= ye)]
+    p = periods[(periods["path"] != SHORT) & (periods["start"] <= ys) & (periods["end"] >= ye)
+                & ~((periods["end"] == ye) & periods["rec"].isin(["E11", "E12"]))]
     n = len(p)
     age = age_on(p["dob"].to_numpy(), ye)
     dob = p["dob"].to_numpy()
     sdq_age = (add_years(dob, 4) <= ye) & (add_years(dob, 17) >= ys)
     has_sdq = sdq_age & (rng.random(n) < 0.8)
     score = np.clip(np.round(rng.normal(14.0, 6.5, n)), 0, 40).astype(int).astype(str)
-    flag = lambda share: np.where(rng.random(n) < share, "1", "0")  # noqa: E731
+
+    def flag(share: float) -> np.ndarray:
+        return np.where(rng.random(n) < share, "1", "0")
+
     misuse = np.where(age >= 10, flag(0.04), "0")
     received = np.where(misuse == "1", flag(0.6), "")
     return pd.DataFrame({
@@ -105,9 +109,9 @@ def previous_permanence(rng: np.random.Generator, starts: pd.DataFrame) -> pd.Da
     """PREV_PERM for each period started: mostly none (Z1), a few after adoption/SGO/CAO."""
     n = len(starts)
     prev = draw(rng, {"Z1": 0.9, "P1": 0.02, "P2": 0.04, "P3": 0.03, "P4": 0.01}, n)
-    perm = starts["start"].to_numpy() - rng.integers(200, 3000, n)
-    perm = np.maximum(perm, starts["dob"].to_numpy() + 30)
-    prev = np.where(perm >= starts["start"].to_numpy() - 30, "Z1", prev)
+    first = starts.groupby("child")["start"].transform("min").to_numpy()
+    perm = first - rng.integers(200, 3000, n)
+    prev = np.where(perm <= starts["dob"].to_numpy() + 30, "Z1", prev)
     return pd.DataFrame({
         "child": starts["child"].to_numpy(), "PREV_PERM": prev,
         "LA_PERM": np.where(prev == "Z1", "", "886"), "DATE_PERM": np.where(prev == "Z1", -1, perm),

@@ -35,7 +35,7 @@ DISTRICT_WEIGHTS = np.array([8, 10, 8, 8, 7, 11, 7, 8, 10, 10, 8, 5], dtype=floa
 _LETTERS = ("C", "D", "M", "T")
 #: Near neighbours (Medway, Bexley, Wealden, Rother, Hastings) and distant areas.
 _NEAR_LAUA = ("E06000035", "E09000004", "E07000065", "E07000064", "E07000062")
-_FAR_PREFIXES = ("DE", "DN", "MK", "CM", "CB")
+_FAR_PREFIXES = ("DE", "MK", "CM", "CB")
 
 #: Postcodes kept per district or area: enough variety, small and fast.
 _POOL = 400

@@ -17,12 +17,26 @@ from cpanalytics.synth.calendar import DateText, year_end, year_start
 
 #: SEX codes changed from 1/2 to M/F/U in collection year 2025 (2024/25).
 SEX_LETTERS_FROM = 2025
+#: Supported accommodation (H5) carries an Ofsted URN from the 2023/24 return.
+H5_URN_FROM = 2024
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
-    """Write a CSV deterministically (LF line endings, UTF-8, no index)."""
+    """Write a CSV deterministically (LF line endings, UTF-8, no index, no quoting).
+
+    Generated values never hold commas, quotes or line breaks; that is checked.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    cols = []
+    for name in df.columns:
+        values = df[name].to_numpy(dtype=object, copy=True)
+        values[pd.isna(values)] = ""
+        cols.append([str(v) for v in values])
+    lines = [",".join(df.columns), *map(",".join, zip(*cols, strict=True))]
+    text = "\n".join(lines) + "\n"
+    if text.count(",") != len(lines) * (len(df.columns) - 1) or '"' in text:
+        raise ValueError(f"a value for {path.name} holds a comma or quote")
+    path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _sex(sex: np.ndarray, year: int) -> np.ndarray:
@@ -38,7 +52,7 @@ def year_tables(year: int, world: dict[str, pd.DataFrame], fmt: DateText) -> dic
     ep = ep[(ep["DECOM"].to_numpy() <= ye) & (ep["DEC"].to_numpy() >= ys)]
     ep = ep.sort_values(["child", "DECOM"], kind="stable")
     open_ = ep["DEC"].to_numpy() > ye
-    episodes = pd.DataFrame({
+    episodes = _frame({
         "child": ep["child"].to_numpy(),
         "DECOM": fmt(ep["DECOM"].to_numpy()), "RNE": ep["RNE"].to_numpy(),
         "LS": ep["LS"].to_numpy(), "CIN": ep["CIN"].to_numpy(), "PLACE": ep["PLACE"].to_numpy(),
@@ -47,15 +61,16 @@ def year_tables(year: int, world: dict[str, pd.DataFrame], fmt: DateText) -> dic
         "REC": np.where(open_, "", ep["REC"].to_numpy()),
         "REASON_PLACE_CHANGE": np.where(open_, "", ep["REASON_PLACE_CHANGE"].to_numpy()),
         "HOME_POST": ep["HOME_POST"].to_numpy(), "PL_POST": ep["PL_POST"].to_numpy(),
-        "URN": ep["URN"].to_numpy(),
+        "URN": np.where((ep["PLACE"].to_numpy() == "H5") & (year < H5_URN_FROM), "XXXXXXX",
+                        ep["URN"].to_numpy()),
     })
     rv = world["reviews"]
     rv = rv[(rv["REVIEW"] >= ys) & (rv["REVIEW"] <= ye)].sort_values(["child", "REVIEW"])
-    reviews = pd.DataFrame({"child": rv["child"].to_numpy(), "REVIEW": fmt(rv["REVIEW"].to_numpy()),
+    reviews = _frame({"child": rv["child"].to_numpy(), "REVIEW": fmt(rv["REVIEW"].to_numpy()),
                             "REVIEW_CODE": rv["REVIEW_CODE"].to_numpy()})
     ms = world["missing"]
     ms = ms[(ms["MIS_START"] >= ys) & (ms["MIS_START"] <= ye)]
-    missing = pd.DataFrame({"child": ms["child"].to_numpy(), "MISSING": ms["MISSING"].to_numpy(),
+    missing = _frame({"child": ms["child"].to_numpy(), "MISSING": ms["MISSING"].to_numpy(),
                             "MIS_START": fmt(ms["MIS_START"].to_numpy()),
                             "MIS_END": fmt(np.where(ms["MIS_END"].to_numpy() > ye, -1,
                                                     ms["MIS_END"].to_numpy()))})
@@ -64,35 +79,35 @@ def year_tables(year: int, world: dict[str, pd.DataFrame], fmt: DateText) -> dic
     ad1 = ad.drop(columns="adopted_on").assign(DATE_INT=fmt(ad["DATE_INT"].to_numpy()),
                                                 DATE_MATCH=fmt(ad["DATE_MATCH"].to_numpy()))
     pa = world["placed_for_adoption"]
-    pa = pa[(pa["DATE_PLACED"] <= ye) & ((pa["ceased"] >= ys))]
-    ceased = (pa["ceased"].to_numpy() <= ye) & (pa["reason"].to_numpy() != "")
-    placed = pd.DataFrame({
+    # decisions stand until the adoption order, so DATE_PLACED_CEASED stays blank (rule 525)
+    pa = pa[(pa["DATE_PLACED"] <= ye) & (pa["ceased"] >= ys)]
+    placed = _frame({
         "child": pa["child"].to_numpy(), "DATE_PLACED": fmt(pa["DATE_PLACED"].to_numpy()),
-        "DATE_PLACED_CEASED": np.where(ceased, fmt(pa["ceased"].to_numpy()), ""),
-        "REASON_PLACED_CEASED": np.where(ceased, pa["reason"].to_numpy(), ""),
+        "DATE_PLACED_CEASED": "", "REASON_PLACED_CEASED": "",
     })
     pp = world["previous_permanence"]
     pp = pp[(pp["start"] >= ys) & (pp["start"] <= ye)].drop_duplicates("child", keep="first")
-    prev = pd.DataFrame({"child": pp["child"].to_numpy(), "PREV_PERM": pp["PREV_PERM"].to_numpy(),
+    prev = _frame({"child": pp["child"].to_numpy(), "PREV_PERM": pp["PREV_PERM"].to_numpy(),
                          "LA_PERM": pp["LA_PERM"].to_numpy(),
                          "DATE_PERM": fmt(pp["DATE_PERM"].to_numpy())})
     oc2 = world["oc2"].get(year, pd.DataFrame(columns=["child"]))
     oc3 = world["oc3"].get(year, pd.DataFrame(columns=["child"]))
-    in_care = pd.unique(episodes["child"])
-    everyone = np.unique(np.concatenate([in_care, oc3["child"].to_numpy(), ad1["child"].to_numpy()]))
+    in_care = np.unique(episodes["child"].to_numpy(dtype=np.int64))
+    everyone = np.unique(np.concatenate([in_care, oc3["child"].to_numpy(dtype=np.int64),
+                                         ad1["child"].to_numpy(dtype=np.int64)]))
     kids = children.loc[everyone]
     is_mother = kids["MOTHER"].to_numpy() & (kids["mc_dob"].to_numpy() <= ye)
     mother = np.where(is_mother, "1", np.where(kids["sex"].to_numpy() == 1, "0", ""))
     mother = np.where(np.isin(kids.index, in_care) & ~kids["short_breaks"].to_numpy(), mother, "")
-    header = pd.DataFrame({
+    header = _frame({
         "child": kids.index.to_numpy(), "SEX": _sex(kids["sex"].to_numpy(), year),
         "DOB": fmt(kids["dob"].to_numpy()), "ETHNIC": kids["ETHNIC"].to_numpy(),
         "UPN": kids["UPN"].to_numpy(), "MOTHER": mother,
         "MC_DOB": np.where(mother == "1", fmt(kids["mc_dob"].to_numpy()), ""),
     })
-    uk = children.loc[np.sort(in_care)]
+    uk = children.loc[in_care]
     uk = uk[uk["uasc"].to_numpy()]
-    uasc = pd.DataFrame({"child": uk.index.to_numpy(), "SEX": _sex(uk["sex"].to_numpy(), year),
+    uasc = _frame({"child": uk.index.to_numpy(), "SEX": _sex(uk["sex"].to_numpy(), year),
                          "DOB": fmt(uk["dob"].to_numpy()), "DUC": fmt(uk["duc"].to_numpy())})
     tables = {"header": header, "episodes": episodes, "uasc": uasc, "reviews": reviews,
               "oc2": oc2, "oc3": oc3, "ad1": ad1, "placed_for_adoption": placed,
@@ -100,13 +115,19 @@ def year_tables(year: int, world: dict[str, pd.DataFrame], fmt: DateText) -> dic
     return {name: _finish(name, df, children, fmt) for name, df in tables.items()}
 
 
+def _frame(columns: dict) -> pd.DataFrame:
+    """An object-dtype frame: no conversion to Arrow strings for data only written out."""
+    return pd.DataFrame(columns, dtype=object)
+
+
 def _finish(name: str, df: pd.DataFrame, children: pd.DataFrame, fmt: DateText) -> pd.DataFrame:
-    """Map internal child numbers to CHILD ids, add DOB, order rows and columns as DfE's."""
-    kids = children.loc[df["child"].to_numpy()] if len(df) else children.iloc[:0]
-    df = df.assign(CHILD=kids["CHILD"].to_numpy())
-    if "DOB" in TABLES_903[name] and "DOB" not in df.columns:
-        df = df.assign(DOB=fmt(kids["dob"].to_numpy()))
-    return df[TABLES_903[name]]
+    """Map internal child numbers to CHILD ids, add DOB, order columns as DfE's."""
+    child = df["child"].to_numpy(dtype=np.int64)
+    columns = {"CHILD": children["CHILD"].to_numpy()[child]}
+    for col in TABLES_903[name][1:]:
+        columns[col] = (fmt(children["dob"].to_numpy()[child])
+                        if col == "DOB" and "DOB" not in df.columns else df[col].to_numpy())
+    return _frame(columns)
 
 
 def write_year(root: Path, year: int, tables: dict[str, pd.DataFrame]) -> None:

@@ -43,8 +43,8 @@ def format_text(findings: list[Finding], context: dict[str, object] | None = Non
     lines = []
     if context:
         years = context["years"]
-        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else f"{years[0]}"
-        lines.append(f"checked {context['files']} files, collection years {span}")
+        span = f"years {years[0]}-{years[-1]}" if len(years) > 1 else f"year {years[0]}"
+        lines.append(f"checked {context['files']} files, collection {span}")
     for file, rules in sorted(groups.items()):
         lines.append(file)
         for (severity, rule, message), items in sorted(rules.items(), key=lambda kv: (kv[0][0], kv[0][1])):

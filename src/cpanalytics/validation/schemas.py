@@ -73,7 +73,7 @@ def _message(table: str, column: str, check: str, value: object, year: int) -> t
             f"{code} is a {column} code for {years_valid(column, code)}, not for collection "
             f"year {year}"
         ), f"use the {year} code list: {', '.join(sorted(valid_codes(column, year)))}"
-    return "V201", f"{code!r} is not a valid {column} code in collection year {year}", (
+    return "V201", f"not a valid {column} code in collection year {year}", (
         f"use one of: {', '.join(sorted(valid_codes(column, year)))}"
     )
 
@@ -133,7 +133,7 @@ def check_local(local: dict[str, pd.DataFrame]) -> list[Finding]:
                         f"enter {column} for this record"), None
                 else:
                     codes = ", ".join(sorted(LOCAL_CODE_LISTS[column]))
-                    rule, message, fix = "V201", f"{value!r} is not a valid {column} code", (
+                    rule, message, fix = "V201", f"not a valid {column} code", (
                         f"use one of: {codes}")
                 findings.append(Finding("error", rule, src, message, row=int(row),
                                         column=column, value=value, fix=fix))

@@ -62,6 +62,11 @@ def age_at(dob: pd.Series, on: pd.Series) -> pd.Series:
     return on.dt.year - dob.dt.year - before_birthday.astype(int)
 
 
+def in_header(data: CareData, child: pd.Series) -> pd.Series:
+    """True where ``child`` has a header row (compared as objects: arrow ``isin`` is slow)."""
+    return child.astype(object).isin(data.tables["header"]["CHILD"].astype(object))
+
+
 def header_dob(data: CareData, child: pd.Series) -> pd.Series:
     """Each child's DOB from the header table (latest return), aligned to ``child``."""
     header = data.tables["header"].drop_duplicates("CHILD", keep="last")

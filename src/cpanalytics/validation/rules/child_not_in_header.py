@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpanalytics.model import CareData
-from cpanalytics.validation.rules import offences, rule
+from cpanalytics.validation.rules import in_header, offences, rule
 
 
 @rule("V210", "episode for a child who is not in the header table",
@@ -13,4 +13,4 @@ from cpanalytics.validation.rules import offences, rule
 def child_not_in_header(data: CareData) -> pd.DataFrame:
     """Episodes whose CHILD is absent from every header row."""
     eps = data.tables["episodes"]
-    return offences(eps, ~eps["CHILD"].isin(data.tables["header"]["CHILD"]), "CHILD")
+    return offences(eps, ~in_header(data, eps["CHILD"]), "CHILD")

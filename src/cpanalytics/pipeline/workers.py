@@ -1,0 +1,39 @@
+"""Worker processes for the build: a ``forkserver`` with the heavy imports done once.
+
+Workers are forked from a server that has papermill and the pipeline imported, so each
+costs a fork rather than an interpreter start. The caller's ``__main__`` is hidden while a
+worker starts, so a script without an ``if __name__ == "__main__"`` guard is not re-run
+(which would start a second build in every worker).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+PRELOAD = ["papermill", "nbformat", "jupyter_client.manager", "cpanalytics.pipeline.runner"]
+
+
+def context() -> Any:
+    """The multiprocessing context every build worker comes from."""
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+@contextlib.contextmanager
+def main_module_hidden() -> Iterator[None]:
+    """Hide ``__main__``'s file and spec while workers start (see the module docstring)."""
+    main = sys.modules["__main__"]
+    saved_file = main.__dict__.pop("__file__", None)
+    saved_spec = main.__dict__.get("__spec__")
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__spec__ = saved_spec
+        if saved_file is not None:
+            main.__file__ = saved_file
