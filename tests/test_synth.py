@@ -200,7 +200,7 @@ def test_reviews_on_time_and_participation(root):
     held = first.reindex(starts["CHILD"]).to_numpy().astype("datetime64[D]")
     due = np.datetime64("1970-01-01") + due
     seen = ~np.isnat(held)
-    # first review within 20 working days for ~98.5% (seed IR-01 98.9%)
+    # first review within 20 working days for ~99.5% of periods (seed IR-01 98.9%)
     assert (held[seen] <= due[seen]).mean() >= 0.95
     code = reviews["REVIEW_CODE"]
     took_part = code.isin([f"PN{i}" for i in range(1, 7)]).sum() / code.isin(
@@ -212,7 +212,8 @@ def test_care_leavers_in_touch_eet_and_accommodation(root):
     oc3 = pd.concat([read(root, y, "oc3") for y in YEARS])
     yes = oc3["IN_TOUCH"] == "YES"
     assert 0.82 <= yes.mean() <= 0.92  # seed 86.9%
-    assert 0.58 <= oc3.loc[yes, "ACTIV"].isin(["F1", "P1"]).mean() <= 0.72  # seed 65.1%
+    # DfE ACTIV: F* / P* in education, employment or training, G4-G6 not
+    assert 0.58 <= oc3.loc[yes, "ACTIV"].str[0].isin(["F", "P"]).mean() <= 0.72  # seed 65.1%
     # DfE ACCOM codes: letter + 1 (suitable) or 2 (unsuitable)
     assert 0.88 <= oc3.loc[yes, "ACCOM"].str.endswith("1").mean() <= 0.97  # seed 93.1%
     assert (oc3.loc[~yes, ["ACTIV", "ACCOM"]] == "0").all().all()

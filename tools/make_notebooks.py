@@ -70,7 +70,8 @@ nb.show_text([
     headlines.split_sentence(
         kpis["CIC-01"], by_uasc, "uasc", when=f"on {nb.long_date(date)}", suppress=suppress,
         labels={"Citizen": "citizen children", "UASC": "unaccompanied asylum-seeking children"}),
-    headlines.kpi_sentence(kpis["CIC-02"], suppress=suppress),
+    headlines.kpi_sentence(kpis["CIC-02"], england=refs.england.get("CIC-02"),
+                           suppress=suppress),
     headlines.kpi_sentence(kpis["CIC-03S"], when=f"in {fy}", suppress=suppress),
 ])'''),
     output("fig-cic-trend", '''\

@@ -38,10 +38,10 @@ def output_path(output_dir: str | None) -> Path:
 
 
 def load(data_dir: str | Path) -> CareData:
-    """The data under ``data_dir`` (``cpanalytics.load_data``)."""
-    from cpanalytics import load_data
+    """The data under ``data_dir``: the build's snapshot when there is one, else ``load_data``."""
+    from cpanalytics import load_data, snapshot
 
-    return load_data(data_dir)
+    return snapshot.load(data_dir) or load_data(data_dir)
 
 
 def long_date(date: pd.Timestamp) -> str:

@@ -26,13 +26,21 @@ def is_numeric_column(column: pd.Series) -> bool:
     return bool(len(cells)) and bool(cells.str.match(_NUMERIC).all())
 
 
-def markdown(frame: pd.DataFrame, index: bool = False) -> str:
-    """A pipe table: numeric columns right-aligned (``---:``), text left-aligned."""
-    shown = frame.reset_index() if index else frame
-    shown = shown.astype(object).where(shown.notna(), "")
+def markdown(frame: pd.DataFrame) -> str:
+    """A pipe table: numeric columns right-aligned (``---:``), text left-aligned.
+
+    The separator's dashes are proportional to each column's longest entry (3 to 40), so
+    when pandoc wraps a wide table (Quarto or the built-in engine) text columns get the
+    room and numbers stay on one line.
+    """
+    shown = frame.astype(object).where(frame.notna(), "")
     header = [str(c) for c in shown.columns]
-    align = ["---:" if is_numeric_column(shown[c]) else ":---" for c in shown.columns]
     rows = [[str(v).replace("|", "\\|") for v in row] for row in shown.itertuples(index=False)]
+    widths = [min(40, max(3, len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(header)]
+    align = [
+        "-" * (w - 1) + ":" if is_numeric_column(shown[c]) else ":" + "-" * (w - 1)
+        for c, w in zip(shown.columns, widths, strict=True)
+    ]
     lines = [header, align, *rows]
     return "\n".join("| " + " | ".join(line) + " |" for line in lines)
 
@@ -43,23 +51,22 @@ def counts_and_percentages(
     count_columns: Sequence[str],
     *,
     suppress: bool = True,
-    total: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
     """A display table of counts per category with each column's percentage of its total.
 
     ``counts`` has the category in column ``label`` and one count column per period or
-    group. A Total row is added (``total``); percentages are ``[c]`` where their count is.
+    group. A Total row is added; percentages are ``[c]`` where their count is, and
+    secondary suppression protects the published total.
     """
     body = counts[[label, *count_columns]].copy()
     for column in count_columns:
         body[column] = pd.to_numeric(body[column]).fillna(0)
-    if total:
-        sums = {label: "Total", **{c: body[c].sum() for c in count_columns}}
-        body = pd.concat([body, pd.DataFrame([sums])], ignore_index=True)
+    sums = {label: "Total", **{c: body[c].sum() for c in count_columns}}
+    body = pd.concat([body, pd.DataFrame([sums])], ignore_index=True)
     shares = {}
     for column in count_columns:
-        denominator = body[column].iloc[-1] if total else body[column].sum()
+        denominator = body[column].iloc[-1]
         with np.errstate(divide="ignore", invalid="ignore"):
             shares[f"{column} %"] = 100 * body[column] / denominator if denominator else np.nan
     body = body.assign(**shares)
@@ -70,7 +77,7 @@ def counts_and_percentages(
     return disclosure.suppress_table(
         body.set_index(label),
         count_columns=list(count_columns),
-        total_row="Total" if total else None,
+        total_row="Total",
         threshold=threshold,
         derived={f"{c} %": [c] for c in count_columns},
     ).reset_index()

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cpanalytics import snapshot
 from cpanalytics.errors import Finding, UserError
 from cpanalytics.pipeline import cache as cache_mod
 from cpanalytics.pipeline import inputs, outputs, privacy, rendering
@@ -248,11 +249,15 @@ class _Build:
             + (f"; {len(cached)} unchanged, from cache ({', '.join(cached)})" if cached else "")
         )
         (self.dir / "notebooks").mkdir(parents=True, exist_ok=True)
+        if jobs:
+            shared = snapshot.save(self.loaded(), self.dir / ".work" / "_snapshot.pkl")
+            jobs = [replace(job, snapshot=shared) for job in jobs]
         results = run_notebooks(jobs, self.opts.jobs, self.reporter.notebook) if jobs else {}
         self.result.notebooks.update(results)
         for job in jobs:
             r = results[job.name]
             if r.ok:
+                _computed_alt_text(job.output)
                 self.cache.put(
                     "notebooks", job.name, keys[job.name],
                     cache_mod.copy_into({"executed.ipynb": job.output, "work": job.work_dir}),
@@ -420,3 +425,12 @@ class _Build:
         write_manifest(self.dir / "manifest.json", self.result.manifest)
         self.result.ok = True
         return self.result
+
+
+def _computed_alt_text(executed: Path) -> None:
+    """Put each chart's computed alt text (with its key numbers) into the cell's ``fig-alt``."""
+    import nbformat
+
+    from cpanalytics.notebook import apply_alt_text
+
+    nbformat.write(apply_alt_text(nbformat.read(executed, as_version=4)), executed)

@@ -32,6 +32,7 @@ class NotebookJob:
     output: Path
     work_dir: Path
     parameters: dict[str, Any]
+    snapshot: Path | None = None
 
 
 @dataclass
@@ -145,6 +146,8 @@ def _execute(job: NotebookJob, events: Any) -> None:
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C means
     job.work_dir.mkdir(parents=True, exist_ok=True)
+    if job.snapshot is not None:
+        os.environ["CPANALYTICS_SNAPSHOT"] = str(job.snapshot)
     log = os.open(job.work_dir.parent / f"{job.name}.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(log, 1)
     os.dup2(log, 2)

@@ -46,8 +46,10 @@ def _typst_string(value: Any) -> str:
 
 
 def _pandoc_args(meta: dict[str, Any], to: str, assets: Path) -> list[str]:
+    # Default --columns (72) as Quarto uses, so wide pipe tables get relative widths from
+    # their dashes; --wrap=none keeps the output's own lines unwrapped.
     args = ["-f", "markdown-citations", "--standalone", "--metadata-file", "meta.yaml",
-            "--columns=10000"]
+            "--wrap=none"]
     if meta.get("toc"):
         args += ["--toc", f"--toc-depth={int(meta.get('toc-depth', 2))}"]
     numbered = bool(meta.get("number-sections"))

@@ -38,7 +38,7 @@ def placement_starts(rng: np.random.Generator, periods: pd.DataFrame, horizon: i
     stop = np.where(path == ADOPT, periods["placed"].to_numpy(), periods["end"].to_numpy())
     stop = np.minimum(stop, horizon + 1)
     age = age_on(periods["dob"].to_numpy(), start)
-    unstable = rng.random(len(periods)) < np.where(age >= 11, 0.065, 0.025)
+    unstable = rng.random(len(periods)) < np.where(age >= 11, 0.10, 0.04)
     unstable &= path != SHORT
     poc = np.arange(len(periods))
     rows = [(poc, start, np.zeros(len(poc), dtype=np.int64))]
@@ -47,7 +47,7 @@ def placement_starts(rng: np.random.Generator, periods: pd.DataFrame, horizon: i
     k = 1
     while live.any():
         idx = np.flatnonzero(live)
-        mean = np.where(unstable[idx], 95.0, 260.0 if k == 1 else 1100.0)
+        mean = np.where(unstable[idx], 95.0, 260.0 if k == 1 else 3400.0)
         mean = np.where(path[idx] == UASC, 420.0, mean)
         t[idx] += np.maximum(1, rng.exponential(mean)).astype(np.int64)
         live[idx] = t[idx] < stop[idx]

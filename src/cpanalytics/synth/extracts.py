@@ -56,7 +56,7 @@ def health_assessments(rng: np.random.Generator, world: dict, first: int, horizo
     n = len(p)
     start = p["start"].to_numpy()
     uasc = (p["path"] == UASC).to_numpy()
-    req_wd = np.where(rng.random(n) < 0.88, rng.integers(0, 6, n), rng.integers(6, 16, n))
+    req_wd = np.where(rng.random(n) < 0.92, rng.integers(0, 6, n), rng.integers(6, 16, n))
     on_time = rng.random(n) < np.where(uasc, 0.6, 0.78)
     done_wd = np.where(on_time, rng.integers(8, 21, n), rng.integers(21, 60, n))
     requested = add_working_days(start, req_wd)

@@ -15,7 +15,9 @@ from cpanalytics.synth.lives import SHORT
 from cpanalytics.synth.people import draw
 
 _IN_TOUCH = {"YES": 0.87, "NO": 0.05, "REFU": 0.03, "NREQ": 0.02, "RHOM": 0.03}
-_ACTIV = {"F1": 0.52, "P1": 0.14, "F2": 0.17, "P2": 0.05, "G4": 0.04, "G5": 0.04, "G6": 0.04}
+#: DfE activity codes: F*/P* in education, employment or training (~65%), G4-G6 not.
+_ACTIV = {"F1": 0.08, "P1": 0.02, "F2": 0.25, "P2": 0.05, "F4": 0.15, "P4": 0.07, "F5": 0.02,
+          "P5": 0.01, "G4": 0.07, "G5": 0.23, "G6": 0.05}
 _ACCOM_TYPE = {"U": 0.3, "T": 0.1, "E": 0.12, "K": 0.1, "Y": 0.08, "R": 0.1, "D": 0.1,
                "B": 0.1}
 

@@ -1,0 +1,38 @@
+"""A loaded data set handed from the build to its notebooks, so the data are read once.
+
+The build loads and validates the data, computes the shared derived tables, and pickles
+the result into its private staging folder; each notebook's kernel finds it through the
+``CPANALYTICS_SNAPSHOT`` environment variable. The snapshot holds child-level data: it
+lives only inside the build's staging folder and is deleted with it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from cpanalytics.derive import derived
+from cpanalytics.model import CareData
+
+ENV = "CPANALYTICS_SNAPSHOT"
+
+
+def save(data: CareData, path: Path) -> Path:
+    """Pickle ``data`` with its derived tables computed, readable by the owner only."""
+    derived(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def load(data_dir: str | Path) -> CareData | None:
+    """The build's snapshot of ``data_dir``, or ``None`` when there is none for that folder."""
+    path = os.environ.get(ENV)
+    if not path or not Path(path).is_file():
+        return None
+    with open(path, "rb") as handle:
+        data: CareData = pickle.load(handle)
+    same = data.root is not None and Path(data.root).resolve() == Path(data_dir).resolve()
+    return data if same else None

@@ -1,0 +1,71 @@
+"""Write docs/indicators.md from the indicator registry (one source of truth).
+
+    .venv/bin/python tools/make_indicator_docs.py          # write
+    .venv/bin/python tools/make_indicator_docs.py --check  # exit 1 if out of date
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from cpanalytics.indicators import catalogue
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"
+POLARITY = {"H": "higher is better", "L": "lower is better", "T": "close to target"}
+PERIOD = {"SS": "snapshot on the date", "R12M": "rolling 12 months to the date",
+          "YTD": "April to the date", "FY": "financial year to the date",
+          "3Y": "three years to the date"}
+
+
+def render() -> str:
+    """The markdown page: a summary table, then each indicator's definition."""
+    cat = catalogue()
+    lines = [
+        "# Indicators",
+        "",
+        "Generated from the registry (`cpanalytics.indicators.REGISTRY`) by",
+        "`tools/make_indicator_docs.py`; a test keeps it in step. Definitions follow",
+        "`shared/spec/indicators.md` and the DfE SSDA903 guidance. Every indicator can be",
+        "computed as at any date and split by any breakdown (`cpanalytics.breakdowns`).",
+        "Children looked after only under short breaks (LS V3/V4) are excluded throughout.",
+        "",
+        "| id | title | polarity | period | unit | needs |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in cat.itertuples():
+        pol = row.polarity if isinstance(row.polarity, str) else "–"
+        needs = row.needs or "–"
+        lines.append(f"| {row.id} | {row.title} | {pol} | {row.period} | {row.unit} | {needs} |")
+    lines.append("")
+    for row in cat.itertuples():
+        pol = POLARITY.get(row.polarity, "no polarity (context or count)")
+        lines += [
+            f"## {row.id}: {row.title}",
+            "",
+            f"*{pol}; {PERIOD.get(row.period, row.period)}; unit {row.unit}; "
+            f"sources: {row.sources}" + (f"; needs local/{row.needs}.csv" if row.needs else "")
+            + "*",
+            "",
+            row.definition,
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Write the page, or with --check report whether it is current."""
+    text = render()
+    if "--check" in sys.argv:
+        current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+        if current != text:
+            print(f"{DOC} is out of date: run tools/make_indicator_docs.py")
+            return 1
+        return 0
+    DOC.write_text(text, encoding="utf-8")
+    print(f"wrote {DOC}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
