@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-
 from cases import care_data
 
 # A: citizen girl born 2012, care since 2018, foster then residential.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -26,9 +27,7 @@ suppress = True
 output_dir = None'''
 
 SETUP = '''\
-from cpanalytics import charts, headlines, tables
-from cpanalytics import notebook as nb
-from cpanalytics.indicators import compute, series
+{imports}
 
 NAME = "{name}"
 date = nb.as_at_date(year, as_at)
@@ -439,6 +438,18 @@ TITLES = {
 }
 
 
+def _imports(cells: list[str]) -> str:
+    """The set-up imports a notebook's cells use (so each notebook imports only what it needs)."""
+    body = "\n".join(cells)
+    modules = [m for m in ("charts", "headlines", "tables") if f"{m}." in body]
+    functions = [f for f in ("compute", "series") if re.search(rf"\b{f}\(", body)]
+    lines = [f"from cpanalytics import {', '.join(modules)}"] if modules else []
+    lines.append("from cpanalytics import notebook as nb")
+    if functions:
+        lines.append(f"from cpanalytics.indicators import {', '.join(functions)}")
+    return "\n".join(lines)
+
+
 def build(name: str, title: str, cells: list[str]) -> nbformat.NotebookNode:
     """The notebook: a title, the parameters cell, the set-up cell, then ``cells``."""
     nb = nbformat.v4.new_notebook()
@@ -451,7 +462,7 @@ def build(name: str, title: str, cells: list[str]) -> nbformat.NotebookNode:
     nb.cells = [
         nbformat.v4.new_markdown_cell(intro),
         nbformat.v4.new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(SETUP.format(name=name)),
+        nbformat.v4.new_code_cell(SETUP.format(name=name, imports=_imports(cells))),
         *(nbformat.v4.new_code_cell(source) for source in cells),
     ]
     for i, cell in enumerate(nb.cells):
