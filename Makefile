@@ -22,7 +22,8 @@ install: $(BIN)/.installed
 reports: install
 	$(BIN)/cpanalytics build --data $(DATA) --year $(YEAR) --out $(OUT) --la-name "$(LA_NAME)"
 
-test: install
+# The DfE validator check of the synthetic data runs in its own environment (.venv-dfe).
+test: install .venv-dfe/.installed
 	$(BIN)/python -m pytest
 
 # The DfE validator pins pandas<2, so it lives in its own environment.

@@ -47,7 +47,7 @@ def b1_b2(jobs: int) -> dict[str, object]:
     narrative = Path(tempfile.mkdtemp(prefix="cpa-narr-"))
     shutil.copytree(ROOT / "reports" / "narrative" / str(YEAR), narrative / str(YEAR))
     build = [*CLI, "build", "--data", "data/synthetic", "--year", str(YEAR), "--out", str(out),
-             "--jobs", str(jobs), "--narrative", str(narrative)]
+             "--jobs", str(jobs), "--narrative", str(narrative / str(YEAR))]
     try:
         cold = _timed([*build, "--no-cache"])
         manifest = json.loads((out / str(YEAR) / "manifest.json").read_text())
@@ -60,11 +60,18 @@ def b1_b2(jobs: int) -> dict[str, object]:
         shutil.rmtree(narrative, ignore_errors=True)
     return {
         "B1_cold_s": round(cold, 2),
-        "B1_stages_s": manifest.get("timings", {}).get("stages", {}),
-        "B1_notebooks_s": manifest.get("timings", {}).get("notebooks", {}),
+        "B1_stages_s": {k: round(v, 1) for k, v in manifest.get("timings", {}).items()},
+        "B1_notebooks_s": {n["name"] if isinstance(n, dict) and "name" in n else k: round(
+            (n.get("seconds") if isinstance(n, dict) else n) or 0, 1)
+            for k, n in _notebook_items(manifest)},
         "B2_warm_s": round(warm, 2),
         "B2_narrative_only_s": round(narrative_only, 2),
     }
+
+
+def _notebook_items(manifest: dict) -> list[tuple[str, object]]:
+    notebooks = manifest.get("notebooks", {})
+    return list(notebooks.items()) if isinstance(notebooks, dict) else list(enumerate(notebooks))
 
 
 def _dataset(scale: str) -> Path:

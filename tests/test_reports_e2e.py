@@ -171,3 +171,21 @@ def test_pdf_has_toc_page_numbers_metadata_and_a4(built: dict, report: str, titl
     assert "Synthetic County Council" in (reader.metadata.author or "")
     width, height = float(first.mediabox.width), float(first.mediabox.height)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
+
+
+def test_html_has_no_serious_accessibility_violations(built: dict) -> None:
+    """axe-core in headless Chromium (Debian's chromium; `make a11y` installs it)."""
+    import shutil
+
+    if not (shutil.which("chromium") and shutil.which("node") and shutil.which("npm")):
+        pytest.skip("needs chromium, node and npm (apt-get install chromium; see `make a11y`)")
+    tool = ROOT / "tools" / "a11y"
+    if not (tool / "node_modules" / "axe-core").is_dir():
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=tool,
+                       check=True, timeout=300)
+    year_dir: Path = built["dir"]
+    pages = [str(year_dir / f"{stem}-{YEAR}.html") for stem in ("corporate-parenting", "iro-annual")]
+    done = subprocess.run(["node", str(tool / "check.mjs"), *pages], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("0 serious or critical") == 2

@@ -24,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="month ends (M), quarter ends (Q) or 31 March (Y)")
     parser.add_argument("--by", help="breakdown column, e.g. uasc, district")
     parser.add_argument("--plot", metavar="FILE", help="save a chart (PNG or SVG)")
+    parser.add_argument("--la-name", default="Local authority", help="name shown on the chart")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.add_argument("--no-suppress", dest="suppress", action="store_false",
                         help="show unsuppressed numbers (internal use only)")
@@ -49,10 +50,12 @@ def run(args: argparse.Namespace) -> int:
                               threshold=args.threshold, start=start, end=end, freq=args.freq)
     print_frame(shown, args.format)
     if args.plot:
-        from cpanalytics.charts import save_series_chart
+        from cpanalytics.charts import indicator_trend
         from cpanalytics.indicators import series
 
         result = series(args.id, data, start, end, freq=args.freq, by=args.by)
-        save_series_chart(result, args.plot, suppress=args.suppress, threshold=args.threshold)
+        figure = indicator_trend(result, la_name=args.la_name, group=args.by,
+                                 suppress=args.suppress)
+        figure.savefig(args.plot, bbox_inches="tight")
         print(f"chart saved to {args.plot}")
     return 0
