@@ -12,10 +12,11 @@ DATE = pd.Timestamp("2018-08-31")
 def test_markdown_right_aligns_numbers_and_symbols_only():
     frame = pd.DataFrame({"Group": ["Under 1", "1 to 4"], "Number": ["1,234", "[c]"],
                           "%": ["98.1", "[c]"]})
-    # Dashes follow the longest entry: Group 7 ("Under 1"), Number 6, % 4 ("98.1").
+    # Dashes: longest entry or header word plus 2 for padding: Group 7 ("Under 1") + 2,
+    # Number 6 + 2, % 4 ("98.1") + 2.
     assert tables.markdown(frame) == (
         "| Group | Number | % |\n"
-        "| :------ | -----: | ---: |\n"
+        "| :-------- | -------: | -----: |\n"
         "| Under 1 | 1,234 | 98.1 |\n"
         "| 1 to 4 | [c] | [c] |"
     )

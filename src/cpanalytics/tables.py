@@ -29,14 +29,17 @@ def is_numeric_column(column: pd.Series) -> bool:
 def markdown(frame: pd.DataFrame) -> str:
     """A pipe table: numeric columns right-aligned (``---:``), text left-aligned.
 
-    The separator's dashes are proportional to each column's longest entry (3 to 40), so
-    when pandoc wraps a wide table (Quarto or the built-in engine) text columns get the
-    room and numbers stay on one line.
+    The separator's dashes set each column's share when pandoc wraps a wide table (Quarto
+    or the built-in engine): the longest entry or header word, plus room for the cell
+    padding, capped at 32 so long labels wrap and numbers stay on one line.
     """
     shown = frame.astype(object).where(frame.notna(), "")
     header = [str(c) for c in shown.columns]
     rows = [[str(v).replace("|", "\\|") for v in row] for row in shown.itertuples(index=False)]
-    widths = [min(40, max(3, len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(header)]
+    widths = [
+        min(32, 2 + max(len(max(h.split() or [""], key=len)), *(len(r[i]) for r in rows), 1))
+        for i, h in enumerate(header)
+    ]
     align = [
         "-" * (w - 1) + ":" if is_numeric_column(shown[c]) else ":" + "-" * (w - 1)
         for c, w in zip(shown.columns, widths, strict=True)
