@@ -120,6 +120,6 @@ def render_reports(
             start = time.perf_counter()
             outputs[(name, fmt)] = render(staged.path, stem, fmt, target)
             console.print(
-                f"[green]rendered[/green] {target} ({chosen}, {time.perf_counter() - start:.1f} s)"
+                f"[green]rendered[/green] {target.name} ({chosen}, {time.perf_counter() - start:.1f} s)"
             )
     return RenderResult(outputs, chosen, staged.path, messages)
