@@ -44,10 +44,16 @@ def render(year_dir: Path, *, year: int, la_name: str, engine: str, narrative_di
 
     The renderer reads the appendix (files, warnings, software) from ``year_dir/manifest.json``.
     """
-    from cpanalytics.render import render_reports
+    import warnings
 
-    result = render_reports(
-        year, year_dir.parent, notebooks_dir=year_dir / "notebooks", narrative_dir=narrative_dir,
-        la_name=la_name, engine=engine,
-    )
+    from cpanalytics.render import RenderWarning, render_reports
+
+    # The renderer prints each warning on the build's console; don't repeat it as a
+    # Python warning with a source line.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RenderWarning)
+        result = render_reports(
+            year, year_dir.parent, notebooks_dir=year_dir / "notebooks",
+            narrative_dir=narrative_dir, la_name=la_name, engine=engine,
+        )
     return list(result.warnings)

@@ -68,6 +68,14 @@ def placeholder(name: str, folder: str) -> str:
     )
 
 
+def _shown(folder: Path) -> str:
+    """A folder as the report may print it: relative to the working folder, else its name,
+    so a published document never reveals where files live on the analyst's machine."""
+    path = Path(folder).resolve()
+    cwd = Path.cwd().resolve()
+    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.name
+
+
 def _cell(value: Any) -> str:
     return str(value).replace("|", "\\|") if value is not None else ""
 
@@ -173,7 +181,7 @@ def stage_project(
     narrative_out.mkdir(exist_ok=True)
     for name in expected_narrative(reports_dir):
         if not (narrative_out / name).is_file():
-            (narrative_out / name).write_text(placeholder(name, str(narrative_dir)),
+            (narrative_out / name).write_text(placeholder(name, _shown(narrative_dir)),
                                               encoding="utf-8")
             staged.warnings.append(
                 f"narrative not supplied: {name} (expected in {narrative_dir}); "
