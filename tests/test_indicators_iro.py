@@ -251,3 +251,37 @@ def test_ir01_reviews_before_the_first_loaded_year_are_not_judged() -> None:
     got = series("IR-01", data, "2018-09-30", "2019-03-31", freq="Q").set_index("date")
     assert tuple(got.loc["2018-09-30", ["numerator", "denominator"]]) == (2, 2)
     assert tuple(got.loc["2019-03-31", ["numerator", "denominator"]]) == (1, 2)
+
+
+def test_ir01_and_iha_ignore_a_period_the_data_join_part_way_through() -> None:
+    # A has been in care since before the data: the first loaded episode (2017 return) is a
+    # placement move (RNE P) on Mon 21/03/2016, not a start. Its earlier reviews are
+    # unknown, so the first review is not due 20 working days after 21/03/2016; the next is
+    # taken as due 6 months after it (21/09/2016). Reviews held 14/07/2016 and 10/01/2017
+    # (6-monthly after 14/07/2016 = 14/01/2017) are on time:
+    #   30/04/2016: nothing due yet -> 0/0; 30/09/2016 and 31/03/2017 -> 1/1.
+    # Nor is A an IHA starter: HE-02 has no one in its cohort.
+    from cases import care_data
+
+    from cpanalytics.indicators import compute
+
+    data = care_data(
+        """
+        CHILD DECOM      RNE LS PLACE DEC REC
+        A     21/03/2016 P   C2 U4    -   -
+        """,
+        reviews="""
+        CHILD REVIEW     REVIEW_CODE
+        A     14/07/2016 PN1
+        A     10/01/2017 PN1
+        """,
+        health_assessments="""
+        CHILD TYPE DATE_REQUESTED DATE_COMPLETED PROVIDER DELAY_REASON BREACH_BY
+        Z     IHA  01/01/2016     01/01/2016     -        -            -
+        """,
+    )
+    data.years = [2017]
+    got = {as_at: tuple(compute("IR-01", data, as_at).iloc[0][["numerator", "denominator"]])
+           for as_at in ("2016-04-30", "2016-09-30", "2017-03-31")}
+    assert got == {"2016-04-30": (0, 0), "2016-09-30": (1, 1), "2017-03-31": (1, 1)}
+    assert compute("HE-02", data, "2017-03-31").iloc[0]["denominator"] == 0

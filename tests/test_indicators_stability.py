@@ -191,3 +191,49 @@ def test_ps05_needs_an_allocation_extract_and_says_so() -> None:
     row = compute("PS-05", care_data(EPISODES), as_at="2019-03-31").iloc[0]
     assert not row["available"]
     assert "social_worker_allocations" in row["note"]
+
+
+def test_ps02_temporary_episode_on_the_date_keeps_the_placement() -> None:
+    # A: with carer X1 since 01/01/2015, on a temporary T1 episode from 25/03/2019 (still
+    # open). Temporary episodes neither count nor break a placement, so on 31/03/2019 A has
+    # been with X1 for over 4 years: under 16 (born 2010), in care 2.5+ years -> 1/1.
+    episodes = """
+    CHILD DECOM      RNE LS PLACE URN PL_POST DEC        REC
+    A     01/01/2015 S   C2 U4    X1  AA1     25/03/2019 X1
+    A     25/03/2019 P   C2 T1    X8  AA8     -          -
+    """
+    row = compute("PS-02", care_data(episodes), as_at="2019-03-31").iloc[0]
+    assert (row["numerator"], row["denominator"]) == (1, 1)
+
+
+def test_ps02_placed_for_adoption_is_judged_on_the_date_not_later() -> None:
+    # B: foster carer X1 from 2015, new foster carer X2 from 01/01/2018, who becomes the
+    # adopter (U, A5) only on 01/06/2019. On 31/03/2019 B is in foster care with X2 for 15
+    # months and not yet placed for adoption -> not stable: 0/1.
+    episodes = """
+    CHILD DECOM      RNE LS PLACE URN PL_POST DEC        REC
+    B     01/01/2015 S   C2 U4    X1  AA1     01/01/2018 X1
+    B     01/01/2018 P   C2 U4    X2  AA2     01/06/2019 X1
+    B     01/06/2019 U   E1 A5    X2  AA2     -          -
+    """
+    row = compute("PS-02", care_data(episodes), as_at="2019-03-31").iloc[0]
+    assert (row["numerator"], row["denominator"]) == (0, 1)
+    # On 30/06/2019 B is placed for adoption with X2; adoptive plus previous placement
+    # (X2 since 01/01/2018... and X1 before it since 2015) last 2+ years -> stable: 1/1.
+    row = compute("PS-02", care_data(episodes), as_at="2019-06-30").iloc[0]
+    assert (row["numerator"], row["denominator"]) == (1, 1)
+
+
+def test_blank_carer_codes_never_count_as_the_same_carer() -> None:
+    # C: all URN and PL_POST blank. After a temporary episode C moves (RNE P); with no carer
+    # codes we cannot say it is the same carer, so it is a new placement: S, P (new), P ->
+    # 3 placements in the year to 31/03/2019 -> 1/1.
+    episodes = """
+    CHILD DECOM      RNE LS PLACE URN PL_POST DEC        REC
+    C     01/01/2018 S   C2 U4    -   -       01/06/2018 X1
+    C     01/06/2018 P   C2 T1    -   -       10/06/2018 X1
+    C     10/06/2018 P   C2 U4    -   -       01/09/2018 X1
+    C     01/09/2018 P   C2 U4    -   -       -          -
+    """
+    row = compute("PS-01", care_data(episodes), as_at="2019-03-31").iloc[0]
+    assert (row["numerator"], row["denominator"]) == (1, 1)

@@ -99,7 +99,9 @@ def _placement_ids(ep: pd.DataFrame) -> pd.Series:
     first_in_period = _flags(prev_carer.isna())
     same_period = _flags(ep["period_id"].eq(ep["period_id"].shift()))
     after_temporary = (_flags(ep["temporary"].shift(fill_value=False)) & same_period).loc[nt.index]
-    back_to_same_carer = after_temporary & _flags(nt["carer"].eq(prev_carer))
+    # Blank URN and PL_POST say nothing about the carer: never treat them as the same one.
+    known_carer = _flags(nt["carer"].ne("|"))
+    back_to_same_carer = after_temporary & known_carer & _flags(nt["carer"].eq(prev_carer))
     starts = _flags(nt["RNE"].isin(groups.NEW_PLACEMENT_RNE))
     new = first_in_period | (starts & ~back_to_same_carer)
     ids = pd.Series(pd.NA, index=ep.index, dtype="Int64")
@@ -108,13 +110,18 @@ def _placement_ids(ep: pd.DataFrame) -> pd.Series:
 
 
 def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
-    """One row per period of care: child, start, end (NaT if open), first LS, last REC."""
+    """One row per period of care: child, start, end (NaT if open), first RNE and LS, last REC.
+
+    ``first_rne`` other than S means the data begin part-way through the period (its true
+    start is earlier than the first episode loaded).
+    """
     g = episodes.groupby("period_id", sort=False)
     out = pd.DataFrame({
         "CHILD": g["CHILD"].first(),
         "start": g["DECOM"].first(),
         "end": g["period_end"].first(),
         "first_ls": g["LS"].first(),
+        "first_rne": g["RNE"].first(),
         "first_place": g["PLACE"].first(),
         "last_rec": g["REC"].last(),
         "episodes": g.size(),

@@ -58,7 +58,12 @@ def review_chain(
     ch = ch[["period_id", "CHILD", "held"]].reset_index(drop=True)
     ch["k"] = ch.groupby("period_id", sort=False).cumcount() + 1
     due_first = ch["period_id"].map(first_due).astype("datetime64[us]")
+    # Earlier reviews are unknown when the first review fell due before the data begin, or
+    # when the period's first loaded episode is not a start (RNE S): its true start is earlier.
     unseen = _before(due_first, coverage_start)
+    if "first_rne" in periods:
+        first_rne = ch["period_id"].map(periods.set_index("period_id")["first_rne"])
+        unseen = unseen | ~_flags(first_rne.eq("S")).to_numpy()
     after_first = ch["held"] + pd.DateOffset(months=SECOND_REVIEW_MONTHS)
     after_later = ch["held"] + pd.DateOffset(months=LATER_REVIEW_MONTHS)
     first_seen = ch["k"].eq(1).to_numpy(dtype=bool) & ~unseen
@@ -72,9 +77,21 @@ def review_chain(
 
 
 def first_review_due(periods: pd.DataFrame) -> pd.Series:
-    """First review due date per period (20 working days after the start), indexed by period_id."""
+    """First review due date per period (20 working days after the start), indexed by period_id.
+
+    When the data begin part-way through a period (its first episode is not RNE S), the
+    reviews before are unknown: the next is taken as due 6 months after that episode.
+    """
     due = add_working_days(periods["start"], FIRST_REVIEW_WORKING_DAYS)
+    if "first_rne" in periods:
+        joined = _flags(periods["first_rne"].ne("S") & periods["first_rne"].notna())
+        later = (periods["start"] + pd.DateOffset(months=LATER_REVIEW_MONTHS)).astype(due.dtype)
+        due = due.where(~joined.to_numpy(), later.to_numpy())
     return pd.Series(due.to_numpy(), index=periods["period_id"].to_numpy())
+
+
+def _flags(series: pd.Series) -> pd.Series:
+    return pd.Series(series.to_numpy(dtype=bool, na_value=False), index=series.index)
 
 
 def _before(dates: pd.Series, coverage_start: pd.Timestamp | None) -> np.ndarray:

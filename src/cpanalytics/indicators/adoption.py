@@ -264,7 +264,7 @@ def ad06(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 def _leavers(ctx: Context) -> pd.DataFrame:
     """Periods of care that ended (not UASC at any time in them): numerator = adopted or SGO."""
     j = journeys(ctx)
-    left = j[j["end"].notna().to_numpy(dtype=bool) & ~j["last_rec"].isin(["X1", "nan", ""])]
+    left = j[j["end"].notna().to_numpy(dtype=bool) & ~j["last_rec"].isin(["X1", "nan", "None", ""])]
     duc = left["CHILD"].map(ctx.derived.children.set_index("CHILD")["duc"])
     left = left[~(duc > left["start"]).to_numpy(dtype=bool, na_value=False)]
     permanent = left["last_rec"].isin(groups.ADOPTED_REC | groups.SGO_REC)

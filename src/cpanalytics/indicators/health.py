@@ -66,10 +66,13 @@ def _iha_cohort(ctx: Context) -> pd.DataFrame:
     ``completed`` (an IHA date recorded), ``outcome``, ``delay_reason``, ``quarter`` (of
     the IHA due date, April = Q1), ``age_at_entry``, ``legal_status_at_entry``.
     """
-    per = ctx.derived.periods[["period_id", "CHILD", "start", "first_ls"]].copy()
+    per = ctx.derived.periods[["period_id", "CHILD", "start", "first_ls", "first_rne"]].copy()
     per["start"] = per["start"].astype("datetime64[us]")
     per = per.sort_values(["CHILD", "start"], kind="stable")
     per["next_start"] = per.groupby("CHILD", sort=False)["start"].shift(-1)
+    # Only periods that start in the data (RNE S): a period the data join part-way through
+    # started earlier, so its IHA clock is unknown.
+    per = per[per["first_rne"].eq("S").to_numpy(dtype=bool, na_value=False)].drop(columns="first_rne")
     iha = _assessments(ctx, ("IHA",))
     iha = iha.assign(anchor=iha["DATE_REQUESTED"].fillna(iha["DATE_COMPLETED"]))
     iha = iha.dropna(subset=["anchor"]).sort_values("anchor", kind="stable").drop(columns="TYPE")

@@ -45,19 +45,22 @@ def ps01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 
 def placement_arrays(ctx: Context) -> dict[str, np.ndarray]:
     """Per placement, as numpy arrays built once: child code, start, end (open = far
-    future), the start of the previous placement in the period, and whether the placement
-    ends as an adoptive one (last PLACE A3-A6)."""
+    future), ``held_until`` (the next placement's start in the period, else the period
+    end: temporary episodes neither end nor break a placement) and the start of the
+    previous placement in the period."""
     def build() -> dict[str, np.ndarray]:
+        far = np.datetime64("9999-12-31", "us")
         pl = ctx.derived.placements.sort_values(["period_id", "start"], kind="stable")
         end = pl["end"].to_numpy().astype("datetime64[us]")
+        following = pl.groupby("period_id", sort=False)["start"].shift(-1)
+        held = following.fillna(pl["period_end"]).to_numpy().astype("datetime64[us]")
         return {
             "child": child_codes(ctx, pl["CHILD"]),
             "start": pl["start"].to_numpy().astype("datetime64[us]"),
-            "end": np.where(np.isnat(end), np.datetime64("9999-12-31", "us"), end),
+            "end": np.where(np.isnat(end), far, end),
+            "held_until": np.where(np.isnat(held), far, held),
             "prev_start": pl.groupby("period_id", sort=False)["start"].shift()
             .to_numpy().astype("datetime64[us]"),
-            "adoptive": pl["last_place"].isin(groups.ADOPTION_PLACE).to_numpy(
-                dtype=bool, na_value=False),
         }
     return cached(ctx, "ps.placement_arrays", build)
 
@@ -85,7 +88,7 @@ def units_by_date(units: pd.DataFrame, dates: pd.DatetimeIndex) -> list[np.ndarr
 )
 def ps02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Long-term placement stability (PS-02, the DfE measure)."""
-    cic = in_care_units(ctx, dates, ["CHILD", "child_no", "DOB", "period_start"],
+    cic = in_care_units(ctx, dates, ["CHILD", "child_no", "DOB", "period_start", "PLACE"],
                         child_episodes(ctx)).drop_duplicates(["date", "child_no"])
     under16 = (groups.age_on(cic["DOB"], cic["date"]) < 16).to_numpy(dtype=bool, na_value=False)
     long_term = (cic["period_start"] <= cic["date"] - pd.DateOffset(months=30)).to_numpy()
@@ -94,15 +97,18 @@ def ps02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     n = len(child_index(ctx))
     stable = np.zeros(len(units), dtype=bool)
     codes = units["child_no"].to_numpy()
+    # Placed for adoption on the date itself (the episode then open), not later.
+    adoptive_now = units["PLACE"].astype("str").isin(groups.ADOPTION_PLACE).to_numpy()
     for date, rows in zip(dates, units_by_date(units, dates), strict=True):
         d = date.to_datetime64().astype("datetime64[us]")
         two_years_ago = (date - pd.DateOffset(years=2)).to_datetime64().astype("datetime64[us]")
-        current = (pl["start"] <= d) & (pl["end"] > d)
-        long_run = pl["start"] <= two_years_ago
-        with_previous = pl["adoptive"] & (pl["prev_start"] <= two_years_ago)
-        good = np.zeros(n, dtype=bool)
-        good[pl["child"][current & (long_run | with_previous)]] = True
-        stable[rows] = good[codes[rows]]
+        current = (pl["start"] <= d) & (pl["held_until"] > d)
+        long_run = np.zeros(n, dtype=bool)
+        long_run[pl["child"][current & (pl["start"] <= two_years_ago)]] = True
+        with_previous = np.zeros(n, dtype=bool)
+        with_previous[pl["child"][current & (pl["prev_start"] <= two_years_ago)]] = True
+        child = codes[rows]
+        stable[rows] = long_run[child] | (with_previous[child] & adoptive_now[rows])
     return units[["date", "CHILD"]].assign(numerator=stable.astype(int), denominator=1)
 
 
