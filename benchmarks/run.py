@@ -45,7 +45,7 @@ def b1_b2(jobs: int) -> dict[str, object]:
     """Cold build, warm rebuild, and rebuild after a narrative edit, in a scratch output folder."""
     out = Path(tempfile.mkdtemp(prefix="cpa-bench-"))
     narrative = Path(tempfile.mkdtemp(prefix="cpa-narr-"))
-    shutil.copytree(ROOT / "reports" / "narrative" / str(YEAR), narrative / str(YEAR))
+    shutil.copytree(ROOT / "data" / "synthetic" / "narrative" / str(YEAR), narrative / str(YEAR))
     build = [*CLI, "build", "--data", "data/synthetic", "--year", str(YEAR), "--out", str(out),
              "--jobs", str(jobs), "--narrative", str(narrative / str(YEAR))]
     try:

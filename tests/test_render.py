@@ -72,7 +72,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     write_notebooks(REPO / "reports", out / "2025" / "notebooks")
     (out / "2025" / "manifest.json").write_text(json.dumps(MANIFEST), encoding="utf-8")
     narrative = root / "narrative"
-    shutil.copytree(REPO / "reports" / "narrative" / "2025", narrative)
+    shutil.copytree(REPO / "data" / "synthetic" / "narrative" / "2025", narrative)
     (narrative / "services.md").unlink()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

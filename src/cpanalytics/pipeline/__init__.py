@@ -24,6 +24,7 @@ from cpanalytics.pipeline.fingerprint import code_version, digest, file_sha256, 
 from cpanalytics.pipeline.manifest import build_manifest, notebook_record, write_manifest
 from cpanalytics.pipeline.progress import PlainReporter, Reporter
 from cpanalytics.pipeline.runner import NotebookJob, NotebookResult, run_notebooks
+from cpanalytics.render.stage import default_narrative_dir
 
 __all__ = ["BuildOptions", "BuildResult", "build", "embedded_notebooks", "report_notebooks"]
 
@@ -118,7 +119,8 @@ def _checked(options: BuildOptions) -> BuildOptions:
     return replace(
         options, data_dir=options.data_dir.resolve(), out=options.out.resolve(), as_at=as_at,
         jobs=options.jobs or os.cpu_count() or 1, notebooks_dir=notebooks_dir.resolve(), notebooks=names,
-        narrative_dir=(options.narrative_dir or rendering.default_narrative_dir(options.year)).resolve(),
+        narrative_dir=(options.narrative_dir or default_narrative_dir(
+            options.year, options.data_dir)).resolve(),
     )
 
 

@@ -5,18 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import cpanalytics
 from cpanalytics.pipeline.fingerprint import file_sha256, tree_hashes
-
-
-def repository_root() -> Path:
-    """The checkout holding ``notebooks/``, ``reports/`` and ``_quarto.yml``."""
-    return Path(cpanalytics.__file__).resolve().parents[2]
-
-
-def default_narrative_dir(year: int) -> Path:
-    """Where officers put the year's narrative: ``reports/narrative/<year>/``."""
-    return repository_root() / "reports" / "narrative" / str(year)
+from cpanalytics.render.stage import repository_root
 
 
 def render_sources_hash(narrative_dir: Path) -> dict[str, Any]:

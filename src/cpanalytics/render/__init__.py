@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING
 
 from cpanalytics.errors import UserError
 from cpanalytics.render import builtin, quarto
-from cpanalytics.render.stage import REPORTS, appendix_markdown, repository_root, stage_project
+from cpanalytics.render.stage import (
+    REPORTS,
+    appendix_markdown,
+    default_narrative_dir,
+    stage_project,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -102,8 +107,8 @@ def render_reports(
         year,
         out_dir,
         notebooks_dir=Path(notebooks_dir) if notebooks_dir else year_dir / "notebooks",
-        narrative_dir=Path(narrative_dir) if narrative_dir
-        else repository_root() / "reports" / "narrative" / str(year),
+        narrative_dir=Path(narrative_dir) if narrative_dir else default_narrative_dir(
+            year, (manifest or {}).get("parameters", {}).get("data_dir")),
         la_name=la_name,
         appendix=appendix if appendix is not None else appendix_markdown(manifest),
         today=today or date.today(),

@@ -29,6 +29,16 @@ def repository_root() -> Path:
     return Path(__file__).resolve().parents[3]
 
 
+def default_narrative_dir(year: int, data_dir: str | Path | None = None) -> Path:
+    """The year's narrative: ``<data root>/narrative/<year>/`` when the data carry one (as
+    the synthetic set does), else ``reports/narrative/<year>/`` in the checkout."""
+    if data_dir is not None:
+        with_data = Path(data_dir) / "narrative" / str(year)
+        if with_data.is_dir():
+            return with_data
+    return repository_root() / "reports" / "narrative" / str(year)
+
+
 @dataclass
 class StagedProject:
     """A staged Quarto project and the warnings raised while staging it."""
