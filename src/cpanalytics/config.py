@@ -70,16 +70,6 @@ class Config:
         """The target entry for an indicator (an empty one when none is configured)."""
         return self.targets.get(indicator_id, Target(indicator_id))
 
-    def targets_frame(self) -> pd.DataFrame:
-        """One row per configured indicator: indicator, target, floor, tolerance, note."""
-        rows = [
-            {"indicator": t.indicator, "target": t.target, "floor": t.floor,
-             "tolerance": t.tolerance, "floor_tolerance": t.floor_tolerance, "note": t.note}
-            for t in self.targets.values()
-        ]
-        return pd.DataFrame(rows, columns=["indicator", "target", "floor", "tolerance",
-                                           "floor_tolerance", "note"])
-
     def comparator(
         self, indicator_id: str, area: str = "England", year: int | None = None
     ) -> tuple[float, int] | None:

@@ -46,15 +46,3 @@ def add_working_days(dates: pd.Series | pd.DatetimeIndex, n: int) -> pd.Series:
     if isinstance(dates, pd.Series):
         out.index = dates.index
     return out
-
-
-def working_days_between(start: pd.Series, end: pd.Series) -> pd.Series:
-    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
-    s = pd.to_datetime(start).to_numpy().astype("datetime64[D]")
-    e = pd.to_datetime(end).to_numpy().astype("datetime64[D]")
-    known = ~(np.isnat(s) | np.isnat(e))
-    out = np.full(len(s), np.nan)
-    # busday_count counts [begin, end): shift both by one day to count (start, end].
-    one = np.timedelta64(1, "D")
-    out[known] = np.busday_count(s[known] + one, e[known] + one, busdaycal=_calendar())
-    return pd.Series(np.clip(out, 0, None), index=getattr(start, "index", None))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpanalytics.indicators.children_in_care import cached
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
+from cpanalytics.indicators.windows import cached
 
 #: ACTIV codes meaning in education, employment or training (DfE SSDA903 guidance: F*
 #: full time and P* part time; G4-G6 NEET; 0 no information).

@@ -6,7 +6,6 @@ reason) and CIC-08D (the DfE "more than 20 miles and outside the LA" measure).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TypeVar
 
 import numpy as np
@@ -15,7 +14,7 @@ import pandas as pd
 from cpanalytics import distance, groups
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
-from cpanalytics.indicators.windows import events_in_window
+from cpanalytics.indicators.windows import cached, events_in_window
 
 #: REC code -> leaving-care reason group for CIC-03 (data-contract.md, "Code meanings").
 LEAVING_REASONS: dict[str, str] = {
@@ -43,13 +42,6 @@ NEAR_MILES = 20.0
 T = TypeVar("T")
 
 _NOT_UASC = "excluding children who are UASC on the date (in uasc.csv and before DUC)"
-
-
-def cached(ctx: Context, key: str, build: Callable[[], T]) -> T:
-    """``build()`` once per data set, kept in ``ctx.data.cache[key]`` (per-event facts)."""
-    if key not in ctx.data.cache:
-        ctx.data.cache[key] = build()
-    return ctx.data.cache[key]  # type: ignore[return-value]
 
 
 def open_episode_rows(ctx: Context, dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:

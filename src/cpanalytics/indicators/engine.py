@@ -98,17 +98,6 @@ def series(
     return _evaluate(_get(indicator_id), context(data), period_ends(start, end, freq), by)
 
 
-def compute_many(
-    data: CareData, as_at: str | pd.Timestamp, ids: list[str] | None = None, by: str | None = None
-) -> pd.DataFrame:
-    """Several indicators as at one date, stacked (table-type measures are left out)."""
-    ctx = context(data)
-    date = pd.DatetimeIndex([pd.Timestamp(as_at)])
-    chosen = [REGISTRY[i] if i in REGISTRY else _get(i) for i in (ids or list(REGISTRY))]
-    frames = [_evaluate(ind, ctx, date, by) for ind in chosen if ind.kind != "table"]
-    return pd.concat(frames, ignore_index=True)
-
-
 def _evaluate(ind: Indicator, ctx: Context, dates: pd.DatetimeIndex, by: str | None) -> pd.DataFrame:
     breakdowns.check_breakdown(by)
     missing = [name for name in ind.needs if not ctx.data.has(name)]

@@ -16,7 +16,6 @@ from cpanalytics.synth.calendar import add_years, age_on, day
 
 # Pathways through a period of care.
 ADOPT, SGO, HOME, LONG, OTHER, REMAND, UASC, SHORT = range(8)
-PATH_NAMES = ("adopt", "sgo", "home", "long", "other", "remand", "uasc", "short")
 
 #: Citizen starts a year at scale 1.
 CITIZEN_STARTS = 730.0

@@ -87,8 +87,3 @@ def load_geography(rng: np.random.Generator) -> Geography:
 def pick(pool: pd.DataFrame, rng: np.random.Generator, n: int) -> pd.DataFrame:
     """N postcodes drawn with replacement from a pool."""
     return pool.iloc[rng.integers(0, len(pool), size=n)].reset_index(drop=True)
-
-
-def distance_miles(e1: np.ndarray, n1: np.ndarray, e2: np.ndarray, n2: np.ndarray) -> np.ndarray:
-    """The DfE distance formula: sqrt((E1-E2)^2+(N1-N2)^2)/1000/1.6093."""
-    return np.sqrt((e1 - e2) ** 2 + (n1 - n2) ** 2) / 1000 / 1.6093
