@@ -126,7 +126,8 @@ def _iha_units(
     kind="rate",
     unit="%",
     definition=(
-        "Of periods of care (short breaks excluded) whose IHA request fell due in the 12 months "
+        "Of periods of care starting in the data (RNE S; short breaks excluded) whose IHA "
+        "request fell due in the 12 months "
         "ending on the date (due 5 working days after the start), the percentage where the IHA "
         "was requested on or before the due date."
     ),
@@ -147,7 +148,8 @@ def he01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     kind="rate",
     unit="%",
     definition=(
-        "Of periods of care (short breaks excluded) whose initial health assessment fell due in "
+        "Of periods of care starting in the data (RNE S; short breaks excluded) whose initial "
+        "health assessment fell due in "
         "the 12 months ending on the date (due 20 working days after the start), the percentage "
         "completed on or before the due date; no completion date means not in time."
     ),

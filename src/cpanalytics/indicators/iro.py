@@ -69,7 +69,9 @@ def _chain(ctx: Context) -> tuple[pd.DataFrame, pd.Series]:
         "whose every review due in the current period of care was held on or before its due "
         "date: the first 20 working days after the period starts, the second 3 months after "
         "the first was held, then every 6 months after the previous one was held. Reviews due "
-        "before the first collection year loaded are not judged."
+        "before the first collection year loaded are not judged; for a period the data join "
+        "part-way through (first episode not RNE S) the next review is due 6 months after "
+        "that episode."
     ),
     sources=("episodes", "reviews"),
 )
