@@ -151,3 +151,14 @@ def test_packaged_ids_unknown_to_the_registry_are_skipped():
     polarities = {k: v for k, v in POL.items() if k != "PS-05"}
     c = load(None, 2019, polarities=polarities)
     assert "PS-05" not in c.targets and c.target("PS-01").target == 10.0
+
+
+def test_packaged_defaults_in_use_names_the_files_without_an_override(tmp_path) -> None:
+    from cpanalytics.config import packaged_defaults_in_use
+
+    assert packaged_defaults_in_use(tmp_path, 2025) == ["targets-2025.yaml", "areas.yaml"]
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "areas.yaml").write_text("areas:\n  North: [Alpha]\n")
+    assert packaged_defaults_in_use(tmp_path, 2025) == ["targets-2025.yaml"]
+    (tmp_path / "config" / "targets-2025.yaml").write_text("targets: {}\n")
+    assert packaged_defaults_in_use(tmp_path, 2025) == []

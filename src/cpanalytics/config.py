@@ -163,6 +163,14 @@ def load(
                   areas=_areas(areas_file), nts_threshold=nts, files=tuple(files))
 
 
+def packaged_defaults_in_use(root: str | Path | None, year: int) -> list[str]:
+    """Which configuration files come from the packaged defaults (the Kent seed packs)
+    because the data root has no override: ``targets-<YYYY>.yaml`` and/or ``areas.yaml``."""
+    folder = Path(root) / "config" if root is not None else None
+    wanted = [f"targets-{year}.yaml", "areas.yaml"]
+    return [name for name in wanted if folder is None or not (folder / name).is_file()]
+
+
 def areas(root: str | Path | None = None) -> dict[str, str]:
     """District -> area: ``<root>/config/areas.yaml`` when present, else the packaged file."""
     override = Path(root) / "config" / "areas.yaml" if root is not None else None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cpanalytics import snapshot
+from cpanalytics.config import packaged_defaults_in_use
 from cpanalytics.errors import Finding, UserError
 from cpanalytics.pipeline import cache as cache_mod
 from cpanalytics.pipeline import inputs, outputs, privacy, rendering
@@ -192,6 +193,13 @@ class _Build:
 
     def check_inputs(self) -> inputs.InputSummary | None:
         """Validate (or reuse the validation of identical inputs); ``None`` on errors."""
+        defaults = packaged_defaults_in_use(self.opts.data_dir, self.opts.year)
+        if defaults:
+            self.reporter.stage(
+                "config: using the packaged defaults from the Kent seed packs for "
+                + " and ".join(defaults)
+                + f"; put your council's own in {self.opts.data_dir / 'config'}/"
+            )
         key = digest(["inputs", self.input_hashes, self.analysis_code])
         hit = self.cache.meta("inputs", "validation", key)
         if hit:
