@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
+#: The authority name shown when none is given (``--la-name``) or recorded in a manifest.
+DEFAULT_LA_NAME = "Local authority"
+
 if TYPE_CHECKING:
     from pathlib import Path
 
     from cpanalytics.model import CareData
 
-__all__ = ["__version__", "load_data"]
+__all__ = ["DEFAULT_LA_NAME", "__version__", "load_data"]
 
 
 def load_data(path: str | Path, **kwargs: object) -> CareData:

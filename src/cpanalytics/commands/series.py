@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 
+from cpanalytics import DEFAULT_LA_NAME
+
 HELP = "one indicator over time (month, quarter or year ends), with an optional chart"
 
 
@@ -24,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="month ends (M), quarter ends (Q) or 31 March (Y)")
     parser.add_argument("--by", help="breakdown column, e.g. uasc, district")
     parser.add_argument("--plot", metavar="FILE", help="save a chart (PNG or SVG)")
-    parser.add_argument("--la-name", default="Local authority", help="name shown on the chart")
+    parser.add_argument("--la-name", default=DEFAULT_LA_NAME, help="name shown on the chart")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.add_argument("--no-suppress", dest="suppress", action="store_false",
                         help="show unsuppressed numbers (internal use only)")

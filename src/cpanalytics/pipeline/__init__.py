@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cpanalytics import snapshot
+from cpanalytics import DEFAULT_LA_NAME, snapshot
 from cpanalytics.config import packaged_defaults_in_use
 from cpanalytics.errors import Finding, UserError
 from cpanalytics.pipeline import cache as cache_mod
@@ -29,7 +29,6 @@ from cpanalytics.render.stage import default_narrative_dir
 
 __all__ = ["BuildOptions", "BuildResult", "build", "embedded_notebooks", "report_notebooks"]
 
-DEFAULT_LA_NAME = "Local authority"
 #: Notebooks whose names start with these are analysts' templates, never built.
 NOT_BUILT = ("adhoc", "_")
 EMBED = re.compile(r"\{\{<\s*embed\s+notebooks/([\w-]+)\.ipynb")

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cpanalytics import DEFAULT_LA_NAME
 from cpanalytics.errors import UserError
 from cpanalytics.render import builtin, quarto
 from cpanalytics.render.stage import (
@@ -101,8 +102,8 @@ def render_reports(
     if la_name is None:
         la_name = (manifest or {}).get("la_name")
     if not la_name:
-        la_name = "Local authority"
-        messages.append("LA name not given and not in manifest.json: using 'Local authority'")
+        la_name = DEFAULT_LA_NAME
+        messages.append(f"LA name not given and not in manifest.json: using {la_name!r}")
     staged = stage_project(
         year,
         out_dir,
