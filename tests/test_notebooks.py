@@ -19,6 +19,7 @@ import pytest
 
 from cpanalytics import notebook as nb
 from cpanalytics import tables
+from cpanalytics.pipeline.runner import apply_alt_text
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -116,7 +117,7 @@ def test_apply_alt_text_copies_the_computed_description():
         "display_data", data={"image/svg+xml": "<svg/>"},
         metadata={"image/svg+xml": {"alt": 'It rose from 9.7% to 10.7% ("PS-01")'}})]
     notebook = nbformat.v4.new_notebook(cells=[cell])
-    nb.apply_alt_text(notebook)
+    apply_alt_text(notebook)
     assert options(notebook.cells[0].source)["fig-alt"] == (
         '"It rose from 9.7% to 10.7% (\\"PS-01\\")"')
 

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -170,6 +171,27 @@ def test_kernel_crash_mid_notebook_leaves_previous_outputs(tmp):
     assert (crash.ename, crash.cell_index, crash.cell_label) == ("DeadKernelError", 3, "import os")
     assert tree(tmp / "out" / "2025") == previous
     assert not list((tmp / "out").glob(".tmp-*"))
+
+
+def test_notebooks_sharing_a_kernel_start_from_a_clean_slate(tmp):
+    # one job slot: polluter then probe run in the same warm kernel
+    result = build(replace(options(tmp, "polluter", "probe"), jobs=1))
+    assert result.ok, result.messages
+    notebooks_dir = tmp / "out" / "2025" / "notebooks"
+    polluter = json.loads((notebooks_dir / "polluter.json").read_text())
+    probe = json.loads((notebooks_dir / "probe.json").read_text())
+    assert probe["kernel_pid"] == polluter["kernel_pid"]  # the kernel was reused...
+    assert probe == {  # ...but the polluter's variable, rcParams and cwd did not carry over
+        "leftover": False, "cwd_is_work_dir": True, "linewidth": 1.5, "warm": True,
+        "kernel_pid": polluter["kernel_pid"],
+    }
+
+
+def test_a_dead_kernel_is_replaced_before_the_next_notebook(tmp):
+    result = build(replace(options(tmp, "crash", "probe"), jobs=1))
+    assert not result.ok
+    assert result.notebooks["crash"].ename == "DeadKernelError"
+    assert result.notebooks["probe"].ok  # ran after the crash, in a new kernel
 
 
 def test_cache_hit_skips_execution_and_changes_invalidate(tmp):

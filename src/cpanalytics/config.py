@@ -8,10 +8,12 @@ from the Kent scorecards in the seed packs) are overridden by the analyst's file
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import yaml
@@ -183,6 +185,26 @@ def area_of(districts: pd.Series, areas: Mapping[str, str]) -> pd.Series:
     return districts.astype("str").str.strip().str.casefold().map(lookup)
 
 
+_T = TypeVar("_T")
+
+
+def _per_file_version(read: Callable[[Path], _T]) -> Callable[[Path], _T]:
+    """``read`` once per version of a file (path, modification time and size); callers
+    share the result and must not change it."""
+
+    @functools.lru_cache(maxsize=32)
+    def cached(path: Path, mtime_ns: int, size: int) -> _T:
+        return read(path)
+
+    @functools.wraps(read)
+    def wrapper(path: Path) -> _T:
+        stat = path.stat()
+        return cached(path, stat.st_mtime_ns, stat.st_size)
+
+    return wrapper
+
+
+@_per_file_version
 def _read_yaml(path: Path) -> dict:
     """Parse a YAML mapping, turning syntax errors into a located UserError (E320)."""
     try:
@@ -325,6 +347,7 @@ def _nts(raw: object, path: Path) -> dict[pd.Timestamp, float]:
     return out
 
 
+@_per_file_version
 def _read_comparators(path: Path) -> pd.DataFrame:
     """Read a comparators CSV (INDICATOR, YEAR, AREA, VALUE; optional NOTE) and check it."""
     try:

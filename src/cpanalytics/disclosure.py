@@ -59,8 +59,10 @@ def format_value(value: float | None, unit: str | None) -> str:
 
 def primary_mask(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """True where a count is 1 to ``threshold - 1`` (primary suppression); zeros stay shown."""
-    values = counts.apply(pd.to_numeric, errors="coerce")
-    return (values > 0) & (values < threshold)
+    values = np.column_stack([
+        pd.to_numeric(counts[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan) for c in counts.columns
+    ]) if len(counts.columns) else np.empty((len(counts), 0))
+    return pd.DataFrame((values > 0) & (values < threshold), index=counts.index, columns=counts.columns)
 
 
 def secondary_mask(
@@ -163,31 +165,28 @@ def suppress_result(
     unit = unit if unit is not None else result.attrs.get("unit")
     count_columns = _child_count_columns(unit, result.columns)
     counts = result[count_columns]
-    primary = primary_mask(counts, threshold)
+    hidden = primary_mask(counts, threshold)
     dates = result["date"] if "date" in result.columns else pd.Series(0, index=result.index)
-    hidden = pd.concat([
-        secondary_mask(counts.loc[rows], primary.loc[rows], rows_totalled=False,
-                       columns_totalled=totals_published and len(rows) > 1)
-        for rows in dates.groupby(dates, sort=False, dropna=False).groups.values()
-    ]).reindex(result.index) if len(result) else primary
-    any_hidden = hidden.any(axis=1)
+    if len(result) and not dates.is_unique:  # several groups on a date: balance each date
+        hidden = pd.concat([
+            secondary_mask(counts.loc[rows], hidden.loc[rows], rows_totalled=False,
+                           columns_totalled=totals_published and len(rows) > 1)
+            for rows in dates.groupby(dates, sort=False, dropna=False).groups.values()
+        ]).reindex(result.index)
+    any_hidden = hidden.to_numpy(dtype=bool).any(axis=1)
+    missing = (~result["available"].fillna(True).astype(bool)).to_numpy(dtype=bool) if (
+        "available" in result.columns) else np.zeros(len(result), dtype=bool)
     out = result.copy()
-    for column in ("numerator", "denominator"):
+    for column in ("numerator", "denominator", "value"):
         if column not in result.columns:
             continue
-        is_count = column in count_columns
-        shown = result[column].map(lambda v: format_number(v, _places(v)))
-        out[column] = shown.astype(object).where(
-            ~(hidden[column] if is_count else any_hidden), CONFIDENTIAL
-        )
-    if "value" in result.columns:
-        shown = result["value"].map(lambda v: format_value(v, unit)).astype(object)
-        out["value"] = shown.where(~any_hidden, CONFIDENTIAL)
-    if "available" in result.columns:
-        missing = ~result["available"].fillna(True).astype(bool)
-        for column in ("numerator", "denominator", "value"):
-            if column in out.columns:
-                out[column] = out[column].where(~missing, NOT_AVAILABLE)
+        values = result[column].tolist()
+        if column == "value":
+            shown, masked = [format_value(v, unit) for v in values], any_hidden
+        else:
+            shown = [format_number(v, _places(v)) for v in values]
+            masked = hidden[column].to_numpy(dtype=bool) if column in count_columns else any_hidden
+        out[column] = np.where(missing, NOT_AVAILABLE, np.where(masked, CONFIDENTIAL, shown)).astype(object)
     return out
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cpanalytics.codes import CODE_LISTS, LOCAL_CODE_LISTS
 from cpanalytics.errors import Finding, UserError
@@ -121,7 +123,7 @@ def read_csv(path: Path) -> RawTable:
     sep = _separator(text)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
             skip_blank_lines=False,
         )
     except pd.errors.ParserError as exc:
@@ -133,7 +135,7 @@ def read_csv(path: Path) -> RawTable:
                 "missing or extra separator",
         ) from exc
     blank_columns = [c for c in frame.columns if str(c).startswith("Unnamed:")
-                     and frame[c].str.strip().eq("").all()]  # trailing separators
+                     and frame[c].fillna("").str.strip().eq("").all()]  # trailing separators
     frame = frame.drop(columns=blank_columns)
     frame.columns = [normalise_column(c) for c in frame.columns]
     dupes = frame.columns[frame.columns.duplicated()].unique().tolist()
@@ -146,10 +148,10 @@ def read_csv(path: Path) -> RawTable:
         )
     padded = (f"{sep} ", f" {sep}", "\n ", " \n", " \r", f"{sep}\t", f"\t{sep}")
     if text[:1].isspace() or any(p in text for p in padded):
-        frame = frame.apply(lambda s: s.str.strip())
-    frame = frame.replace("", None)
+        frame = frame.apply(lambda s: s.str.strip()).replace("", None)
+    filled = frame.notna().any(axis=1).to_numpy()
     frame[SRC_ROW] = pd.RangeIndex(2, len(frame) + 2)
-    frame = frame[frame.drop(columns=SRC_ROW).notna().any(axis=1)].reset_index(drop=True)
+    frame = frame[filled].reset_index(drop=True)
     frame[SRC_FILE] = str(path)
     return RawTable(path, frame, hashlib.sha256(raw).hexdigest())
 
@@ -174,13 +176,28 @@ def parse_dates(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[Fin
     out = frame.copy()
     for column in [c for c in frame.columns if c in DATE_COLUMNS]:
         text = frame[column]
-        parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+        parsed = _parse_ddmmyyyy(text)
         failed = text.notna() & parsed.isna()
         if failed.any():
             parsed, found = _parse_other_dates(frame, path, column, parsed, failed)
             findings += found
         out[column] = parsed.astype("datetime64[us]")
     return out, findings
+
+
+def _parse_ddmmyyyy(text: pd.Series) -> pd.Series:
+    """Dates written exactly ``dd/mm/YYYY`` (two-digit day and month), else NaT.
+
+    Arrow's vectorised parser, with a round trip to reject what it rolls over
+    (31/02/2020 would otherwise read as 2 March); other forms go to the slower checks.
+    """
+    values = pa.array(text.array, from_pandas=True).cast(pa.string())
+    canonical = pc.match_substring_regex(values, r"^\d{2}/\d{2}/\d{4}$")
+    parsed = pc.strptime(pc.if_else(canonical, values, None), format="%d/%m/%Y", unit="s",
+                         error_is_null=True)
+    exact = pc.equal(pc.strftime(parsed, format="%d/%m/%Y"), values)
+    kept = pc.if_else(pc.fill_null(exact, False), parsed, None)
+    return pd.Series(kept.to_numpy(zero_copy_only=False), index=text.index, name=text.name)
 
 
 def _parse_other_dates(

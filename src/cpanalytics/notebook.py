@@ -10,7 +10,6 @@ output through :func:`publish_table` (Markdown plus ``<output_dir>/tables/<label
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -195,25 +194,6 @@ def about(
         source += f" / local extract ({', '.join(f'local/{s}.csv' for s in local)})"
     lines += ["", source + "."]
     show_text("\n".join(lines))
-
-
-def apply_alt_text(nb: Any) -> Any:
-    """Copy each chart's computed alt text into its cell's ``#| fig-alt:`` option.
-
-    Run on an executed notebook (nbformat) before Quarto embeds it, so ``fig-alt`` carries
-    the key numbers the chart shows.
-    """
-    for cell in nb.cells:
-        if cell.get("cell_type") != "code" or "#| fig-alt:" not in cell.source:
-            continue
-        alts = [o.get("metadata", {}).get("image/svg+xml", {}).get("alt")
-                for o in cell.get("outputs", []) if o.get("output_type") == "display_data"]
-        alts = [a for a in alts if a]
-        if alts:
-            line = "#| fig-alt: " + json.dumps(alts[0])
-            cell.source = re.sub(r"^#\| fig-alt:.*$", lambda _, line=line: line, cell.source,
-                                 count=1, flags=re.MULTILINE)
-    return nb
 
 
 def _available(result: pd.DataFrame) -> bool:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import disclosure
-from cpanalytics.disclosure import CONFIDENTIAL, NOT_APPLICABLE, NOT_AVAILABLE
+from cpanalytics.disclosure import NOT_APPLICABLE, NOT_AVAILABLE
 
 #: A display cell that reads as a number (or a GSS symbol standing in for one).
 _NUMERIC = re.compile(r"^(-?[\d,]+(\.\d+)?%?|\[c\]|\[x\]|\[z\])$")
@@ -255,24 +255,20 @@ def display_result(
     from cpanalytics.indicators import REGISTRY
 
     unit = REGISTRY[str(result["indicator"].iloc[0])].unit
-    frame = result.copy()
     if suppress:
-        shown = disclosure.suppress_result(frame, threshold=threshold, unit=unit)
+        shown = disclosure.suppress_result(result, threshold=threshold, unit=unit)
     else:
-        shown = frame.astype(object)
+        shown = result.astype(object)
         for column in ("numerator", "denominator"):
-            if column in frame:
-                shown[column] = frame[column].map(disclosure.format_number).astype(object)
-        shown["value"] = frame["value"].map(lambda v: disclosure.format_value(v, unit))
-    for column in ("numerator", "denominator"):
-        if column in frame:
-            keep = shown[column].isin([CONFIDENTIAL, NOT_AVAILABLE])
-            plain = frame[column].map(lambda v: disclosure.format_number(v, _places(v)))
-            shown[column] = shown[column].where(keep, plain)
+            if column in result:
+                shown[column] = [disclosure.format_number(v, _places(v)) for v in result[column].tolist()]
+        shown["value"] = [disclosure.format_value(v, unit) for v in result["value"].tolist()]
     if unit == "count":
         shown["numerator"] = shown["value"]
         shown["denominator"] = NOT_APPLICABLE
-    shown.loc[~_available(result), ["numerator", "denominator", "value"]] = NOT_AVAILABLE
+    unavailable = ~_available(result)
+    if unavailable.any():
+        shown.loc[unavailable, ["numerator", "denominator", "value"]] = NOT_AVAILABLE
     return shown
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -24,7 +25,7 @@ from cpanalytics.pipeline.exports import table_captions, write_spreadsheet
 from cpanalytics.pipeline.fingerprint import code_version, digest, file_sha256, tree_hashes
 from cpanalytics.pipeline.manifest import build_manifest, notebook_record, write_manifest
 from cpanalytics.pipeline.progress import PlainReporter, Reporter
-from cpanalytics.pipeline.runner import NotebookJob, NotebookResult, run_notebooks
+from cpanalytics.pipeline.runner import KernelPool, NotebookJob, NotebookResult
 from cpanalytics.render.stage import default_narrative_dir
 
 __all__ = ["BuildOptions", "BuildResult", "build", "embedded_notebooks", "report_notebooks"]
@@ -166,6 +167,8 @@ class _Build:
         self.ids: privacy.Identifiers | None = None
         self.la_name = opts.la_name or DEFAULT_LA_NAME
         self.render_warnings: list[str] = []
+        self.notebooks_started = 0.0
+        self.restored: dict[str, NotebookResult] = {}
 
     def timed(self, stage: str, started: float) -> None:
         self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
@@ -192,13 +195,6 @@ class _Build:
 
     def check_inputs(self) -> inputs.InputSummary | None:
         """Validate (or reuse the validation of identical inputs); ``None`` on errors."""
-        defaults = packaged_defaults_in_use(self.opts.data_dir, self.opts.year)
-        if defaults:
-            self.reporter.stage(
-                "config: using the packaged defaults from the Kent seed packs for "
-                + " and ".join(defaults)
-                + f"; put your council's own in {self.opts.data_dir / 'config'}/"
-            )
         key = digest(["inputs", self.input_hashes, self.analysis_code])
         hit = self.cache.meta("inputs", "validation", key)
         if hit:
@@ -225,7 +221,7 @@ class _Build:
     def notebook_jobs(self) -> tuple[list[NotebookJob], dict[str, str]]:
         """A job per notebook, slowest last time first, and each notebook's cache key.
 
-        Cache hits are restored, not queued.
+        Cache hits are restored into ``self.restored``, not queued.
         """
         params = self.parameters()
         jobs, keys = [], {}
@@ -240,7 +236,7 @@ class _Build:
             if entry is not None:
                 cache_mod.restore(entry, {"executed.ipynb": executed, "work": work})
                 meta = self.cache.meta("notebooks", name, key)
-                self.result.notebooks[name] = NotebookResult(
+                self.restored[name] = NotebookResult(
                     name, ok=True, seconds=meta.get("seconds", 0.0), output=executed,
                     cells=meta.get("cells", 0), cached=True,
                 )
@@ -248,33 +244,60 @@ class _Build:
             jobs.append(NotebookJob(name, source, executed, work, {**params, "output_dir": str(work)}))
         return sorted(jobs, key=lambda job: -self.cache.last_seconds("notebooks", job.name)), keys
 
-    def run_notebooks(self) -> dict[str, str]:
-        """Run (or restore) every notebook; collect their JSON and tables; cache successes."""
-        started = time.perf_counter()
-        jobs, keys = self.notebook_jobs()
-        cached = sorted(self.result.notebooks)
+    def kernel_pool(self, jobs: list[NotebookJob]) -> KernelPool:
+        """Kernels for ``jobs``, started now so they warm up while the data load."""
+        return KernelPool(
+            min(self.opts.jobs or 1, len(jobs)), self.dir / ".work",
+            {snapshot.ENV: str(self.snapshot_path)}, self.reporter.notebook,
+        )
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.dir / ".work" / "_snapshot.pkl"
+
+    def start_notebooks(self, pool: KernelPool, jobs: list[NotebookJob]) -> None:
+        """Load the data, hand the notebooks a snapshot and start them (validation runs
+        meanwhile; its errors stop the build and discard the notebooks' work)."""
+        data = self.loaded()
+        self.check_year(data.years)
+        cached = sorted(self.restored)
         self.reporter.stage(
-            f"notebooks: running {len(jobs)} with up to {self.opts.jobs} at once"
+            f"notebooks: running {len(jobs)} with up to {pool.size} at once"
             + (f"; {len(cached)} unchanged, from cache ({', '.join(cached)})" if cached else "")
         )
+        self.notebooks_started = time.perf_counter()
         (self.dir / "notebooks").mkdir(parents=True, exist_ok=True)
-        if jobs:
-            shared = snapshot.save(self.loaded(), self.dir / ".work" / "_snapshot.pkl")
-            jobs = [replace(job, snapshot=shared) for job in jobs]
-        results = run_notebooks(jobs, self.opts.jobs, self.reporter.notebook) if jobs else {}
-        self.result.notebooks.update(results)
+        snapshot.save(data, self.snapshot_path)
+        pool.start(jobs)
+
+    def check_year(self, years: list[int] | set[int]) -> None:
+        """``UserError`` E404 when the data have no return for the build's year."""
+        o = self.opts
+        if o.year not in years:
+            raise UserError(
+                f"the data has no SSDA903 return for {o.year} (years found: "
+                f"{', '.join(map(str, sorted(years))) or 'none'})", file=o.data_dir, code="E404",
+                fix=f"add the {o.year} return under {o.data_dir / '903' / str(o.year)}, or choose another --year",
+            )
+
+    def finish_notebooks(self, jobs: list[NotebookJob], keys: dict[str, str], pool: KernelPool | None) -> None:
+        """Wait for the notebooks; collect their JSON and tables; cache successes."""
+        if pool is None:
+            self.reporter.stage(f"notebooks: all {len(self.restored)} unchanged, from cache")
+            self.notebooks_started = time.perf_counter()
+        results = pool.wait() if pool is not None else {}
+        self.result.notebooks.update({**self.restored, **results})
+        (self.dir / "notebooks").mkdir(parents=True, exist_ok=True)
         for job in jobs:
             r = results[job.name]
             if r.ok:
-                _computed_alt_text(job.output)
                 self.cache.put(
                     "notebooks", job.name, keys[job.name],
                     cache_mod.copy_into({"executed.ipynb": job.output, "work": job.work_dir}),
                     {"seconds": r.seconds, "cells": r.cells},
                 )
         self.collect_work()
-        self.timed("notebooks", started)
-        return keys
+        self.timed("notebooks", self.notebooks_started)
 
     def collect_work(self) -> None:
         """Move what each notebook wrote: ``<name>.json`` to notebooks/, tables to tables/."""
@@ -378,18 +401,28 @@ class _Build:
     # -- the whole build --------------------------------------------------------------------
 
     def run(self) -> BuildResult:
-        """Run the stages in order; stop at the first that fails."""
+        """Run the stages in order; stop at the first that fails.
+
+        The notebooks' kernels start first, and the notebooks run while the data are
+        validated; their results count only when validation passes.
+        """
         o = self.opts
-        summary = self.check_inputs()
-        if summary is None:
-            return self.result
-        if o.year not in summary.years:
-            raise UserError(
-                f"the data has no SSDA903 return for {o.year} (years found: "
-                f"{', '.join(map(str, summary.years)) or 'none'})", file=o.data_dir, code="E404",
-                fix=f"add the {o.year} return under {o.data_dir / '903' / str(o.year)}, or choose another --year",
+        defaults = packaged_defaults_in_use(o.data_dir, o.year)
+        if defaults:
+            self.reporter.stage(
+                "config: using the packaged defaults from the Kent seed packs for "
+                + " and ".join(defaults) + f"; put your council's own in {o.data_dir / 'config'}/"
             )
-        keys = self.run_notebooks()
+        jobs, keys = self.notebook_jobs()
+        with contextlib.ExitStack() as stack:
+            pool = stack.enter_context(self.kernel_pool(jobs)) if jobs else None
+            if pool is not None:
+                self.start_notebooks(pool, jobs)
+            summary = self.check_inputs()
+            if summary is None:
+                return self.result
+            self.check_year(summary.years)
+            self.finish_notebooks(jobs, keys, pool)
         failed = self.failed_notebooks()
         if failed:
             self.result.messages.append(
@@ -434,12 +467,3 @@ class _Build:
         write_manifest(self.dir / "manifest.json", self.result.manifest)
         self.result.ok = True
         return self.result
-
-
-def _computed_alt_text(executed: Path) -> None:
-    """Put each chart's computed alt text (with its key numbers) into the cell's ``fig-alt``."""
-    import nbformat
-
-    from cpanalytics.notebook import apply_alt_text
-
-    nbformat.write(apply_alt_text(nbformat.read(executed, as_version=4)), executed)

@@ -1,16 +1,23 @@
-"""Run notebooks with papermill, several at once, each in its own worker process.
+"""Run notebooks with papermill on a pool of warm kernels, several at once.
 
-Each worker (see ``workers``) runs ``papermill.execute_notebook`` with its own kernel and
-reports cell progress on a queue. A worker that is stopped (SIGTERM) kills its kernel
-first, so nothing keeps writing after a cancel.
+A :class:`KernelPool` keeps one worker process per job slot (see ``workers``); each
+worker starts one kernel, which imports the heavy modules at once (``cpanalytics.kernel``),
+and then runs notebook after notebook in it through ``papermill.execute_notebook``, with
+the user namespace emptied and the working folder set before each. A kernel that dies is
+replaced before the worker's next notebook. Workers report cell progress on a queue. A
+worker that is stopped (SIGTERM) kills its kernel first, so nothing keeps writing after
+a cancel.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
+import re
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +28,10 @@ from cpanalytics.pipeline import workers
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "cpanalytics-progress"
+#: Seconds a kernel may take to start and import (``WARM_UP``).
+STARTUP_TIMEOUT = 120
+#: Run by each kernel as it starts (IPython ``exec_lines``).
+WARM_UP = "import cpanalytics.kernel; cpanalytics.kernel.warm()"
 
 
 @dataclass(frozen=True)
@@ -32,7 +43,6 @@ class NotebookJob:
     output: Path
     work_dir: Path
     parameters: dict[str, Any]
-    snapshot: Path | None = None
 
 
 @dataclass
@@ -71,6 +81,7 @@ class Event:
     cell: int = 0
     cells: int = 0
     result: NotebookResult | None = None
+    worker: int = -1
 
 
 def cell_label(source: str) -> str:
@@ -82,6 +93,25 @@ def cell_label(source: str) -> str:
     code = [line for line in lines if not line.startswith("#|")]
     first = code[0] if code else ""
     return first if len(first) <= 60 else first[:57] + "..."
+
+
+def apply_alt_text(nb: Any) -> Any:
+    """Copy each chart's computed alt text into its cell's ``#| fig-alt:`` option.
+
+    Run on each executed notebook before it is saved, so that ``fig-alt`` carries the key
+    numbers the chart shows when Quarto embeds it.
+    """
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code" or "#| fig-alt:" not in cell.source:
+            continue
+        alts = [o.get("metadata", {}).get("image/svg+xml", {}).get("alt")
+                for o in cell.get("outputs", []) if o.get("output_type") == "display_data"]
+        alts = [a for a in alts if a]
+        if alts:
+            line = "#| fig-alt: " + json.dumps(alts[0])
+            cell.source = re.sub(r"^#\| fig-alt:.*$", lambda _, line=line: line, cell.source,
+                                 count=1, flags=re.MULTILINE)
+    return nb
 
 
 def _failure_cell(output: Path, index: int | None) -> str | None:
@@ -98,27 +128,73 @@ def _failure_cell(output: Path, index: int | None) -> str | None:
     return cell_label(cells[index].source) if index is not None and index < len(cells) else None
 
 
-def _progress_engine(events: Any, name: str, state: dict[str, Any]) -> type:
-    """A papermill engine that reports each cell start and keeps a handle on the kernel."""
-    from jupyter_client.manager import AsyncKernelManager
+def _progress_engine(events: Any, state: dict[str, Any]) -> type:
+    """A papermill engine that runs in the worker's warm kernel (``state["km"]``): it gives
+    the kernel a clean slate for the notebook (``state["job"]``) and reports each cell start."""
+    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
+    from papermill.utils import merge_kwargs, remove_args
+
+    class PooledClient(PapermillNotebookClient):
+        def papermill_execute_cells(self) -> None:
+            job: NotebookJob = state["job"]
+            code = f"import cpanalytics.kernel; cpanalytics.kernel.fresh({str(job.work_dir)!r})"
+            reply = self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
+            content = (reply or {}).get("content", {})
+            if content.get("status") != "ok":
+                raise RuntimeError(f"could not prepare the kernel: {content.get('ename')}: {content.get('evalue')}")
+            super().papermill_execute_cells()
+
+        def __init__(self, nb_man: Any, **kwargs: Any) -> None:
+            super().__init__(nb_man, **kwargs)
+            self.kc = state["kc"]  # the worker's client, kept open between notebooks
 
     class ProgressEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            job: NotebookJob = state["job"]
             cells = len(nb_man.nb.cells)
             original = nb_man.cell_start
 
             def cell_start(cell, cell_index=None, **kw):
                 state["cell"] = cell_index
-                events.put(Event("cell", name, cell=(cell_index or 0) + 1, cells=cells))
+                events.put(Event("cell", job.name, cell=(cell_index or 0) + 1, cells=cells))
                 return original(cell, cell_index, **kw)
 
             nb_man.cell_start = cell_start
-            state["km"] = AsyncKernelManager(kernel_name=kernel_name)
-            return super().execute_managed_notebook(nb_man, kernel_name, km=state["km"], **kwargs)
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout", "km"], **kwargs)
+            final = merge_kwargs(
+                kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            return apply_alt_text(PooledClient(nb_man, km=state["km"], **final).execute())
 
     return ProgressEngine
+
+
+def _start_kernel(state: dict[str, Any], cwd: Path) -> None:
+    """Start the worker's kernel and its client (replacing a dead one); it warms up as it starts."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    if state.get("km") is not None:
+        state["kc"].stop_channels()
+        _kill_kernel(state)
+        run_sync(state["km"].cleanup_resources)()
+    km = state["km"] = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"], cwd=str(cwd))
+    kc = state["kc"] = km.client()
+    kc.start_channels()
+    run_sync(kc.wait_for_ready)(timeout=STARTUP_TIMEOUT)
+    kc.allow_stdin = False
+
+
+def _kernel_alive(state: dict[str, Any]) -> bool:
+    from jupyter_core.utils import run_sync
+
+    return bool(run_sync(state["km"].is_alive)())
 
 
 def _kill_kernel(state: dict[str, Any]) -> None:
@@ -131,34 +207,19 @@ def _kill_kernel(state: dict[str, Any]) -> None:
             os.killpg(os.getpgid(pid), signal.SIGKILL)
 
 
-def _execute(job: NotebookJob, events: Any) -> None:
-    """Worker body: run one notebook, put ``done`` or ``failed`` on the queue."""
+def _execute(job: NotebookJob, state: dict[str, Any]) -> NotebookResult:
+    """Run one notebook in the worker's kernel; the result says ok or where it failed."""
     import papermill
-    from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillExecutionError
 
-    state: dict[str, Any] = {"cell": None}
-
-    def on_term(signum: int, frame: object) -> None:
-        _kill_kernel(state)
-        os._exit(128 + signum)
-
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C means
+    state["job"], state["cell"] = job, None
     job.work_dir.mkdir(parents=True, exist_ok=True)
-    if job.snapshot is not None:
-        os.environ["CPANALYTICS_SNAPSHOT"] = str(job.snapshot)
-    log = os.open(job.work_dir.parent / f"{job.name}.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    papermill_engines.register(ENGINE_NAME, _progress_engine(events, job.name, state))
     start = time.perf_counter()
     result = NotebookResult(job.name, ok=True, seconds=0.0, output=job.output)
     try:
         nb = papermill.execute_notebook(
             str(job.source), str(job.output), parameters=job.parameters,
             kernel_name=KERNEL_NAME, engine_name=ENGINE_NAME, progress_bar=False,
-            cwd=str(job.work_dir),
         )
         result.cells = len(nb.cells)
     except PapermillExecutionError as exc:
@@ -173,65 +234,193 @@ def _execute(job: NotebookJob, events: Any) -> None:
     result.seconds = time.perf_counter() - start
     if not result.ok:
         result.cell_label = _failure_cell(job.output, result.cell_index)
-    events.put(Event("done" if result.ok else "failed", job.name, result=result))
+    return result
+
+
+def _worker(index: int, inbox: Any, events: Any, env: dict[str, str], work: Path) -> None:
+    """Worker body: start a warm kernel, then run each job from ``inbox`` until ``None``."""
+    from jupyter_core.utils import run_sync
+    from papermill.engines import papermill_engines
+
+    state: dict[str, Any] = {"cell": None}
+
+    def on_term(signum: int, frame: object) -> None:
+        _kill_kernel(state)
+        with contextlib.suppress(Exception):
+            state["km"].cleanup_connection_file()
+        os._exit(128 + signum)
+
+    def kernel_problem() -> Exception | None:
+        try:
+            if state.get("km") is None or not _kernel_alive(state):
+                _start_kernel(state, work)
+        except Exception as exc:  # no kernel at all (e.g. no python3 kernelspec): each job says so
+            return exc
+        return None
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C means
+    os.environ.update(env)
+    work.mkdir(parents=True, exist_ok=True)
+    log = os.open(work / f"kernel-{index}.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    papermill_engines.register(ENGINE_NAME, _progress_engine(events, state))
+    kernel_problem()
+    while (job := inbox.get()) is not None:
+        events.put(Event("start", job.name, worker=index))
+        problem = kernel_problem()
+        result = _execute(job, state) if problem is None else NotebookResult(
+            job.name, ok=False, seconds=0.0, output=job.output, ename=type(problem).__name__,
+            evalue=(str(problem).strip().splitlines() or [""])[0][:300],
+        )
+        events.put(Event("done" if result.ok else "failed", job.name, result=result, worker=index))
+    if state.get("km") is not None:
+        run_sync(state["km"].shutdown_kernel)(now=True)
+
+
+class KernelPool:
+    """Worker processes with warm kernels that run the notebooks given to :meth:`start`.
+
+    Enter it (``with KernelPool(...) as pool``) before the data are ready: the workers are
+    started on a background thread and their kernels start and import while the build
+    loads the data. :meth:`start` hands over the jobs and returns at once (the build
+    validates meanwhile); :meth:`wait` returns the results. ``env`` is added to the
+    kernels' environment (the data snapshot's path). Leaving the ``with`` block stops
+    every worker and kernel, at once when jobs are still running (an error, Ctrl-C, or
+    a build that stopped early).
+    """
+
+    def __init__(self, size: int, work: Path, env: dict[str, str] | None = None,
+                 on_event: Callable[[Event], None] = lambda event: None) -> None:
+        self.size = max(1, size)
+        self.work = work
+        self.env = dict(env or {})
+        self.on_event = on_event
+        self.ctx = workers.context()
+        self.events = self.ctx.Queue()
+        self.inboxes: list[Any] = []
+        self.processes: list[Any] = []
+        self.results: dict[str, NotebookResult] = {}
+        self.stopping = threading.Event()
+        self.starter = threading.Thread(target=self._start_workers, daemon=True)
+        self.dispatcher: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def __enter__(self) -> KernelPool:
+        self.starter.start()
+        return self
+
+    def _start_workers(self) -> None:
+        for index in range(self.size):
+            inbox = self.ctx.Queue()
+            process = self.ctx.Process(
+                target=_worker, args=(index, inbox, self.events, self.env, self.work), daemon=True,
+            )
+            with workers.main_module_hidden():
+                process.start()
+            self.inboxes.append(inbox)
+            self.processes.append(process)
+
+    def __exit__(self, *exc: object) -> None:
+        self.starter.join()
+        finished = self.dispatcher is None or not self.dispatcher.is_alive()
+        self.stopping.set()
+        if exc[0] is None and finished:
+            for inbox in self.inboxes:
+                inbox.put(None)
+            for process in self.processes:
+                process.join(10)
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        if self.dispatcher is not None:
+            self.dispatcher.join()
+        for process in self.processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        self.events.close()
+
+    def start(self, jobs: list[NotebookJob]) -> None:
+        """Begin executing ``jobs``, in order as kernels come free; :meth:`wait` for them."""
+        self.dispatcher = threading.Thread(target=self._dispatch, args=(list(jobs),), daemon=True)
+        self.dispatcher.start()
+
+    def wait(self) -> dict[str, NotebookResult]:
+        """The result of every job given to :meth:`start`; a failure never stops the others."""
+        assert self.dispatcher is not None, "start() the jobs first"
+        while self.dispatcher.is_alive():
+            self.dispatcher.join(0.2)
+        if self.error is not None:
+            raise self.error
+        return self.results
+
+    def run(self, jobs: list[NotebookJob]) -> dict[str, NotebookResult]:
+        """:meth:`start` the jobs and :meth:`wait` for them."""
+        self.start(jobs)
+        return self.wait()
+
+    def _dispatch(self, pending: list[NotebookJob]) -> None:
+        try:
+            self.starter.join()
+            self._loop(pending)
+        except BaseException as exc:  # handed to wait() in the caller's thread
+            self.error = exc
+
+    def _loop(self, pending: list[NotebookJob]) -> None:
+        idle = list(range(self.size))
+        busy: dict[int, NotebookJob] = {}
+
+        def handle(event: Event) -> None:
+            if event.result is not None:
+                self.results[event.name] = event.result
+                if busy.pop(event.worker, None) is not None:
+                    idle.append(event.worker)
+            self.on_event(event)
+
+        def drain(timeout: float) -> None:
+            with contextlib.suppress(queue.Empty):
+                handle(self.events.get(timeout=timeout))
+                while True:
+                    handle(self.events.get_nowait())
+
+        def lost(job: NotebookJob, why: str) -> None:
+            handle(Event("failed", job.name, result=NotebookResult(
+                job.name, ok=False, seconds=0.0, output=job.output, ename="WorkerDied", evalue=why,
+            )))
+
+        while (pending or busy) and not self.stopping.is_set():
+            idle[:] = [w for w in idle if self.processes[w].is_alive()]
+            while pending and idle:
+                worker = idle.pop(0)
+                busy[worker] = job = pending.pop(0)
+                self.inboxes[worker].put(job)
+            drain(0.1)
+            for worker, job in list(busy.items()):
+                process = self.processes[worker]
+                if not process.is_alive():
+                    drain(0.5)
+                    if busy.get(worker) is job:
+                        del busy[worker]
+                        lost(job, f"worker exited with code {process.exitcode}")
+            if pending and not idle and not busy:
+                for job in pending:
+                    lost(job, "no worker left to run it")
+                pending = []
 
 
 def run_notebooks(
     jobs: list[NotebookJob],
     max_workers: int,
     on_event: Callable[[Event], None] = lambda event: None,
+    work: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> dict[str, NotebookResult]:
-    """Execute ``jobs`` with up to ``max_workers`` at once; a failure never stops the others.
-
-    On an exception in the caller (Ctrl-C, SIGTERM turned into an exception) every worker
-    and its kernel is stopped before this returns or raises.
-    """
-    ctx = workers.context()
-    events = ctx.Queue()
-    pending = list(jobs)
-    running: dict[str, tuple[Any, NotebookJob]] = {}
-    results: dict[str, NotebookResult] = {}
-
-    def handle(event: Event) -> None:
-        if event.result is not None:
-            results[event.name] = event.result
-        on_event(event)
-
-    def drain(timeout: float) -> None:
-        with contextlib.suppress(queue.Empty):
-            handle(events.get(timeout=timeout))
-            while True:
-                handle(events.get_nowait())
-
-    try:
-        while pending or running:
-            while pending and len(running) < max(1, max_workers):
-                job = pending.pop(0)
-                process = ctx.Process(target=_execute, args=(job, events), daemon=True)
-                with workers.main_module_hidden():
-                    process.start()
-                running[job.name] = (process, job)
-                on_event(Event("start", job.name))
-            drain(0.1)
-            for name, (process, job) in list(running.items()):
-                if process.is_alive():
-                    continue
-                process.join()
-                if name not in results:
-                    drain(0.5)
-                del running[name]
-                if name not in results:
-                    handle(Event("failed", name, result=NotebookResult(
-                        name, ok=False, seconds=0.0, output=job.output,
-                        ename="WorkerDied", evalue=f"worker exited with code {process.exitcode}",
-                    )))
-    finally:
-        for process, _job in running.values():
-            process.terminate()
-        for process, _job in running.values():
-            process.join(5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        events.close()
-    return results
+    """Execute ``jobs`` on a fresh :class:`KernelPool` of up to ``max_workers`` kernels."""
+    if not jobs:
+        return {}
+    folder = work or jobs[0].work_dir.parent
+    with KernelPool(min(max_workers, len(jobs)), folder, env, on_event) as pool:
+        return pool.run(jobs)
