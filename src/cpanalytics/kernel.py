@@ -4,44 +4,48 @@ The build keeps one kernel per job slot and runs several notebooks in it one aft
 another (``cpanalytics.pipeline.runner``). :func:`warm` runs when the kernel starts, so
 pandas, matplotlib and the package are imported while the data are still loading;
 :func:`fresh` runs before each notebook: it empties the user namespace (``%reset -f``),
-restores matplotlib's settings and moves to the notebook's working folder. Imported
-modules, and the build's data snapshot (``cpanalytics.snapshot``), are shared by the
-notebooks that run in one kernel.
+closes pyplot figures, restores matplotlib's settings and moves to the notebook's working
+folder. Imported modules, and the build's data snapshot (``cpanalytics.snapshot``), are
+shared by the notebooks that run in one kernel.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
+import sys
 from typing import Any
 
 #: Modules every report notebook imports; imported once per kernel.
 WARM_MODULES = (
     "cpanalytics.notebook", "cpanalytics.charts", "cpanalytics.tables", "cpanalytics.headlines",
-    "cpanalytics.indicators", "matplotlib.pyplot",
+    "cpanalytics.indicators",
 )
 
 _SETTINGS: dict[str, Any] = {}
 
 
 def warm() -> None:
-    """Import the notebooks' modules and remember matplotlib's settings as they start."""
+    """Import the notebooks' modules, remember matplotlib's settings as they start, and
+    move what was imported out of the garbage collector's way (``gc.freeze``)."""
     for name in WARM_MODULES:
         importlib.import_module(name)
     import matplotlib
 
     _SETTINGS.update(matplotlib.rcParams.copy())
+    gc.freeze()
 
 
 def fresh(work_dir: str) -> None:
     """Empty the user namespace, close figures, restore matplotlib's settings, ``cd work_dir``."""
     import matplotlib
-    import matplotlib.pyplot as plt
     from IPython import get_ipython
 
     shell = get_ipython()
     if shell is not None:
         shell.reset(new_session=False)
-    plt.close("all")
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
     matplotlib.rcParams.update(_SETTINGS)
     os.chdir(work_dir)

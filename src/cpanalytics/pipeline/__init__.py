@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -325,7 +326,7 @@ class _Build:
                 r.output = keep / r.output.name
         return failed
 
-    def export_tables(self) -> list[str]:
+    def export_tables(self) -> None:
         """Write the accessible spreadsheet of every published CSV (reused if the CSVs are unchanged)."""
         started = time.perf_counter()
         tables = self.dir / "tables"
@@ -341,7 +342,6 @@ class _Build:
             write_spreadsheet(csvs, tables / xlsx, year=self.opts.year, la_name=self.la_name, captions=captions)
             self.cache.put("tables", "xlsx", key, cache_mod.copy_into({xlsx: tables / xlsx}), {})
         self.timed("exports", started)
-        return [c.name for c in csvs]
 
     def render(self, keys: dict[str, str]) -> None:
         """Render the reports, or reuse the last render when none of its inputs changed."""
@@ -368,8 +368,9 @@ class _Build:
                 self.dir, year=o.year, la_name=self.la_name, engine=o.engine,
                 narrative_dir=o.narrative_dir,
             )
-            made = sorted(p.relative_to(self.dir).as_posix() for p in self.dir.rglob("*")
-                          if p.is_file() and p not in before)
+            made = sorted(  # tables/ is the spreadsheet's, written meanwhile (export_tables)
+                p.relative_to(self.dir).as_posix() for p in self.dir.rglob("*")
+                if p.is_file() and p not in before and p.parent != self.dir / "tables")
             self.cache.put("render", "reports", key, cache_mod.copy_into({f: self.dir / f for f in made}),
                            {"files": made, "warnings": self.render_warnings})
         self.timed("render", started)
@@ -430,7 +431,7 @@ class _Build:
                 f"outputs are unchanged:\n" + "\n".join("  " + r.describe() for r in failed)
             )
             return self.result
-        tables = self.export_tables()
+        tables = sorted(p.name for p in (self.dir / "tables").glob("*.csv"))
         parameters = {**self.parameters(), "jobs": o.jobs, "engine": o.engine, "cache": o.use_cache}
         records = {n: notebook_record(r, keys[n]) for n, r in sorted(self.result.notebooks.items())}
 
@@ -441,18 +442,21 @@ class _Build:
             )
 
         write_manifest(self.dir / "manifest.json", manifest())
-        try:
-            self.render(keys)
-        except UserError:
-            raise
-        except Exception as exc:  # a renderer crash fails the build like a notebook error
-            self.result.messages.append(
-                f"render failed: {type(exc).__name__}: {exc}; nothing was published and the "
-                "previous outputs are unchanged (run with --debug for the traceback)"
-            )
-            if self.opts.debug:
+        with ThreadPoolExecutor(max_workers=1) as side:
+            exported = side.submit(self.export_tables)  # the spreadsheet, while the reports render
+            try:
+                self.render(keys)
+            except UserError:
                 raise
-            return self.result
+            except Exception as exc:  # a renderer crash fails the build like a notebook error
+                self.result.messages.append(
+                    f"render failed: {type(exc).__name__}: {exc}; nothing was published and the "
+                    "previous outputs are unchanged (run with --debug for the traceback)"
+                )
+                if self.opts.debug:
+                    raise
+                return self.result
+            exported.result()
         write_manifest(self.dir / "manifest.json", manifest())
         audit = self.audit()
         if self.result.leaks:
@@ -467,3 +471,4 @@ class _Build:
         write_manifest(self.dir / "manifest.json", self.result.manifest)
         self.result.ok = True
         return self.result
+

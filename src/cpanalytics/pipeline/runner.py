@@ -220,6 +220,7 @@ def _execute(job: NotebookJob, state: dict[str, Any]) -> NotebookResult:
         nb = papermill.execute_notebook(
             str(job.source), str(job.output), parameters=job.parameters,
             kernel_name=KERNEL_NAME, engine_name=ENGINE_NAME, progress_bar=False,
+            request_save_on_cell_execute=False,  # saved once at the end; progress goes on the queue
         )
         result.cells = len(nb.cells)
     except PapermillExecutionError as exc:

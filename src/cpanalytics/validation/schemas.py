@@ -79,18 +79,21 @@ def _message(table: str, column: str, check: str, value: object, year: int) -> t
 
 
 def check_schemas(tables: dict[str, pd.DataFrame]) -> list[Finding]:
-    """Validate every table, year by year, against :func:`schema_for`; one finding per cell."""
+    """Validate every table against :func:`schema_for` its rows' collection year (years with
+    the same code lists checked together); one finding per cell."""
     findings: list[Finding] = []
     for table, frame in tables.items():
         if table not in TABLES_903 or frame.empty:
             continue
-        for year, rows in frame.groupby(YEAR, sort=True):
+        for years in _same_code_lists(table, sorted(int(y) for y in frame[YEAR].unique())):
+            rows = frame[frame[YEAR].isin(years)]
             try:
-                schema_for(table, int(year)).validate(rows, lazy=True)
+                schema_for(table, years[0]).validate(rows, lazy=True)
             except pa.errors.SchemaErrors as exc:
                 cases = exc.failure_cases.dropna(subset=["index"])
-                where = rows.loc[cases["index"].astype(int), [SRC_FILE, SRC_ROW]]
-                for (_, case), (src, row) in zip(cases.iterrows(), where.itertuples(index=False), strict=True):
+                where = rows.loc[cases["index"].astype(int), [SRC_FILE, SRC_ROW, YEAR]]
+                for (_, case), (src, row, year) in zip(
+                        cases.iterrows(), where.itertuples(index=False), strict=True):
                     rule, message, fix = _message(
                         table, case["column"], case["check"], case["failure_case"], int(year)
                     )
@@ -101,6 +104,15 @@ def check_schemas(tables: dict[str, pd.DataFrame]) -> list[Finding]:
                         value=shown, fix=fix,
                     ))
     return findings
+
+
+def _same_code_lists(table: str, years: list[int]) -> list[list[int]]:
+    """``years`` grouped so that each group has the same code lists for ``table``."""
+    groups: dict[tuple[frozenset[str], ...], list[int]] = {}
+    for year in years:
+        key = tuple(frozenset(valid_codes(c, year)) for c in TABLES_903[table] if c in CODE_LISTS)
+        groups.setdefault(key, []).append(year)
+    return list(groups.values())
 
 
 @cache
