@@ -43,3 +43,14 @@ def test_events_in_window_includes_both_ends() -> None:
     got = events_in_window(events, "when", pd.DatetimeIndex(["2018-06-30", "2019-03-31"]), "R12M")
     assert list(zip(got["date"].dt.strftime("%Y-%m-%d"), got["id"], strict=True)) == [
         ("2018-06-30", "e1"), ("2018-06-30", "e2"), ("2019-03-31", "e2"), ("2019-03-31", "e3")]
+
+
+def test_engine_clock_counts_outermost_calls_only(monkeypatch):
+    from cpanalytics.indicators import engine
+
+    ticks = iter([100.0, 101.0, 110.0])  # outer start, inner start, outer end
+    monkeypatch.setattr(engine.time, "perf_counter", lambda: next(ticks))
+    monkeypatch.setitem(engine._CLOCK, "seconds", 5.0)
+    with engine._clocked(), engine._clocked():
+        pass
+    assert engine.seconds_computing() == 15.0

@@ -62,7 +62,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     year_dir = out / str(YEAR)
-    result: dict[str, object] = {"dir": year_dir}
+    result: dict[str, object] = {"dir": year_dir, "stdout": done.stdout}
     for key, stem in (("cp", f"corporate-parenting-{YEAR}"), ("iro", f"iro-annual-{YEAR}")):
         page = (year_dir / f"{stem}.html").read_text(encoding="utf-8")
         reader = PdfReader(year_dir / f"{stem}.pdf")
@@ -189,3 +189,15 @@ def test_html_has_no_serious_accessibility_violations(built: dict) -> None:
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("0 serious or critical") == 2
+
+
+def test_build_reports_where_the_time_went(built: dict) -> None:
+    import json
+
+    manifest = json.loads((built["dir"] / "manifest.json").read_text())
+    timings = manifest["timings"]
+    assert {"load", "validate", "notebooks", "indicators", "exports", "render", "audit"} <= set(timings)
+    per_notebook = [n["indicator_seconds"] for n in manifest["notebooks"].values()]
+    assert len(per_notebook) == 8 and all(s > 0 for s in per_notebook)
+    assert timings["indicators"] == pytest.approx(sum(per_notebook), abs=0.01)
+    assert "(indicators " in built["stdout"] and "summed over kernels" in built["stdout"]

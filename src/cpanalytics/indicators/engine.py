@@ -6,6 +6,9 @@ number of dates.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +25,28 @@ DATE_CHUNK = 12
 
 _FREQ = {"M": "ME", "ME": "ME", "Q": "QE-MAR", "QE": "QE-MAR", "Y": "YE-MAR", "A": "YE-MAR",
          "YE": "YE-MAR"}
+
+
+#: Seconds this process has spent in :func:`compute` and :func:`series` (outermost calls).
+_CLOCK = {"seconds": 0.0, "depth": 0}
+
+
+def seconds_computing() -> float:
+    """Seconds this process has spent computing indicators so far: the build reads it in
+    each notebook's kernel to report the time the notebooks spent on indicators."""
+    return _CLOCK["seconds"]
+
+
+@contextmanager
+def _clocked() -> Iterator[None]:
+    _CLOCK["depth"] += 1
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        _CLOCK["depth"] -= 1
+        if _CLOCK["depth"] == 0:
+            _CLOCK["seconds"] += time.perf_counter() - start
 
 
 @dataclass(frozen=True)
@@ -83,7 +108,8 @@ def compute(
     indicator_id: str, data: CareData, as_at: str | pd.Timestamp, by: str | None = None
 ) -> pd.DataFrame:
     """One indicator as at a date: one row per group with numerator, denominator, value."""
-    return _evaluate(_get(indicator_id), context(data), pd.DatetimeIndex([pd.Timestamp(as_at)]), by)
+    with _clocked():
+        return _evaluate(_get(indicator_id), context(data), pd.DatetimeIndex([pd.Timestamp(as_at)]), by)
 
 
 def series(
@@ -95,7 +121,8 @@ def series(
     by: str | None = None,
 ) -> pd.DataFrame:
     """One indicator at each period end from ``start`` to ``end``: one row per date and group."""
-    return _evaluate(_get(indicator_id), context(data), period_ends(start, end, freq), by)
+    with _clocked():
+        return _evaluate(_get(indicator_id), context(data), period_ends(start, end, freq), by)
 
 
 def _evaluate(ind: Indicator, ctx: Context, dates: pd.DatetimeIndex, by: str | None) -> pd.DataFrame:

@@ -288,6 +288,7 @@ class _Build:
             self.notebooks_started = time.perf_counter()
         results = pool.wait() if pool is not None else {}
         self.result.notebooks.update({**self.restored, **results})
+        self.timings["indicators"] = sum(r.indicator_seconds or 0.0 for r in results.values())
         (self.dir / "notebooks").mkdir(parents=True, exist_ok=True)
         for job in jobs:
             r = results[job.name]

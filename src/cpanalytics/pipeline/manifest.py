@@ -42,6 +42,8 @@ def notebook_record(result: NotebookResult, key: str) -> dict[str, Any]:
         "ok": result.ok, "cached": result.cached, "seconds": round(result.seconds, 3),
         "cells": result.cells, "cache_key": key[:16],
     }
+    if result.indicator_seconds is not None:
+        record["indicator_seconds"] = round(result.indicator_seconds, 3)
     if not result.ok:
         record |= {"cell": result.cell_index, "cell_label": result.cell_label,
                    "error": f"{result.ename}: {result.evalue}"}

@@ -20,7 +20,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ from cpanalytics.pipeline import workers
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "cpanalytics-progress"
+#: Read in the kernel before and after each notebook: its seconds in the indicator engine.
+INDICATOR_CLOCK = "__import__('cpanalytics.indicators.engine', fromlist=['_']).seconds_computing()"
 #: Seconds a kernel may take to start and import (``WARM_UP``).
 STARTUP_TIMEOUT = 120
 #: Run by each kernel as it starts (IPython ``exec_lines``).
@@ -59,7 +61,7 @@ class NotebookResult:
     ename: str | None = None
     evalue: str | None = None
     cached: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    indicator_seconds: float | None = None
 
     def describe(self) -> str:
         """One line for the build summary: notebook, cell, error and where the copy is."""
@@ -133,17 +135,27 @@ def _progress_engine(events: Any, state: dict[str, Any]) -> type:
     the kernel a clean slate for the notebook (``state["job"]``) and reports each cell start."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
+    from papermill.iorw import write_ipynb
     from papermill.utils import merge_kwargs, remove_args
 
     class PooledClient(PapermillNotebookClient):
         def papermill_execute_cells(self) -> None:
             job: NotebookJob = state["job"]
-            code = f"import cpanalytics.kernel; cpanalytics.kernel.fresh({str(job.work_dir)!r})"
-            reply = self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
-            content = (reply or {}).get("content", {})
-            if content.get("status") != "ok":
-                raise RuntimeError(f"could not prepare the kernel: {content.get('ename')}: {content.get('evalue')}")
+            before = self.indicator_clock(
+                f"import cpanalytics.kernel; cpanalytics.kernel.fresh({str(job.work_dir)!r})")
             super().papermill_execute_cells()
+            state["indicator_seconds"] = self.indicator_clock("") - before
+
+        def indicator_clock(self, code: str) -> float:
+            """Run ``code`` silently, then read the kernel's indicator-engine clock."""
+            reply = self.wait_for_reply(self.kc.execute(
+                code, silent=True, store_history=False, user_expressions={"clock": INDICATOR_CLOCK}))
+            content = (reply or {}).get("content", {})
+            clock = content.get("user_expressions", {}).get("clock", {})
+            if content.get("status") != "ok" or clock.get("status") != "ok":
+                problem = content if content.get("status") != "ok" else clock
+                raise RuntimeError(f"could not prepare the kernel: {problem.get('ename')}: {problem.get('evalue')}")
+            return float(clock["data"]["text/plain"])
 
         def __init__(self, nb_man: Any, **kwargs: Any) -> None:
             super().__init__(nb_man, **kwargs)
@@ -169,7 +181,11 @@ def _progress_engine(events: Any, state: dict[str, Any]) -> type:
                 kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
                 stderr_file=stderr_file,
             )
-            return apply_alt_text(PooledClient(nb_man, km=state["km"], **final).execute())
+            try:
+                return apply_alt_text(PooledClient(nb_man, km=state["km"], **final).execute())
+            except Exception:  # a dead kernel: keep what ran, for the failure report
+                write_ipynb(nb_man.nb, str(job.output))
+                raise
 
     return ProgressEngine
 
@@ -212,7 +228,7 @@ def _execute(job: NotebookJob, state: dict[str, Any]) -> NotebookResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    state["job"], state["cell"] = job, None
+    state["job"], state["cell"], state["indicator_seconds"] = job, None, None
     job.work_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     result = NotebookResult(job.name, ok=True, seconds=0.0, output=job.output)
@@ -233,6 +249,7 @@ def _execute(job: NotebookJob, state: dict[str, Any]) -> NotebookResult:
             False, state["cell"], type(exc).__name__, lines[0][:300],
         )
     result.seconds = time.perf_counter() - start
+    result.indicator_seconds = state["indicator_seconds"]
     if not result.ok:
         result.cell_label = _failure_cell(job.output, result.cell_index)
     return result
