@@ -45,8 +45,8 @@ def _letter_table(letter: str) -> pd.DataFrame:
     return pd.DataFrame({
         "east": frame["oseast1m"].to_numpy(dtype=float),
         "north": frame["osnrth1m"].to_numpy(dtype=float),
-        "laua": frame["laua"].astype("str").to_numpy(),
-    }, index=pd.Index(frame["pcd_abbr"].astype("str").str.upper().to_numpy(), name="postcode"))
+        "laua": frame["laua"].to_numpy(),
+    }, index=pd.Index(frame["pcd_abbr"].astype("str").str.upper(), name="postcode"))
 
 
 @functools.cache
