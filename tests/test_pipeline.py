@@ -495,3 +495,40 @@ def test_validation_warnings_go_to_the_manifest_grouped_and_relative(tmp):
     w101 = [w for w in result.manifest["warnings"] if w["rule"] == "W101"]
     assert [(w["severity"], w["file"], w["column"], w["count"], w["rows"]) for w in w101] == [
         ("warning", "903/2025/episodes.csv", "NOTES", 1, [1])]
+
+
+
+def _status(pid: int) -> dict[str, str]:
+    """The fields of /proc/<pid>/status; empty once the process is gone."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    return dict(line.split(":\t", 1) for line in text.splitlines() if ":\t" in line)
+
+
+def _alive(pid: int) -> bool:
+    return not _status(pid).get("State", "Z").startswith(("Z", "X"))
+
+
+def _children(pid: int) -> list[int]:
+    """Live child processes of ``pid``."""
+    pids = (int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit())
+    return [c for c in pids if _status(c).get("PPid") == str(pid) and _alive(c)]
+
+
+def test_a_forked_kernel_does_not_outlive_its_worker(tmp_path):
+    from cpanalytics.pipeline.runner import KernelPool
+
+    with KernelPool(1, tmp_path) as pool:
+        pool.starter.join()
+        worker = pool.processes[0].pid
+        deadline = time.monotonic() + 60
+        while not (kernels := _children(worker)):
+            assert time.monotonic() < deadline, "the worker never forked its kernel"
+            time.sleep(0.1)
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        while any(_alive(k) for k in kernels):
+            assert time.monotonic() < deadline, "the kernel outlived its worker"
+            time.sleep(0.1)

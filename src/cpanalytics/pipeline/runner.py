@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from cpanalytics.pipeline import workers
+from cpanalytics.pipeline.kernels import fork_kernel, kernel_pid
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "cpanalytics-progress"
@@ -190,18 +191,25 @@ def _progress_engine(events: Any, state: dict[str, Any]) -> type:
     return ProgressEngine
 
 
-def _start_kernel(state: dict[str, Any], cwd: Path) -> None:
-    """Start the worker's kernel and its client (replacing a dead one); it warms up as it starts."""
+def _start_kernel(state: dict[str, Any], work: Path, index: int) -> None:
+    """Start the worker's kernel and its client; it warms up as it starts.
+
+    The first is forked from the worker (``kernels``); a replacement for a dead one is
+    launched by jupyter_client.
+    """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    if state.get("km") is not None:
+    if state.get("km") is None:
+        state["km"] = fork_kernel(work / f"kernel-{index}.json", work, WARM_UP)
+    else:
         state["kc"].stop_channels()
         _kill_kernel(state)
         run_sync(state["km"].cleanup_resources)()
-    km = state["km"] = AsyncKernelManager(kernel_name=KERNEL_NAME)
-    run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"], cwd=str(cwd))
-    kc = state["kc"] = km.client()
+        state["km"] = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        run_sync(state["km"].start_kernel)(
+            extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"], cwd=str(work))
+    kc = state["kc"] = state["km"].client()
     kc.start_channels()
     run_sync(kc.wait_for_ready)(timeout=STARTUP_TIMEOUT)
     kc.allow_stdin = False
@@ -215,9 +223,7 @@ def _kernel_alive(state: dict[str, Any]) -> bool:
 
 def _kill_kernel(state: dict[str, Any]) -> None:
     """Kill the worker's kernel process group (kernels run in their own session)."""
-    km = state.get("km")
-    provisioner = getattr(km, "provisioner", None)
-    pid = getattr(provisioner, "pid", None)
+    pid = kernel_pid(state.get("km"))
     if pid:
         with contextlib.suppress(OSError):
             os.killpg(os.getpgid(pid), signal.SIGKILL)
@@ -271,7 +277,7 @@ def _worker(index: int, inbox: Any, events: Any, env: dict[str, str], work: Path
     def kernel_problem() -> Exception | None:
         try:
             if state.get("km") is None or not _kernel_alive(state):
-                _start_kernel(state, work)
+                _start_kernel(state, work, index)
         except Exception as exc:  # no kernel at all (e.g. no python3 kernelspec): each job says so
             return exc
         return None

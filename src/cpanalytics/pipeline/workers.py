@@ -1,7 +1,8 @@
 """Worker processes for the build: a ``forkserver`` with the heavy imports done once.
 
-Workers are forked from a server that has papermill and the pipeline imported, so each
-costs a fork rather than an interpreter start. The caller's ``__main__`` is hidden while a
+Workers are forked from a server that has papermill, the pipeline, ipykernel and the
+notebooks' modules imported, so each worker, and the kernel it forks, costs a fork rather
+than an interpreter start. The caller's ``__main__`` is hidden while a
 worker starts, so a script without an ``if __name__ == "__main__"`` guard is not re-run
 (which would start a second build in every worker).
 """
@@ -14,7 +15,12 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-PRELOAD = ["papermill", "nbformat", "jupyter_client.manager", "cpanalytics.pipeline.runner"]
+from cpanalytics.kernel import WARM_MODULES
+
+#: Imported once, in the forkserver: what the workers need, and what their kernels import
+#: (``cpanalytics.kernel``), since each worker forks its first kernel (``kernels``).
+PRELOAD = ["papermill", "nbformat", "jupyter_client.manager", "cpanalytics.pipeline.runner",
+           "ipykernel.kernelapp", *WARM_MODULES]
 
 
 def context() -> Any:
