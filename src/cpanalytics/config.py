@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 import yaml
@@ -67,6 +67,7 @@ class Config:
     areas: dict[str, str]
     nts_threshold: dict[pd.Timestamp, float]
     files: tuple[str, ...] = field(default=())
+    _index: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def target(self, indicator_id: str) -> Target:
         """The target entry for an indicator (an empty one when none is configured)."""
@@ -76,13 +77,23 @@ class Config:
         self, indicator_id: str, area: str = "England", year: int | None = None
     ) -> tuple[float, int] | None:
         """The latest comparator value for ``area`` published for ``year`` or before, with its year."""
-        c = self.comparators
-        rows = c[(c["INDICATOR"] == indicator_id) & (c["AREA"] == area)
-                 & (c["YEAR"] <= (year or self.year))]
-        if rows.empty:
+        published = [(y, v) for y, v in self._comparator_index().get((indicator_id, area), [])
+                     if y <= (year or self.year)]
+        if not published:
             return None
-        latest = rows.loc[rows["YEAR"].idxmax()]
-        return float(latest["VALUE"]), int(latest["YEAR"])
+        latest_year, value = max(published)
+        return value, latest_year
+
+    def _comparator_index(self) -> dict[tuple[str, str], list[tuple[int, float]]]:
+        """(indicator, area) -> [(year, value)], built once per Config."""
+        if "comparators" not in self._index:
+            c = self.comparators
+            index: dict[tuple[str, str], list[tuple[int, float]]] = {}
+            for ind, area, year, value in zip(c["INDICATOR"].astype(str), c["AREA"].astype(str),
+                                              c["YEAR"], c["VALUE"], strict=True):
+                index.setdefault((ind, area), []).append((int(year), float(value)))
+            self._index["comparators"] = index
+        return self._index["comparators"]
 
     def nts_rate(self, date: str | pd.Timestamp) -> float:
         """The National Transfer Scheme threshold (share of the under-18 population) on a date."""

@@ -21,9 +21,8 @@ _NUMERIC = re.compile(r"^(-?[\d,]+(\.\d+)?%?|\[c\]|\[x\]|\[z\])$")
 
 def is_numeric_column(column: pd.Series) -> bool:
     """True when every non-empty display cell is a number, a percentage or a GSS symbol."""
-    cells = column.dropna().astype(str).str.strip()
-    cells = cells[cells != ""]
-    return bool(len(cells)) and bool(cells.str.match(_NUMERIC).all())
+    cells = [text for text in (str(v).strip() for v in column.dropna()) if text]
+    return bool(cells) and all(_NUMERIC.match(text) for text in cells)
 
 
 def markdown(frame: pd.DataFrame) -> str:
