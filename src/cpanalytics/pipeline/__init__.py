@@ -185,14 +185,19 @@ class _Build:
     # -- stages ---------------------------------------------------------------------------
 
     def loaded(self) -> Any:
-        """The loaded data and its identifiers (loaded once, only when a stage needs it)."""
+        """The loaded data (loaded once, only when a stage needs it)."""
         if self.data is None:
             self.reporter.stage("load: reading the data")
             started = time.perf_counter()
             self.data = inputs.load(self.opts.data_dir)
-            self.ids = privacy.Identifiers.from_data(self.data)
             self.timed("load", started)
         return self.data
+
+    def identifiers(self) -> privacy.Identifiers:
+        """The child identifiers in the data, for redaction and the privacy audit."""
+        if self.ids is None:
+            self.ids = privacy.Identifiers.from_data(self.loaded())
+        return self.ids
 
     def check_inputs(self) -> inputs.InputSummary | None:
         """Validate (or reuse the validation of identical inputs); ``None`` on errors."""
@@ -213,7 +218,7 @@ class _Build:
             return None
         warnings = inputs.group_findings(
             [f for f in findings if f.severity != "error"],
-            redact=lambda text: privacy.redact(text, self.ids), root=self.opts.data_dir,
+            redact=lambda text: privacy.redact(text, self.identifiers()), root=self.opts.data_dir,
         )
         summary = inputs.summarise(data, self.opts.data_dir, warnings)
         self.cache.put("inputs", "validation", key, lambda folder: None, {"summary": summary.__dict__})
@@ -384,15 +389,14 @@ class _Build:
         if hit:
             self.reporter.stage("privacy audit: outputs identical to an audited build (cached)")
             return {**hit["summary"], "cached": True}
-        self.loaded()
-        assert self.ids is not None
+        ids = self.identifiers()
         self.reporter.stage("privacy audit: checking every output for child identifiers")
         started = time.perf_counter()
-        self.result.leaks = privacy.audit(self.dir, self.ids)
+        self.result.leaks = privacy.audit(self.dir, ids)
         summary = {
             "files_checked": sum(1 for p in self.dir.rglob("*") if p.is_file()),
             "identifiers_found": len(self.result.leaks),
-            "short_ids_not_checked": self.ids.skipped_short_ids,
+            "short_ids_not_checked": ids.skipped_short_ids,
             "min_id_length": privacy.MIN_ID_LENGTH,
         }
         if not self.result.leaks:
@@ -424,6 +428,8 @@ class _Build:
             if summary is None:
                 return self.result
             self.check_year(summary.years)
+            if pool is not None:
+                self.identifiers()  # for the audit, while the notebooks run
             self.finish_notebooks(jobs, keys, pool)
         failed = self.failed_notebooks()
         if failed:
@@ -444,7 +450,7 @@ class _Build:
 
         write_manifest(self.dir / "manifest.json", manifest())
         with ThreadPoolExecutor(max_workers=1) as side:
-            exported = side.submit(self.export_tables)  # the spreadsheet, while the reports render
+            beside = side.submit(self.export_tables)  # the spreadsheet, while the reports render
             try:
                 self.render(keys)
             except UserError:
@@ -457,7 +463,7 @@ class _Build:
                 if self.opts.debug:
                     raise
                 return self.result
-            exported.result()
+            beside.result()
         write_manifest(self.dir / "manifest.json", manifest())
         audit = self.audit()
         if self.result.leaks:
