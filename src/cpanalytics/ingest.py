@@ -186,15 +186,14 @@ def parse_dates(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[Fin
 
 
 def _parse_ddmmyyyy(text: pd.Series) -> pd.Series:
-    """Dates written exactly ``dd/mm/YYYY`` (two-digit day and month), else NaT.
+    """Dates written exactly ``dd/mm/YYYY`` (two-digit day and month, four-digit year), else NaT.
 
-    Arrow's vectorised parser, with a round trip to reject what it rolls over
-    (31/02/2020 would otherwise read as 2 March); other forms go to the slower checks.
+    Arrow's vectorised parser, kept only where formatting the date back gives the same
+    text: that rejects what it would roll over (31/02/2020 read as 2 March) or read
+    loosely (1/4/2019, 01/04/19). Other forms go to the slower checks.
     """
     values = pa.array(text.array, from_pandas=True).cast(pa.string())
-    canonical = pc.match_substring_regex(values, r"^\d{2}/\d{2}/\d{4}$")
-    parsed = pc.strptime(pc.if_else(canonical, values, None), format="%d/%m/%Y", unit="s",
-                         error_is_null=True)
+    parsed = pc.strptime(values, format="%d/%m/%Y", unit="s", error_is_null=True)
     exact = pc.equal(pc.strftime(parsed, format="%d/%m/%Y"), values)
     kept = pc.if_else(pc.fill_null(exact, False), parsed, None)
     return pd.Series(kept.to_numpy(zero_copy_only=False), index=text.index, name=text.name)
