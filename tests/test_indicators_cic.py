@@ -256,3 +256,17 @@ def test_cic01_child_ceasing_on_the_date_is_out_and_starting_on_it_is_in() -> No
     assert _row("CIC-01", data, "2018-06-01")["value"] == 6
     # 31/03/2019: K and L (L started that day) -> 2.
     assert _row("CIC-01", data, "2019-03-31")["value"] == 2
+
+
+def test_compute_at_gives_each_date_as_compute_does() -> None:
+    from cpanalytics.indicators import compute_at
+
+    data = care_data(POPULATION_CASE, uasc=UASC_C, population=POPULATION)
+    # 31/12/2018: citizens A, B (C is UASC) over 20,000 -> 1.0; 31/03/2019: A, B, C (C no
+    # longer UASC) over the 2019 population 40,000 -> 0.75. Dates in any order.
+    both = compute_at("CIC-02", data, ["2019-03-31", "2018-12-31"])
+    assert both["date"].dt.strftime("%Y-%m-%d").tolist() == ["2018-12-31", "2019-03-31"]
+    assert both["numerator"].tolist() == [2, 3]
+    assert both["value"].tolist() == pytest.approx([1.0, 0.75])
+    for _, row in both.iterrows():
+        assert row["value"] == pytest.approx(_row("CIC-02", data, row["date"])["value"])

@@ -155,36 +155,36 @@ def test_england_comparator_is_latest_published_for_the_year(card):
     assert pd.isna(card.loc["HE-01", "england"])
 
 
-def test_series_used_at_month_ends():
-    # With a series function, one call per indicator covers the year to as_at; the three
-    # dates are picked from it and give the same card as three compute calls.
+def test_compute_at_takes_the_three_dates_in_one_call():
+    # With compute_at, one call per indicator covers the date, a month earlier and a year
+    # earlier, and gives the same card as three compute calls; any date, not only month ends.
     calls = []
 
-    def fake_series(indicator_id, data, start, end, freq):
-        calls.append((indicator_id, pd.Timestamp(start), pd.Timestamp(end), freq))
-        dates = pd.date_range(start, end, freq="ME")
-        known = [d for d in dates if d.strftime("%Y-%m-%d") in FIGURES[indicator_id]]
+    def fake_compute_at(indicator_id, data, dates):
+        calls.append((indicator_id, [pd.Timestamp(d) for d in dates]))
+        known = [d for d in dates if pd.Timestamp(d).strftime("%Y-%m-%d") in FIGURES[indicator_id]]
         return pd.concat([fake_compute(indicator_id, data, d) for d in known])
 
     card = build(object(), "2019-07-31", config=_config(), compute=fake_compute,
-                 registry=REGISTRY, series=fake_series).set_index("indicator")
-    assert calls[0] == ("PS-01", pd.Timestamp("2018-07-31"), pd.Timestamp("2019-07-31"), "M")
+                 registry=REGISTRY, compute_at=fake_compute_at).set_index("indicator")
+    assert calls[0] == ("PS-01", [pd.Timestamp(d) for d in ("2019-07-31", "2019-06-30", "2018-07-31")])
     assert len(calls) == 4
+    three_calls = build(object(), "2019-07-31", config=_config(), compute=fake_compute,
+                        registry=REGISTRY).set_index("indicator")
+    pd.testing.assert_frame_equal(card, three_calls)
     assert card.loc["PS-01", "year_ago_value"] == pytest.approx(10.703, abs=1e-3)
     assert card.loc["HE-01", "direction"] == "improving"
-    # Not a month end: three compute calls instead (15 Jul, 15 Jun 2019, 15 Jul 2018), no
-    # series call.
+    # Mid-month: 15 Jul, 15 Jun 2019 and 15 Jul 2018 in one call as well.
     calls.clear()
-    asked = []
 
-    def mid_month(indicator_id, data, as_at):
-        asked.append(pd.Timestamp(as_at))
-        return pd.DataFrame({"numerator": [1], "denominator": [10], "value": [10.0]})
+    def mid_month(indicator_id, data, dates):
+        calls.append([pd.Timestamp(d) for d in dates])
+        return pd.DataFrame({"date": list(dates), "numerator": 1, "denominator": 10, "value": 10.0})
 
-    mid = build(object(), "2019-07-15", config=_config(), compute=mid_month,
-                registry=REGISTRY, series=fake_series, indicators=["PS-01"])
-    assert calls == [] and mid.loc[0, "value"] == 10.0
-    assert asked == [pd.Timestamp(d) for d in ("2019-07-15", "2019-06-15", "2018-07-15")]
+    mid = build(object(), "2019-07-15", config=_config(), compute=fake_compute,
+                registry=REGISTRY, compute_at=mid_month, indicators=["PS-01"])
+    assert mid.loc[0, "value"] == 10.0
+    assert calls == [[pd.Timestamp(d) for d in ("2019-07-15", "2019-06-15", "2018-07-15")]]
 
 
 def test_summary_counts(card):

@@ -59,21 +59,21 @@ def build(
     compute: ComputeFunction | None = None,
     registry: Mapping[str, object] | None = None,
     indicators: Iterable[str] | None = None,
-    series: ComputeFunction | None = None,
+    compute_at: ComputeFunction | None = None,
 ) -> pd.DataFrame:
     """Every KPI as at ``as_at`` with numerator, denominator, value, target, floor, RAG,
     the value a month ago with the direction of travel, the value a year ago, and England.
 
-    ``compute(indicator_id, data, as_at=...)``, ``series`` and ``registry`` default to
-    :mod:`cpanalytics.indicators` (a monthly ``series`` over the year is used at month-ends:
-    one call instead of three); ``config`` defaults to :func:`cpanalytics.config.load` for
-    the reporting year of ``as_at`` and the data's root. ``indicators`` defaults to
-    :data:`SCORECARD_IDS` present in the registry.
+    ``compute(indicator_id, data, as_at=...)``, ``compute_at(indicator_id, data, dates)``
+    and ``registry`` default to :mod:`cpanalytics.indicators` (``compute_at`` takes the
+    three dates in one call; without it, ``compute`` is called for each); ``config``
+    defaults to :func:`cpanalytics.config.load` for the reporting year of ``as_at`` and the
+    data's root. ``indicators`` defaults to :data:`SCORECARD_IDS` present in the registry.
     """
     if compute is None or registry is None:
         from cpanalytics import indicators as engine
 
-        series = series if compute else engine.series
+        compute_at = compute_at if compute else engine.compute_at
         compute = compute or engine.compute
         registry = registry or engine.REGISTRY
     as_at = pd.Timestamp(as_at)
@@ -98,7 +98,7 @@ def build(
             "england": england[0] if england else np.nan,
             "england_year": england[1] if england else pd.NA,
         }
-        for prefix, result in _results(ind_id, data, dates, compute, series).items():
+        for prefix, result in _results(ind_id, data, dates, compute, compute_at).items():
             row.update(_headline(result, prefix))
         rows.append(row)
     card = pd.DataFrame(rows)
@@ -117,15 +117,14 @@ def _results(
     data: object,
     dates: dict[str, pd.Timestamp],
     compute: ComputeFunction,
-    series: ComputeFunction | None,
+    compute_at: ComputeFunction | None,
 ) -> dict[str, pd.DataFrame]:
-    """The overall result at each of the three dates: one monthly series when possible."""
-    as_at = dates[""]
-    if series is None or not as_at.is_month_end:
+    """The overall result at each of the three dates (one ``compute_at`` call when given)."""
+    if compute_at is None:
         return {prefix: compute(ind_id, data, as_at=when) for prefix, when in dates.items()}
-    monthly = series(ind_id, data, dates["year_ago_"], as_at, freq="M")
-    on = pd.to_datetime(monthly["date"])
-    return {prefix: monthly[on == when] for prefix, when in dates.items()}
+    together = compute_at(ind_id, data, list(dates.values()))
+    on = pd.to_datetime(together["date"])
+    return {prefix: together[on == when] for prefix, when in dates.items()}
 
 
 def _headline(result: pd.DataFrame, prefix: str) -> dict[str, object]:

@@ -15,10 +15,10 @@ from cpanalytics.indicators import (  # noqa: F401  (importing a family register
     stability,
     uasc,
 )
-from cpanalytics.indicators.engine import compute, period_ends, series, window_start
+from cpanalytics.indicators.engine import compute, compute_at, period_ends, series, window_start
 from cpanalytics.indicators.registry import REGISTRY, Indicator, catalogue
 
 __all__ = [
-    "REGISTRY", "Indicator", "catalogue", "compute", "period_ends", "series",
+    "REGISTRY", "Indicator", "catalogue", "compute", "compute_at", "period_ends", "series",
     "window_start",
 ]
