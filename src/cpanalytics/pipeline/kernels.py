@@ -75,8 +75,7 @@ def fork_kernel(connection_file: Path, cwd: Path, exec_lines: str) -> ForkedKern
     """
     from jupyter_client.connect import write_connection_file
 
-    write_connection_file(str(connection_file), ip="127.0.0.1",
-                          key=secrets.token_hex(32).encode(), kernel_name="python3")
+    write_connection_file(str(connection_file), ip="127.0.0.1", key=secrets.token_hex(32).encode())
     worker = os.getpid()
     pid = os.fork()
     if pid == 0:  # the kernel: never returns to the worker's code

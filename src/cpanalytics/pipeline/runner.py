@@ -1,10 +1,10 @@
 """Run notebooks with papermill on a pool of warm kernels, several at once.
 
 A :class:`KernelPool` keeps one worker process per job slot (see ``workers``); each
-worker starts one kernel, which imports the heavy modules at once (``cpanalytics.kernel``),
-and then runs notebook after notebook in it through ``papermill.execute_notebook``, with
-the user namespace emptied and the working folder set before each. A kernel that dies is
-replaced before the worker's next notebook. Workers report cell progress on a queue. A
+worker forks one kernel from the forkserver's preloaded image (``kernels``), and then runs
+notebook after notebook in it through ``papermill.execute_notebook``, with the user
+namespace emptied and the working folder set before each (``cpanalytics.kernel``). A
+kernel that dies is replaced before the worker's next notebook. Workers report cell progress on a queue. A
 worker that is stopped (SIGTERM) kills its kernel first, so nothing keeps writing after
 a cancel.
 """
@@ -381,11 +381,6 @@ class KernelPool:
             raise self.error
         return self.results
 
-    def run(self, jobs: list[NotebookJob]) -> dict[str, NotebookResult]:
-        """:meth:`start` the jobs and :meth:`wait` for them."""
-        self.start(jobs)
-        return self.wait()
-
     def _dispatch(self, pending: list[NotebookJob]) -> None:
         try:
             self.starter.join()
@@ -433,18 +428,3 @@ class KernelPool:
                 for job in pending:
                     lost(job, "no worker left to run it")
                 pending = []
-
-
-def run_notebooks(
-    jobs: list[NotebookJob],
-    max_workers: int,
-    on_event: Callable[[Event], None] = lambda event: None,
-    work: Path | None = None,
-    env: dict[str, str] | None = None,
-) -> dict[str, NotebookResult]:
-    """Execute ``jobs`` on a fresh :class:`KernelPool` of up to ``max_workers`` kernels."""
-    if not jobs:
-        return {}
-    folder = work or jobs[0].work_dir.parent
-    with KernelPool(min(max_workers, len(jobs)), folder, env, on_event) as pool:
-        return pool.run(jobs)
