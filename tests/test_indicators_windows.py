@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from cases import care_data
 
-from cpanalytics.derive import in_care_on
+from cpanalytics.derive import OPEN_END, in_care_on, interval_arrays, rows_open_on
+from cpanalytics.indicators import engine
 from cpanalytics.indicators.engine import context
 from cpanalytics.indicators.windows import events_in_window, in_care_periods
 
@@ -46,11 +47,23 @@ def test_events_in_window_includes_both_ends() -> None:
 
 
 def test_engine_clock_counts_outermost_calls_only(monkeypatch):
-    from cpanalytics.indicators import engine
-
     ticks = iter([100.0, 101.0, 110.0])  # outer start, inner start, outer end
     monkeypatch.setattr(engine.time, "perf_counter", lambda: next(ticks))
     monkeypatch.setitem(engine._CLOCK, "seconds", 5.0)
     with engine._clocked(), engine._clocked():
         pass
     assert engine.seconds_computing() == 15.0
+
+
+def test_rows_open_on_counts_a_start_on_the_date_but_not_an_end():
+    starts = pd.Series(pd.to_datetime(["2020-01-01", "2020-01-05", "2020-01-10"]))
+    ends = pd.Series(pd.to_datetime(["2020-01-05", None, "2020-01-10"]))
+    start, end = interval_arrays(starts, ends)
+    assert end[1] == OPEN_END  # no end yet: open
+    # 5 Jan: row 0 ended that day (out), row 1 started that day (in), row 2 not yet begun.
+    # 10 Jan: row 2 starts and ends that day (a zero-length interval is never open).
+    rows, when = rows_open_on(start, end, pd.DatetimeIndex(["2020-01-05", "2020-01-10"]))
+    assert rows.tolist() == [1, 1]
+    assert pd.DatetimeIndex(when).strftime("%Y-%m-%d").tolist() == ["2020-01-05", "2020-01-10"]
+    empty_rows, empty_when = rows_open_on(start, end, pd.DatetimeIndex([]))
+    assert len(empty_rows) == 0 and len(empty_when) == 0

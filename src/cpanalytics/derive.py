@@ -193,21 +193,36 @@ def uasc_on(children: pd.DataFrame, child: pd.Series, on: pd.Series) -> pd.Serie
     return (duc.notna() & (pd.to_datetime(on) < duc)).astype(bool)
 
 
+#: The end given to what has not ended (no DEC, no period end), so that "open on D" is
+#: always start <= D < end.
+OPEN_END = np.datetime64("9999-12-31", "us")
+
+
+def interval_arrays(starts: pd.Series, ends: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end dates as ``datetime64[us]`` arrays, a blank end as :data:`OPEN_END`."""
+    end = ends.to_numpy().astype("datetime64[us]")
+    return starts.to_numpy().astype("datetime64[us]"), np.where(np.isnat(end), OPEN_END, end)
+
+
+def rows_open_on(
+    starts: np.ndarray, ends: np.ndarray, dates: pd.DatetimeIndex
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the intervals open on each date (start <= D < end), and the date of each.
+
+    The rule for "in care on D": an episode or period that starts on D counts, one that
+    ends on D does not.
+    """
+    days = pd.DatetimeIndex(dates).to_numpy().astype("datetime64[us]")
+    hits = [np.flatnonzero((starts <= d) & (ends > d)) for d in days]
+    rows = np.concatenate(hits) if hits else np.zeros(0, dtype=int)
+    return rows, np.repeat(days, [len(h) for h in hits])
+
+
 def in_care_on(episodes: pd.DataFrame, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children in care on each date: one row per (date, CHILD) with the episode then open.
 
-    In care on D means DECOM <= D and (DEC is blank or DEC > D): a child entering care on
-    D counts; a child whose episode ceased on D does not.
+    In care on D means DECOM <= D and (DEC is blank or DEC > D) (:func:`rows_open_on`).
     """
-    ep = episodes
-    starts = ep["DECOM"].to_numpy().astype("datetime64[us]")
-    ends = ep["DEC"].to_numpy().astype("datetime64[us]")
-    ends = np.where(np.isnat(ends), np.datetime64("9999-12-31", "us"), ends)
-    frames = []
-    for date in pd.DatetimeIndex(dates):
-        d = date.to_datetime64()
-        open_ = (starts <= d) & (ends > d)
-        frames.append(ep.loc[open_].assign(date=date))
-    if not frames:
-        return ep.iloc[0:0].assign(date=pd.Series(dtype="datetime64[us]"))
-    return pd.concat(frames, ignore_index=True)
+    rows, when = rows_open_on(*interval_arrays(episodes["DECOM"], episodes["DEC"]), dates)
+    out = episodes.iloc[rows].reset_index(drop=True)
+    return out.assign(date=pd.Series(when, dtype="datetime64[us]"))

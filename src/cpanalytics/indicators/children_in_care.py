@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import distance, groups
+from cpanalytics.derive import interval_arrays, rows_open_on
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
 from cpanalytics.indicators.windows import cached, events_in_window
@@ -47,25 +48,12 @@ _NOT_UASC = "excluding children who are UASC on the date (in uasc.csv and before
 def open_episode_rows(ctx: Context, dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     """Positions in ``ctx.derived.episodes`` of the episode open on each date, and that date.
 
-    Same rule as :func:`cpanalytics.derive.in_care_on` (DECOM <= D < DEC or DEC blank);
+    Same rule as :func:`cpanalytics.derive.in_care_on` (:func:`~cpanalytics.derive.rows_open_on`);
     the episode start and end arrays are built once per data set.
     """
-    starts, ends = cached(ctx, "cic.open_episode_arrays", lambda: _start_end(ctx.derived.episodes))
-    rows, when = [], []
-    for date in pd.DatetimeIndex(dates):
-        d = date.to_datetime64().astype("datetime64[us]")
-        hit = np.flatnonzero((starts <= d) & (ends > d))
-        rows.append(hit)
-        when.append(np.full(len(hit), d))
-    if not rows:
-        return np.array([], dtype=int), np.array([], dtype="datetime64[us]")
-    return np.concatenate(rows), np.concatenate(when)
-
-
-def _start_end(ep: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    ends = ep["DEC"].to_numpy().astype("datetime64[us]")
-    return (ep["DECOM"].to_numpy().astype("datetime64[us]"),
-            np.where(np.isnat(ends), np.datetime64("9999-12-31", "us"), ends))
+    ep = ctx.derived.episodes
+    bounds = cached(ctx, "cic.open_episode_arrays", lambda: interval_arrays(ep["DECOM"], ep["DEC"]))
+    return rows_open_on(*bounds, dates)
 
 
 def in_care_units(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import groups
+from cpanalytics.derive import interval_arrays
 from cpanalytics.indicators.children_in_care import (
     cached,
     child_codes,
@@ -49,16 +50,14 @@ def placement_arrays(ctx: Context) -> dict[str, np.ndarray]:
     end: temporary episodes neither end nor break a placement) and the start of the
     previous placement in the period."""
     def build() -> dict[str, np.ndarray]:
-        far = np.datetime64("9999-12-31", "us")
         pl = ctx.derived.placements.sort_values(["period_id", "start"], kind="stable")
-        end = pl["end"].to_numpy().astype("datetime64[us]")
         following = pl.groupby("period_id", sort=False)["start"].shift(-1)
-        held = following.fillna(pl["period_end"]).to_numpy().astype("datetime64[us]")
+        start, end = interval_arrays(pl["start"], pl["end"])
         return {
             "child": child_codes(ctx, pl["CHILD"]),
-            "start": pl["start"].to_numpy().astype("datetime64[us]"),
-            "end": np.where(np.isnat(end), far, end),
-            "held_until": np.where(np.isnat(held), far, held),
+            "start": start,
+            "end": end,
+            "held_until": interval_arrays(pl["start"], following.fillna(pl["period_end"]))[1],
             "prev_start": pl.groupby("period_id", sort=False)["start"].shift()
             .to_numpy().astype("datetime64[us]"),
         }

@@ -10,6 +10,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from cpanalytics.derive import interval_arrays, rows_open_on
 from cpanalytics.indicators.engine import Context, window_start
 
 T = TypeVar("T")
@@ -52,8 +53,8 @@ def cached(ctx: Context, key: str, build: Callable[[], T]) -> T:
 def in_care_periods(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children in care on each date, one row per (date, period of care): ``date``, ``CHILD``,
     ``period_id``, ``period_start``, ``DOB``, ``child_no`` (row of the child in
-    ``derived.children``, -1 if absent). Same rule as ``derive.in_care_on`` (start on or
-    before the date, end blank or after it), on the periods table, smaller than episodes."""
+    ``derived.children``, -1 if absent). Same rule as ``derive.in_care_on``
+    (``derive.rows_open_on``), on the periods table, smaller than episodes."""
 
     def arrays() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         per = ctx.derived.periods
@@ -64,16 +65,12 @@ def in_care_periods(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
                               "DOB": kids["DOB"].to_numpy()[child_no].astype("datetime64[us]"),
                               "child_no": child_no})
         table.loc[child_no < 0, "DOB"] = pd.NaT
-        start = table["period_start"].to_numpy()
-        end = per["end"].to_numpy().astype("datetime64[us]")
-        end = np.where(np.isnat(end), np.datetime64("9999-12-31", "us"), end)
-        return table, start, end
+        return table, *interval_arrays(per["start"], per["end"])
 
     table, start, end = cached(ctx, "windows.periods", arrays)
-    days = pd.DatetimeIndex(dates).to_numpy().astype("datetime64[us]")
-    hits = [np.flatnonzero((start <= d) & (end > d)) for d in days]
-    out = table.iloc[np.concatenate(hits or [np.zeros(0, int)])].reset_index(drop=True)
-    out.insert(0, "date", np.repeat(days, [len(h) for h in hits]))
+    rows, when = rows_open_on(start, end, dates)
+    out = table.iloc[rows].reset_index(drop=True)
+    out.insert(0, "date", when)
     return out
 
 
