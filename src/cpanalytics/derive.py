@@ -226,3 +226,22 @@ def in_care_on(episodes: pd.DataFrame, dates: pd.DatetimeIndex) -> pd.DataFrame:
     rows, when = rows_open_on(*interval_arrays(episodes["DECOM"], episodes["DEC"]), dates)
     out = episodes.iloc[rows].reset_index(drop=True)
     return out.assign(date=pd.Series(when, dtype="datetime64[us]"))
+
+
+#: Child-and-day keys: child number * KEY_SPAN + day number (day numbers fit in 2**20).
+KEY_SPAN = np.int64(1 << 20)
+
+
+def day_numbers(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Dates as whole days since 1970-01-01 (int64)."""
+    return np.asarray(values).astype("datetime64[D]").astype("int64")
+
+
+def latest_on_or_before(keys: np.ndarray, child: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Position in sorted child-and-day ``keys`` of each child's latest key on or before
+    ``day``; -1 when the child has none. One binary search for all rows."""
+    idx = np.searchsorted(keys, child * KEY_SPAN + day, side="right") - 1
+    if not len(keys):
+        return idx
+    same = (idx >= 0) & (keys[np.clip(idx, 0, None)] // KEY_SPAN == child)
+    return np.where(same, idx, -1)

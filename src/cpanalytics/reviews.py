@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cpanalytics.derive import KEY_SPAN, day_numbers, latest_on_or_before
 from cpanalytics.workdays import add_working_days
 
 FIRST_REVIEW_WORKING_DAYS = 20
@@ -115,15 +116,12 @@ def timeliness_on(
     before ``coverage_start`` with no review seen since is next due 6 months after it.
     """
     pid = units["period_id"].to_numpy(dtype="int64")
-    day = units["date"].to_numpy().astype("datetime64[D]").astype("int64")
-    ch_pid = chain["period_id"].to_numpy(dtype="int64")
-    ch_day = chain["held"].to_numpy().astype("datetime64[D]").astype("int64")
-    span = np.int64(1 << 20)  # day numbers fit well inside 2**20
-    keys = ch_pid * span + ch_day
-    idx = np.searchsorted(keys, pid * span + day, side="right") - 1
-    safe = np.clip(idx, 0, None)
+    day = day_numbers(units["date"])
+    keys = chain["period_id"].to_numpy(dtype="int64") * KEY_SPAN + day_numbers(chain["held"])
+    idx = latest_on_or_before(keys, pid, day)  # the period's last review held by the date
+    found, safe = idx >= 0, np.clip(idx, 0, None)
     due_first = pd.Series(first_due.reindex(pid).to_numpy()).astype("datetime64[us]")
-    first = due_first.to_numpy().astype("datetime64[D]").astype("int64")
+    first = day_numbers(due_first)
     next_due = first.copy()
     if coverage_start is not None:
         unseen_due = coverage_start + pd.DateOffset(months=LATER_REVIEW_MONTHS)
@@ -131,9 +129,7 @@ def timeliness_on(
         next_due = np.where(_before(due_first, coverage_start), unseen_day, first)
     late_so_far = np.zeros(len(pid), dtype=bool)
     if len(keys):
-        found = (idx >= 0) & (ch_pid[safe] == pid)
-        chain_next = chain["next_due"].to_numpy().astype("datetime64[D]").astype("int64")
-        next_due = np.where(found, chain_next[safe], next_due)
+        next_due = np.where(found, day_numbers(chain["next_due"])[safe], next_due)
         late_so_far = np.where(found, chain["late_so_far"].to_numpy(dtype=bool)[safe], False)
     out = units.copy()
     out["reviews_due"] = first <= day

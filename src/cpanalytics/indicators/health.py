@@ -15,16 +15,10 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import groups
+from cpanalytics.derive import KEY_SPAN, day_numbers, latest_on_or_before
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
-from cpanalytics.indicators.windows import (
-    KEY_SPAN,
-    cached,
-    day_numbers,
-    events_in_window,
-    in_care_periods,
-    latest_on_or_before,
-)
+from cpanalytics.indicators.windows import cached, events_in_window, in_care_periods
 from cpanalytics.workdays import add_working_days
 
 REQUEST_WORKING_DAYS = 5

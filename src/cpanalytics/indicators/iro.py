@@ -10,16 +10,10 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import groups, reviews
+from cpanalytics.derive import KEY_SPAN, day_numbers, latest_on_or_before
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
-from cpanalytics.indicators.windows import (
-    KEY_SPAN,
-    cached,
-    day_numbers,
-    events_in_window,
-    in_care_periods,
-    latest_on_or_before,
-)
+from cpanalytics.indicators.windows import cached, events_in_window, in_care_periods
 
 PARTICIPATED = frozenset({"PN1", "PN2", "PN3", "PN4", "PN5", "PN6"})
 PARTICIPATION_CODES = ("PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
