@@ -169,6 +169,8 @@ def test_kernel_crash_mid_notebook_leaves_previous_outputs(tmp):
     assert not result.ok
     # 0 parameters, 1 injected, 2 setup, 3 "import os; os._exit(1)"
     assert (crash.ename, crash.cell_index, crash.cell_label) == ("DeadKernelError", 3, "import os")
+    # the kernel's log is kept beside the executed copy, for a crash's last words
+    assert (tmp / "out" / ".failed-2025" / "kernel-0.log").is_file()
     assert tree(tmp / "out" / "2025") == previous
     assert not list((tmp / "out").glob(".tmp-*"))
 

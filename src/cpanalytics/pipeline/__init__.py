@@ -317,11 +317,12 @@ class _Build:
             for item in folder.iterdir():
                 if item.name != "tables" and item.is_file():
                     shutil.copy2(item, self.dir / "notebooks" / item.name)
-        shutil.rmtree(work, ignore_errors=True)
 
     def failed_notebooks(self) -> list[NotebookResult]:
-        """Failures, with their executed copies kept in ``<out>/.failed-<year>/``."""
+        """Failures, with their executed copies and the kernels' logs (a crashed kernel's
+        last words) kept in ``<out>/.failed-<year>/``; then the work folder goes."""
         failed = [r for r in self.result.notebooks.values() if not r.ok]
+        work = self.dir / ".work"
         if failed:
             keep = self.opts.out / f".failed-{self.opts.year}"
             shutil.rmtree(keep, ignore_errors=True)
@@ -330,6 +331,9 @@ class _Build:
                 if r.output.exists():
                     shutil.copy2(r.output, keep / r.output.name)
                 r.output = keep / r.output.name
+            for log in sorted(work.glob("kernel-*.log")):
+                shutil.copy2(log, keep / log.name)
+        shutil.rmtree(work, ignore_errors=True)
         return failed
 
     def export_tables(self) -> None:

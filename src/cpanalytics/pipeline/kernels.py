@@ -51,12 +51,14 @@ class ForkedKernel:
         return kc
 
     async def shutdown_kernel(self, now: bool = True) -> None:
-        """Kill the kernel's process group, reap it and delete the connection file."""
-        with contextlib.suppress(OSError):
-            os.killpg(self.pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
-        self.exit_status = -signal.SIGKILL if self.exit_status is None else self.exit_status
+        """Kill the kernel's process group (unless it has already exited and been reaped:
+        its pid may belong to another process by now), reap it, delete the connection file."""
+        if self.exit_status is None:
+            with contextlib.suppress(OSError):
+                os.killpg(self.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.exit_status = -signal.SIGKILL
         await self.cleanup_resources()
 
     async def cleanup_resources(self) -> None:
@@ -100,5 +102,9 @@ def fork_kernel(connection_file: Path, cwd: Path, exec_lines: str) -> ForkedKern
 
 
 def kernel_pid(km: Any) -> int | None:
-    """The process id of a forked kernel or of one jupyter_client launched."""
-    return getattr(km, "pid", None) or getattr(getattr(km, "provisioner", None), "pid", None)
+    """The process id of a running kernel, forked or launched by jupyter_client; ``None``
+    once it has exited and been reaped (the pid may then be another process's)."""
+    if isinstance(km, ForkedKernel):
+        return km.pid if km.exit_status is None else None
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    return process.pid if process is not None and process.poll() is None else None
