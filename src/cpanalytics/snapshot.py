@@ -21,13 +21,12 @@ from cpanalytics.model import CareData
 ENV = "CPANALYTICS_SNAPSHOT"
 
 
-def save(data: CareData, path: Path) -> Path:
+def save(data: CareData, path: Path) -> None:
     """Pickle ``data`` with its derived tables computed, readable by the owner only."""
     derived(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
         pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
 
 
 def load(data_dir: str | Path) -> CareData | None:

@@ -230,6 +230,7 @@ class _Build:
         Cache hits are restored into ``self.restored``, not queued.
         """
         params = self.parameters()
+        (self.dir / "notebooks").mkdir(parents=True, exist_ok=True)
         jobs, keys = [], {}
         for source in report_notebooks(self.opts.notebooks_dir, self.opts.notebooks):
             name = source.stem
@@ -272,7 +273,6 @@ class _Build:
             + (f"; {len(cached)} unchanged, from cache ({', '.join(cached)})" if cached else "")
         )
         self.notebooks_started = time.perf_counter()
-        (self.dir / "notebooks").mkdir(parents=True, exist_ok=True)
         snapshot.save(data, self.snapshot_path)
         pool.start(jobs)
 
@@ -294,7 +294,6 @@ class _Build:
         results = pool.wait() if pool is not None else {}
         self.result.notebooks.update({**self.restored, **results})
         self.timings["indicators"] = sum(r.indicator_seconds or 0.0 for r in results.values())
-        (self.dir / "notebooks").mkdir(parents=True, exist_ok=True)
         for job in jobs:
             r = results[job.name]
             if r.ok:
