@@ -140,7 +140,11 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         outputs.recover(opts.out, opts.year)
         root = outputs.new_staging(opts.out, opts.year)
         try:
-            result = _Build(opts, reporter, root / str(opts.year)).run()
+            one = _Build(opts, reporter, root / str(opts.year))
+            try:
+                result = one.run()
+            finally:
+                one.settle_cache()
             if result.ok:
                 result.year_dir = outputs.publish(root / str(opts.year), opts.out, opts.year)
                 shutil.rmtree(opts.out / f".failed-{opts.year}", ignore_errors=True)
@@ -158,7 +162,8 @@ class _Build:
         self.opts = opts
         self.reporter = reporter
         self.dir = year_dir
-        self.cache = cache_mod.Cache(opts.out / ".cache" / str(opts.year), read=opts.use_cache)
+        self.cache = cache_mod.Cache(opts.out / ".cache" / str(opts.year), read=opts.use_cache,
+                                     hold=True, notice=reporter.stage)
         self.result = BuildResult(ok=False)
         self.timings = self.result.timings
         self.code = code_version()
@@ -198,6 +203,17 @@ class _Build:
         if self.ids is None:
             self.ids = privacy.Identifiers.from_data(self.loaded())
         return self.ids
+
+    def settle_cache(self) -> None:
+        """Admit the pending cache entries: all of them after a passed audit; otherwise
+        only those that pass the privacy audit themselves (nothing unaudited is kept)."""
+        if self.result.ok:
+            self.cache.commit()
+        elif self.data is None or not self.cache.pending:
+            self.cache.discard()
+        else:
+            ids = self.identifiers()
+            self.cache.commit(admit=lambda entry: not privacy.audit(entry, ids))
 
     def check_inputs(self) -> inputs.InputSummary | None:
         """Validate (or reuse the validation of identical inputs); ``None`` on errors."""
