@@ -77,6 +77,8 @@ class BuildOptions:
     narrative_dir: Path | None = None
     render: bool = True
     debug: bool = False
+    #: Seconds one notebook cell may run before the build fails (``--cell-timeout``).
+    cell_timeout: float | None = 600.0
 
 
 @dataclass
@@ -264,7 +266,8 @@ class _Build:
                     cells=meta.get("cells", 0), cached=True,
                 )
                 continue
-            jobs.append(NotebookJob(name, source, executed, work, {**params, "output_dir": str(work)}))
+            jobs.append(NotebookJob(name, source, executed, work, {**params, "output_dir": str(work)},
+                                    cell_timeout=self.opts.cell_timeout))
         return sorted(jobs, key=lambda job: -self.cache.last_seconds("notebooks", job.name)), keys
 
     def kernel_pool(self, jobs: list[NotebookJob]) -> KernelPool:

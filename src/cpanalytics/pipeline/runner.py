@@ -46,6 +46,8 @@ class NotebookJob:
     output: Path
     work_dir: Path
     parameters: dict[str, Any]
+    #: Seconds one cell may run before the notebook fails (papermill ``execution_timeout``).
+    cell_timeout: float | None = None
 
 
 @dataclass
@@ -243,11 +245,18 @@ def _execute(job: NotebookJob, state: dict[str, Any]) -> NotebookResult:
             str(job.source), str(job.output), parameters=job.parameters,
             kernel_name=KERNEL_NAME, engine_name=ENGINE_NAME, progress_bar=False,
             request_save_on_cell_execute=False,  # saved once at the end; progress goes on the queue
+            execution_timeout=job.cell_timeout,
         )
         result.cells = len(nb.cells)
     except PapermillExecutionError as exc:
         result.ok, result.cell_index, result.ename, result.evalue = (
             False, exc.cell_index, exc.ename, exc.evalue,
+        )
+    except TimeoutError:  # nbclient's CellTimeoutError: the kernel is still busy, so it goes
+        _kill_kernel(state)
+        result.ok, result.cell_index, result.ename, result.evalue = (
+            False, state["cell"], "CellTimeoutError",
+            f"a cell ran for more than {job.cell_timeout:g} s (raise it with --cell-timeout)",
         )
     except Exception as exc:  # a dead kernel or a broken notebook: report, never hang
         lines = str(exc).strip().splitlines() or [""]

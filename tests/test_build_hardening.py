@@ -1,5 +1,5 @@
-"""The build cache cannot lie: every entry is hashed and checked on read, and nothing
-enters it before passing the privacy audit (issue 13, "Caches that cannot lie")."""
+"""Build hardening (issue 13): the cache cannot lie (every entry is hashed and checked on
+read; nothing enters it before passing the privacy audit) and no cell runs for ever."""
 
 from __future__ import annotations
 
@@ -106,3 +106,15 @@ def test_a_failed_privacy_audit_leaves_no_child_id_in_the_cache(tmp, monkeypatch
     assert not list((tmp / "out" / ".cache" / "2025").glob("render/reports/*"))
     # the audited, clean notebook entry was kept: the next build reuses it
     assert list((tmp / "out" / ".cache" / "2025").glob("notebooks/alpha/*/meta.json"))
+
+
+def test_a_cell_that_runs_too_long_fails_its_notebook_by_name_and_cell(tmp):  # noqa: F811
+    """papermill's ``execution_timeout`` per cell (issue 13, "No hangs"); the next notebook
+    still runs, in a fresh kernel."""
+    opts = BuildOptions(**{**options(tmp, "slow", "probe").__dict__, "jobs": 1, "cell_timeout": 3.0})
+    result = build(opts)
+    assert not result.ok
+    slow = result.notebooks["slow"]
+    assert (slow.ename, slow.cell_index) == ("CellTimeoutError", 4)  # after the injected parameters
+    assert "more than 3 s (raise it with --cell-timeout)" in slow.describe()
+    assert result.notebooks["probe"].ok
