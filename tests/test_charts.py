@@ -7,6 +7,7 @@ import pandas as pd
 from afcharts.af_colours import get_af_colours
 
 from cpanalytics import charts
+from cpanalytics.config import Comparator
 
 LA = "Synthetic County Council"
 MONTHS = pd.date_range("2024-03-31", "2025-03-31", freq="ME")  # 13 month ends
@@ -29,7 +30,8 @@ def test_palette_is_the_analysis_function_categorical_palette():
 def test_trend_title_subtitle_reference_lines_and_alt_text():
     # 11.2% a year ago (31 March 2024) falling by 0.125 a month to 9.7% on 31 March 2025.
     values = [11.2 - 0.125 * i for i in range(13)]
-    fig = charts.indicator_trend(ps01_series(values), la_name=LA, target=10, england=10.7)
+    england = Comparator(10.7, 2024, report_year=2025)
+    fig = charts.indicator_trend(ps01_series(values), la_name=LA, target=10, england=england)
     ax = fig.axes[0]
     assert fig._suptitle.get_text().replace("\n", " ") == (
         "The share of children with three or more placements fell from 11.2% to 9.7% over "
@@ -41,10 +43,12 @@ def test_trend_title_subtitle_reference_lines_and_alt_text():
     data_line, target, england = ax.lines
     assert mcolors.to_hex(data_line.get_color()).upper() == "#12436D"
     assert list(target.get_ydata()) == [10, 10] and list(england.get_ydata()) == [10.7, 10.7]
+    # England carries its year in the legend and the alt text (issue 12).
+    assert england.get_label() == "England 2023/24: 10.7%"
     assert fig.alt_text == (
         "Line chart of children in care with 3 or more placements in the last 12 months at "
         "each month end from March 2024 to March 2025. It fell from 11.2% to 9.7%. The "
-        "target is 10.0%. England is 10.7%.")
+        "target is 10.0%. England 2023/24: 10.7%.")
 
 
 def test_only_horizontal_gridlines_and_legible_fonts():

@@ -57,7 +57,9 @@ def test_starters_and_leavers_in_a_year() -> None:
     starts = data.starters("2018-04-01", "2019-03-31")
     assert starts["CHILD"].tolist() == ["U"]
     leaves = data.leavers("2018-04-01", "2019-03-31").set_index("CHILD")
-    assert leaves.loc["H", "reason"] == "Returned home to live with parents"
+    # E13 is "left care to live with parents, relatives or other person with no parental
+    # responsibility" (SSDA903 guidance), a DfE group of its own, not "returned home" (E4A/B).
+    assert leaves.loc["H", "reason"] == "Left to live with parents or relatives"
     assert leaves.loc["H", "days_in_care"] == 121  # 01/03/2018 -> 30/06/2018
 
 
@@ -66,3 +68,36 @@ def test_placements_count_same_carer_runs() -> None:
     assert pl.groupby("CHILD").size().to_dict() == {"A": 2, "H": 1, "U": 1}
     first_a = pl[pl["CHILD"] == "A"].sort_values("start").iloc[0]
     assert first_a["days"] == pd.Timestamp("2018-09-01").toordinal() - pd.Timestamp("2018-01-01").toordinal()
+
+
+# One period each, ceasing in 2018/19 with the REC in its name. SSDA903 guidance, REC codes,
+# grouped as in the DfE "Children looked after" statistics (groups.reason_ceased, as CIC-03).
+REASONS = """
+CHILD DECOM      RNE LS PLACE DEC        REC
+E4A   01/01/2018 S   C2 U4    01/05/2018 E4A
+E17   01/01/2018 S   C2 U4    01/05/2018 E17
+E16   01/01/2018 S   C2 U4    01/05/2018 E16
+E9    01/01/2018 S   C2 U4    01/05/2018 E9
+E43   01/01/2018 S   C2 U4    01/05/2018 E43
+E44   01/01/2018 S   C2 U4    01/05/2018 E44
+E46   01/01/2018 S   C2 U4    01/05/2018 E46
+E41   01/01/2018 S   C2 U4    01/05/2018 E41
+E3    01/01/2018 S   C2 U4    01/05/2018 E3
+E5    01/01/2018 S   C2 U4    01/05/2018 E5
+"""
+
+
+def test_leavers_use_the_one_dfe_reason_ceased_mapping() -> None:
+    leaves = care_data(REASONS).leavers("2018-04-01", "2019-03-31").set_index("CHILD")
+    assert leaves["reason"].astype("str").to_dict() == {
+        "E4A": "Returned home to parents",
+        "E17": "Remained with carers at 18 (staying put)",  # not "returned home"
+        "E16": "Moved abroad",  # not "sentenced to custody"
+        "E9": "Sentenced to custody",
+        "E43": "Special guardianship order",  # older SGO codes, not child arrangements
+        "E44": "Special guardianship order",
+        "E46": "Special guardianship order",
+        "E41": "Child arrangements (residence) order",  # not an SGO
+        "E3": "Care taken over by another local authority",  # not independent living
+        "E5": "Moved into independent living",
+    }

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from cpanalytics.comparisons import compare, headline, period_label, plot_compare
-from cpanalytics.config import Config
+from cpanalytics.config import Comparator, Config, load
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,8 @@ class FakeIndicator:
 REGISTRY = {"PS-01": FakeIndicator("PS-01", "Children with 3 or more placements", "L")}
 
 # PS-01 (numerator, denominator) at 31 March of each year.
-FIGURES = {2017: (180, 1614), 2018: (188, 1653), 2019: (160, 1650), 2016: (3, 40)}
+FIGURES = {2017: (180, 1614), 2018: (188, 1653), 2019: (160, 1650), 2016: (3, 40),
+           2020: (150, 1650)}
 
 
 def fake_compute(indicator_id, data, as_at):
@@ -102,3 +103,114 @@ def test_plot_compare():
 def test_period_label():
     assert period_label(2019) == "2018/19"
     assert period_label(2000) == "1999/00"
+
+
+# --- Comparators carry their year (issue 12, "Comparators and dates") -------------------
+
+
+def test_headline_notes_an_old_comparison_year():
+    # England PS-01 only for 2016/17 (10.0%) once 2018/19 is dropped; the table runs to
+    # 2019/20: 2016/17 is the latest year with both, 3 (more than two) years before -> a note.
+    # 180/1614 = 11.2%, above England's 10.0%; lower is better.
+    config = _config()
+    config = Config(year=2020, targets={}, areas={}, nts_threshold=config.nts_threshold,
+                    comparators=config.comparators[config.comparators["YEAR"] != 2019])
+    table = compare("PS-01", object(), config=config, compute=fake_compute, registry=REGISTRY,
+                    la_name="Synthetic County", years=[2017, 2018, 2019, 2020])
+    assert headline(table) == (
+        "Synthetic County did worse than England in 2016/17 (11.2% against 10.0%; the "
+        "latest year with both, 3 years before 2019/20)")
+
+
+@dataclass
+class FakeData:
+    years: list[int]
+
+
+def test_years_before_the_data_have_no_value_for_the_authority():
+    # Data for collection years 2018-2019 covers 1 April 2017 to 31 March 2019: the
+    # authority's 2015/16 and 2016/17 (31 March 2016 and 2017) would be untrue numbers.
+    table = compare("PS-01", FakeData([2018, 2019]), config=_config(), compute=fake_compute,
+                    registry=REGISTRY, la_name="Synthetic County", years=[2016, 2017, 2018, 2019])
+    ours = table[table["area"] == "Synthetic County"]
+    assert ours["year"].tolist() == [2018, 2019]
+    assert table.attrs["before_data"] == [2016, 2017]
+    # England 2016/17 stays: it is a published figure, shown for its own year.
+    assert table[table["area"] == "England"]["year"].tolist() == [2017, 2019]
+    assert table.attrs["latest"]["England"].label == "England 2018/19"
+
+
+def test_comparator_label_and_age_note():
+    # More than two years older than the report gets the note; two years does not.
+    old = Comparator(593.0, 2017, report_year=2025)
+    assert old.label == "England 2016/17"
+    assert old.describe("593") == (
+        "England 2016/17: 593 (latest available; 8 years older than this report)")
+    assert old.describe("593", area=False) == (
+        "2016/17: 593 (latest available; 8 years older than this report)")
+    assert Comparator(70.0, 2023, report_year=2025).describe("70%") == "England 2022/23: 70%"
+
+
+def test_config_latest_is_like_for_like_by_indicator_and_year():
+    config = _config()
+    # PS-01 England: latest published for 2018/19 or before is 2018/19 (11.0).
+    assert config.latest("PS-01") == Comparator(11.0, 2019, 2019, "England")
+    assert config.latest("PS-01", "South East") == Comparator(12.0, 2017, 2019, "South East")
+    # Never borrowed from another measure: no CL-02 figure stands in for a local variant.
+    assert config.latest("CL-02L") is None
+
+
+def test_packaged_comparators_are_like_for_like():
+    # The packaged figures predate 2019 (issue 12). Rows whose published definition is not
+    # ours are left out: CIC-02 2018 (all children, UASC included), CIC-08 (more than 20
+    # miles away and outside the LA, not "outside the LA"), AD-06 (adopted only, no SGOs).
+    packaged = load(None, 2025).comparators
+    assert packaged["YEAR"].max() < 2019
+    assert not ((packaged["INDICATOR"] == "CIC-02") & (packaged["YEAR"] == 2018)).any()
+    assert not packaged["INDICATOR"].isin(["CIC-08", "AD-06"]).any()
+    assert load(None, 2025).latest("CIC-02").describe("57.8") == (
+        "England 2016/17: 57.8 (latest available; 8 years older than this report)")
+
+
+def test_measures_bars_legend_names_the_year_of_england():
+    from cpanalytics import charts
+
+    results = [pd.DataFrame([{"indicator": i, "date": pd.Timestamp("2025-03-31"),
+                              "numerator": 100, "denominator": 200, "value": 50.0,
+                              "available": True}]) for i in ("CL-01", "CL-02")]
+    england = {"CL-01": Comparator(90.6, 2017, 2025), "CL-02": Comparator(58.6, 2017, 2025)}
+    fig = charts.measures_bars(results, la_name="Synthetic County", period="2024-25",
+                               england=england)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels[-1] == "England 2016/17 (latest available; 8 years older than this report)"
+    assert "England 2016/17 (latest available; 8 years older than this report) 90.6%" in fig.alt_text
+
+
+def test_a_comparator_for_a_local_variant_is_refused():
+    # CL-02L divides by those in touch; England publishes shares of the whole DfE cohort
+    # (CL-02), so a figure for CL-02L could only be compared unlike for like.
+    from cpanalytics.errors import UserError
+
+    frame = pd.DataFrame({"INDICATOR": ["CL-01", "CL-02L"], "YEAR": ["2019", "2019"],
+                          "AREA": ["England", "England"], "VALUE": ["88", "58.6"]})
+    with pytest.raises(UserError) as caught:
+        load(None, 2019, local_comparators=frame)
+    assert caught.value.code == "E324" and caught.value.row == 3
+    assert "CL-02L is a local measure, not comparable with England" in str(caught.value)
+    assert "compare with CL-02" in caught.value.fix
+
+
+def test_trend_chart_legend_and_alt_text_carry_an_old_england_year():
+    from cpanalytics import charts
+
+    months = pd.date_range("2024-03-31", "2025-03-31", freq="ME")
+    series = pd.DataFrame({"indicator": "PS-01", "date": months, "numerator": 0,
+                           "denominator": 0, "value": 9.7, "available": True})
+    england = Comparator(10.0, 2017, report_year=2025)
+    fig = charts.indicator_trend(series, la_name="Synthetic County", england=england,
+                                 suppress=False)
+    [line] = [ln for ln in fig.axes[0].lines if ln.get_label().startswith("England")]
+    assert line.get_label().replace("\n", " ") == (
+        "England 2016/17: 10.0% (latest available; 8 years older than this report)")
+    assert fig.alt_text.endswith(
+        "England 2016/17: 10.0% (latest available; 8 years older than this report).")

@@ -87,14 +87,15 @@ def _periods(ep: pd.DataFrame) -> pd.DataFrame:
 
 
 def _placements(ep: pd.DataFrame) -> pd.DataFrame:
-    """Same-carer runs: new at S/P/T or the first settled episode of a period; temporary
-    episodes neither count nor break a run when the child returns to the same carer."""
+    """Same-carer runs: new at S/P/B (a new carer: DfE rules 435, 436; T and U keep the
+    carer) or the first settled episode of a period; temporary episodes neither count nor
+    break a run when the child returns to the same carer."""
     ep = ep.assign(temp=ep["PLACE"].isin(TEMPORARY), carer=ep["URN"] + "|" + ep["PL_POST"])
     after_temp = ep["temp"].shift(fill_value=False) & ep["period"].eq(ep["period"].shift())
     settled = ep[~ep["temp"]].copy()
     settled["after_temp"] = after_temp[~ep["temp"]]
     prev_carer = settled.groupby("period")["carer"].shift()
-    new = prev_carer.isna() | (settled["RNE"].isin(["S", "P", "T"])
+    new = prev_carer.isna() | (settled["RNE"].isin(["S", "P", "B"])
                                & ~(settled["after_temp"] & settled["carer"].eq(prev_carer)))
     settled["run"] = new.cumsum()
     last = settled.drop_duplicates("run", keep="last").set_index("run")  # blank DEC = open
@@ -313,21 +314,30 @@ def test_reentry_within_24_months(run: dict, raw) -> None:
 
 @pytest.mark.e2e
 def test_adoption_against_thresholds(run: dict, raw) -> None:
-    """A1: entry to the first A3-A6 episode; A2: first E1/D1 episode to AD1 match (0 if
-    matched first); children adopted (REC E11/E12) in each year to 31 March."""
+    """A1: entry to moving in with the adopters (the last move into A3-A6); A2: first E1/D1
+    episode to AD1 match (0 if matched first); children adopted (REC E11/E12) in each year
+    to 31 March. A date on the first loaded episode of a period that began before the data
+    (first RNE not S, or starting 1 April 2015, the first day loaded) is unknown: left out."""
     ep = _episodes(raw)
     per = _periods(ep)
     adopted = per[per["rec"].isin(["E11", "E12"])]
-    placed = ep[ep["PLACE"].isin(["A3", "A4", "A5", "A6"])].groupby("period")["DECOM"].min()
+    first = ep.drop_duplicates("period").set_index("period")
+    unseen = first["RNE"].ne("S") | first["DECOM"].eq(pd.Timestamp(2015, 4, 1))
+    settled = ep[~ep["PLACE"].isin(TEMPORARY)]
+    adoptive = settled["PLACE"].isin(["A3", "A4", "A5", "A6"])
+    moved_in = adoptive & ~adoptive.groupby(settled["period"]).shift(fill_value=False)
+    placed = settled[moved_in].groupby("period")["DECOM"].max()
     order = ep[ep["LS"].isin(["E1", "D1"])].groupby("period")["DECOM"].min()
+    order = order[~(order.index.map(unseen) & order.eq(first["DECOM"].reindex(order.index)))]
     match = raw.ad1.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DATE_MATCH"]
     a1 = (adopted["period"].map(placed) - adopted["start"]).dt.days
+    a1 = a1.where(~adopted["period"].map(unseen).to_numpy(dtype=bool))
     a2 = (adopted["CHILD"].map(match) - adopted["period"].map(order)).dt.days.clip(lower=0)
     got = {(r["indicator"], r["date"]): r for r in run["answers"]["adoption_thresholds"]}
     for day in ("2021-03-31", "2022-03-31", "2023-03-31", "2024-03-31", "2025-03-31"):
         on = pd.Timestamp(day)
         window = adopted["end"].between(_year_start(on), on)
-        assert got[("AD-01", day)]["denominator"] == int(window.sum())
+        assert got[("AD-01", day)]["denominator"] == int(a1[window].notna().sum())
         assert got[("AD-01", day)]["numerator"] == pytest.approx(a1[window].sum())
         assert got[("AD-01", day)]["threshold"] == 426
         assert got[("AD-02", day)]["numerator"] == pytest.approx(a2[window].sum())
@@ -403,14 +413,20 @@ def test_ps01_against_england(run: dict, raw) -> None:
 
 @pytest.mark.e2e
 def test_leavers_by_reason(run: dict, raw) -> None:
-    """Periods of care ending in 2024-25 by their last REC: adopted = E11/E12."""
+    """Children leaving care in 2024-25, once each on the last occasion (DfE statistics,
+    as CIC-03), by the last REC in the DfE groups (SSDA903 guidance): adopted = E11/E12,
+    SGO = E43-E48, returned home to parents = E4A/E4B only (E13 and E17 are other groups)."""
     per = _periods(_episodes(raw))
-    ended = per[per["end"].between(FY_START, AS_AT)]
+    ended = per[per["end"].between(FY_START, AS_AT) & per["rec"].ne("X1")]
+    ended = ended.sort_values("end").drop_duplicates("CHILD", keep="last")
     got = run["answers"]["leavers_by_reason"]
     assert sum(got.values()) == len(ended)
     assert got["Adopted"] == int(ended["rec"].isin(["E11", "E12"]).sum())
-    assert got["Returned home to live with parents"] == int(
-        ended["rec"].isin(["E4A", "E4B", "E13", "E17"]).sum())
+    assert got.get("Special guardianship order", 0) == int(
+        ended["rec"].isin(["E43", "E44", "E45", "E46", "E47", "E48"]).sum())
+    assert got.get("Returned home to parents", 0) == int(ended["rec"].isin(["E4A", "E4B"]).sum())
+    assert got.get("Left to live with parents or relatives", 0) == int(ended["rec"].eq("E13").sum())
+    assert "Returned home to live with parents" not in got
 
 
 # --- the compare command and the restrict helper ----------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpanalytics import headlines
+from cpanalytics.config import Comparator
 
 DATE = pd.Timestamp("2019-07-31")
 
@@ -28,10 +29,22 @@ def test_rate_sentence_below_target_matches_the_spec_example():
 
 def test_target_and_england_clauses_use_the_rounded_value():
     # 169/1,579 = 10.7029...% -> 10.7%: above the 10% target; England 10.7 -> in line.
+    # England carries its year (issue 12, "Comparators and dates").
     ps01 = result("PS-01", 169, 1579, 100 * 169 / 1579)
-    assert headlines.kpi_sentence(ps01, target=10, england=10.7) == (
+    england = Comparator(10.7, 2019, report_year=2020)
+    assert headlines.kpi_sentence(ps01, target=10, england=england) == (
         "10.7% of children in care had three or more placements in the last 12 months, "
-        "above the 10% target and in line with England (10.7%)."
+        "above the 10% target and in line with England 2018/19: 10.7%."
+    )
+
+
+def test_an_old_england_figure_carries_its_year_and_an_age_note():
+    # England 2016/17 shown in a 2024/25 report: 8 years older, more than two -> a note.
+    ps01 = result("PS-01", 97, 1000, 9.7)
+    england = Comparator(10.0, 2017, report_year=2025)
+    assert headlines.kpi_sentence(ps01, england=england) == (
+        "9.7% of children in care had three or more placements in the last 12 months, "
+        "below England 2016/17: 10% (latest available; 8 years older than this report)."
     )
 
 

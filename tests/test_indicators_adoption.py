@@ -1,4 +1,8 @@
-"""AD-* on hand-built cases; expected values worked out by hand from indicators.md."""
+"""AD-* on hand-built cases; expected values worked out by hand from indicators.md.
+
+Episodes follow the DfE RNE rules 217, 435 and 436: a move to A3/A5 (placed with the current
+foster carer) has RNE S, T or U; P and T keep the legal status, U and B change it.
+"""
 
 from __future__ import annotations
 
@@ -9,33 +13,33 @@ from cases import care_data
 from cpanalytics.indicators import compute
 
 # A: enters care 01/01/2017; placement order (LS E1) 01/06/2017; ADM decision 01/04/2017;
-#    matched 15/04/2018; placed for adoption (A5, new carer) 01/05/2018; adopted 15/01/2019.
+#    matched 15/04/2018; placed for adoption (A6, new carer) 01/05/2018; adopted 15/01/2019.
 #    A1 = 01/01/2017 -> 01/05/2018 = 365 + 31 + 28 + 31 + 30 = 485 days.
 #    A2 = 01/06/2017 -> 15/04/2018 = 245 (to 01/02) + 28 + 31 + 14 = 318 days.
 #    A10 = A1 = 485 (not adopted by the foster carers).
 # B: foster-carer adoption. Enters care 01/02/2017 with carer Y1; moves to carer Y2
 #    01/09/2017; placement order 01/12/2017 (L: same carer); placed for adoption with Y2
-#    (U: same carer) 01/05/2018; adopted 30/11/2018. Matched 20/11/2017, before the order.
+#    (T: same carer, A5) 01/05/2018; adopted 30/11/2018. Matched 20/11/2017, before the order.
 #    A1 = 01/02/2017 -> 01/05/2018 = 365 + 28 + 31 + 30 = 454.
 #    A10 stops at the start of the Y2 placement, 01/09/2017: 28 + 31 + 30 + 31 + 30 + 31 + 31
 #    = 212 days. A2 = 0 (match before the order).
 # C: adopted 01/03/2017 (outside 12 months, inside 3 years): placed at entry (A1 = A10 = 0),
 #    order at entry 01/01/2015, matched 10/01/2015 (A2 = 9).
-# D: special guardianship order (E41) 01/10/2018. E: UASC, left care 01/12/2018.
+# D: child arrangements order (E41: not an SGO) 01/10/2018. E: UASC, left care 01/12/2018.
 # F: home to parents (E13) 01/07/2018. I: short breaks only.
 # G: placement order 01/06/2018, not matched, still in care. ADM (placed_for_adoption
 #    DATE_PLACED) 15/05/2018.
-# H: placed for adoption (A3, with a new legal status E1: T) 01/02/2018, not yet adopted.
+# H: placed for adoption (A6, new legal status E1 and new carer: B) 01/02/2018, not adopted.
 # J: placement order 01/03/2018, ADM 01/02/2019, matched 01/03/2019, not yet placed.
 EPISODES = """
 CHILD DECOM      RNE LS PLACE URN PL_POST DEC        REC
 A     01/01/2017 S   C2 U4    X1  AA1     01/06/2017 X1
 A     01/06/2017 L   E1 U4    X1  AA1     01/05/2018 X1
-A     01/05/2018 P   E1 A5    X2  AA2     15/01/2019 E12
+A     01/05/2018 P   E1 A6    X2  AA2     15/01/2019 E12
 B     01/02/2017 S   C2 U4    Y1  BB1     01/09/2017 X1
 B     01/09/2017 P   C2 U4    Y2  BB2     01/12/2017 X1
 B     01/12/2017 L   E1 U4    Y2  BB2     01/05/2018 X1
-B     01/05/2018 U   E1 A4    Y2  BB2     30/11/2018 E11
+B     01/05/2018 T   E1 A5    Y2  BB2     30/11/2018 E11
 C     01/01/2015 S   E1 A5    Z1  CC1     01/03/2017 E11
 D     01/03/2018 S   C2 U4    W1  DD1     01/10/2018 E41
 E     01/06/2017 S   V2 U4    V1  EE1     01/12/2018 E13
@@ -43,7 +47,7 @@ F     01/05/2018 S   V2 U4    V2  FF1     01/07/2018 E13
 G     01/01/2018 S   C2 U4    G1  GG1     01/06/2018 X1
 G     01/06/2018 L   E1 U4    G1  GG1     -          -
 H     01/01/2017 S   C2 U4    H1  HH1     01/02/2018 X1
-H     01/02/2018 T   E1 A3    H2  HH2     -          -
+H     01/02/2018 B   E1 A6    H2  HH2     -          -
 I     01/05/2018 S   V3 U4    I1  II1     05/05/2018 E13
 J     01/01/2018 S   C2 U4    J1  JJ1     01/03/2018 X1
 J     01/03/2018 L   E1 U4    J1  JJ1     -          -
@@ -125,11 +129,12 @@ def test_ad05_stage_timeliness_for_children_adopted_in_the_year() -> None:
 
 
 def test_ad06_adopted_or_sgo_of_leavers_excluding_uasc() -> None:
-    # Left care 01/04/2018-31/03/2019: A (E12), B (E11), D (E41 SGO), F (E13); E is UASC
-    # and I short breaks only (both excluded); C left in 2017. -> 3/4 = 75%.
+    # Left care 01/04/2018-31/03/2019: A (E12), B (E11), D (E41), F (E13); E is UASC
+    # and I short breaks only (both excluded); C left in 2017. E41 is a residence or child
+    # arrangements order, not an SGO (DfE SSDA903 REC codes; SGOs are E43-E48) -> 2/4 = 50%.
     num, den, value = _mean("AD-06")
-    assert (num, den) == (3, 4)
-    assert value == pytest.approx(75.0)
+    assert (num, den) == (2, 4)
+    assert value == pytest.approx(50.0)
 
 
 def test_ad07_children_waiting_by_status_and_time() -> None:

@@ -97,7 +97,7 @@ def test_cic03_leavers_by_reason_in_the_financial_year() -> None:
     assert result["count"].to_dict() == {
         "Adopted": 1, "Special guardianship order": 1,
         "Left to live with parents or relatives": 1, "Returned home to parents": 1,
-        "Independent living (18+)": 1,
+        "Moved into independent living": 1,
         "UASC turned 18": 1,
     }
     assert (result["denominator"] == 6).all()

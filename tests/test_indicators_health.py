@@ -142,16 +142,19 @@ def test_health_timeliness_needs_the_local_extract() -> None:
         assert not row["available"]
 
 
-# HE-04 / HE-05 as at 31/03/2019: in care continuously since 31/03/2018 or earlier.
+# HE-04 / HE-05 as at 31/03/2019: looked after continuously for the 12 months
+# 01/04/2018-31/03/2019, i.e. in care since 01/04/2018 or earlier (DfE OC2 cohort; the DfE
+# validator's CONTINUOUSLY_LOOKED_AFTER treats a start on 1 April as a full year).
 # K (9): RHA 01/04/2018 (within 12 months: after 31/03/2018) yes; dental 15/03/2019 yes.
 # L (9): RHA 31/03/2018, exactly 12 months back: no; dental 31/03/2018: no.
 # M (3, under 5): RHA 01/11/2018, after 30/09/2018 (6 months back): yes; no dental: no.
 # N (3): RHA 15/09/2018, before 30/09/2018: no; dental 01/02/2019: yes.
-# O: in care since 01/04/2018, under 12 months: excluded.
+# O (9): in care since 01/04/2018, exactly the 12 months: in (the old rule left it out);
+#    RHA 01/02/2019 yes; dental 01/02/2019 yes.
 # P (9): in care since 31/03/2018 (12 months exactly); IHA completed 20/04/2018: yes; no dental.
 # Q: born 15/03/2014, turned 5 on 15/03/2019, so the yearly rule: RHA 01/06/2018 yes (it
 #    would fail the 6-month rule); dental 01/06/2018 yes.
-# HE-04: K, M, P, Q = 4 of 6. HE-05: K, N, Q = 3 of 6.
+# HE-04: K, M, O, P, Q = 5 of 7. HE-05: K, N, O, Q = 4 of 7.
 LONG_STAY = """
 CHILD DECOM      RNE LS PLACE DEC REC
 K     01/01/2017 S   C2 U4    -   -
@@ -195,17 +198,18 @@ def _long_stay():
 
 def test_he04_review_health_assessments_in_timescale() -> None:
     row = compute("HE-04", _long_stay(), as_at="2019-03-31").iloc[0]
-    assert (row["numerator"], row["denominator"]) == (4, 6)
+    assert (row["numerator"], row["denominator"]) == (5, 7)
 
 
 def test_he05_dental_checks_in_last_12_months() -> None:
     row = compute("HE-05", _long_stay(), as_at="2019-03-31").iloc[0]
-    assert (row["numerator"], row["denominator"]) == (3, 6)
-    assert row["value"] == pytest.approx(50.0)
+    assert (row["numerator"], row["denominator"]) == (4, 7)
+    assert row["value"] == pytest.approx(400 / 7)
 
 
 # OC2 rows of collection year 2019 (ages at 31/03/2019): K 9, L 9, M 3, N 3, R 17, S 16
 # (R and S are not in the header: their DOB comes from oc2.csv). K also has a 2018 row.
+# All are looked after continuously since before 01/04/2017 (the OC2 cohort, from episodes).
 OC2 = """
 CHILD DOB        YEAR SDQ_SCORE HEALTH_CHECK IMMUNISATIONS TEETH_CHECK HEALTH_ASSESSMENT SUBSTANCE_MISUSE
 K     01/01/2010 2018 30        -            1             1           1                 0
@@ -218,8 +222,14 @@ S     01/01/2003 2019 -         -            1             1           1        
 """
 
 
+OC2_EPISODES = LONG_STAY + """
+R     01/01/2016 S   C2 U4    -   -
+S     01/01/2016 S   C2 U4    -   -
+"""
+
+
 def _oc2_value(measure: str, as_at: str = "2019-03-31") -> tuple[float, float]:
-    data = care_data(LONG_STAY, header=LONG_STAY_HEADER, oc2=OC2)
+    data = care_data(OC2_EPISODES, header=LONG_STAY_HEADER, oc2=OC2)
     row = compute(measure, data, as_at=as_at).iloc[0]
     return row["numerator"], row["denominator"]
 

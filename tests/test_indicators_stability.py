@@ -1,4 +1,9 @@
-"""PS-* on hand-built cases; expected values worked out by hand from indicators.md."""
+"""PS-* on hand-built cases; expected values worked out by hand from indicators.md.
+
+RNE as the DfE SSDA903 guidance and validator rules 217, 435 and 436 define it: S, P and B
+bring a new carer; L, T and U keep the carer (T: placement changed; U: legal status and
+placement changed). The cases below pass rules 435 and 436 (P/T keep LS, U/B change it).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from cpanalytics.indicators import compute
 
 # Child A: three carers in the year ending 31/03/2019 (S, P, P)          -> 3 placements
 # Child B: S, then a temporary T1 episode, then back to the same carer    -> 1 placement
-# Child C: S, U (same carer, new placement type), B (LS + same carer)     -> 1 placement
-# Child D: S on 01/06/2018, P, then T (new carer and legal status)        -> 3 placements
+# Child C: S, T (same carer, new placement type), U (LS + placement, same carer)
+#          -> 1 placement (DfE: T and U keep the carer)
+# Child D: S on 01/06/2018, P, then B (new carer and legal status)        -> 3 placements
 # Child E: enters care on the as-at date 31/03/2019                       -> in care, 1 placement
 # Child F: short breaks only (V3)                                          -> excluded
 EPISODES = """
@@ -22,11 +28,11 @@ B     01/01/2017 S   C2 U4    Y1   BB1     01/07/2018 X1
 B     01/07/2018 P   C2 T1    Y9   BB9     15/07/2018 X1
 B     15/07/2018 P   C2 U4    Y1   BB1     -          -
 C     01/01/2016 S   C2 U4    Z1   CC1     01/08/2018 X1
-C     01/08/2018 U   C2 A5    Z1   CC1     01/10/2018 X1
-C     01/10/2018 B   E1 A5    Z1   CC1     -          -
+C     01/08/2018 T   C2 U5    Z1   CC1     01/10/2018 X1
+C     01/10/2018 U   E1 A5    Z1   CC1     -          -
 D     01/06/2018 S   V2 U1    W1   DD1     01/08/2018 X1
 D     01/08/2018 P   V2 U4    W2   DD2     01/11/2018 X1
-D     01/11/2018 T   C2 U4    W3   DD3     -          -
+D     01/11/2018 B   C2 U4    W3   DD3     -          -
 E     31/03/2019 S   V2 U4    V1   EE1     -          -
 F     01/02/2019 S   V3 U4    F1   FF1     -          -
 """
@@ -71,10 +77,10 @@ def test_cic01_counts_child_entering_care_on_the_date_and_excludes_short_breaks(
 #   P  in care since 01/01/2015 with one carer                         -> stable
 #   Q  since 01/01/2015, moved to a new carer 01/01/2018                 -> not stable
 #   R  since 01/01/2015, foster carer to 01/06/2018, then placed for adoption with a new
-#      carer: previous placement started 01/01/2015 (2+ years)          -> stable
+#      carer (B: new LS and carer, A6): previous placement started 01/01/2015 -> stable
 #   S  aged 17 on the date                                               -> excluded (16+)
 #   T  in care since 01/01/2017 (27 months)                              -> excluded
-#   U  foster carer since 01/01/2016 who then adopts (RNE U to A4, same carer) -> stable
+#   U  foster carer since 01/01/2016 who then adopts (RNE U to A5, same carer) -> stable
 #   V  since 01/01/2015, temporary T1 episode in 2018, back to the same carer -> stable
 #   W  started exactly 30 months before, 30/09/2016, one carer           -> stable
 #   X  started 01/10/2016, one day short                                 -> excluded
@@ -85,11 +91,11 @@ P     01/01/2015 S   C2 U4    P1  PP1     -          -
 Q     01/01/2015 S   C2 U4    Q1  QQ1     01/01/2018 X1
 Q     01/01/2018 P   C2 U4    Q2  QQ2     -          -
 R     01/01/2015 S   C2 U4    R1  RR1     01/06/2018 X1
-R     01/06/2018 P   E1 A5    R2  RR2     -          -
+R     01/06/2018 B   E1 A6    R2  RR2     -          -
 S     01/01/2015 S   C2 U4    S1  SS1     -          -
 T     01/01/2017 S   C2 U4    T1  TT1     -          -
 U     01/01/2016 S   C2 U4    U1  UU1     01/09/2018 X1
-U     01/09/2018 U   E1 A4    U1  UU1     -          -
+U     01/09/2018 U   E1 A5    U1  UU1     -          -
 V     01/01/2015 S   C2 U4    V1  VV1     01/07/2018 X1
 V     01/07/2018 P   C2 T1    V9  VV9     15/07/2018 X1
 V     15/07/2018 P   C2 U4    V1  VV1     -          -
@@ -158,7 +164,7 @@ def test_ps03_year_to_date_at_a_month_end() -> None:
 #   H: carer 1 -> carer 2 on 01/06/2018 (CARPL, foster -> foster), carer 2 -> carer 3 on
 #      01/10/2018 (CREQB, foster -> residential)
 #   I: carer 1 -> carer 2 on 01/03/2018 (ALLEG, before the window), carer 2 -> carer 3 on
-#      01/05/2018 (no reason recorded); then a same-carer change (RNE U) -> not a move
+#      01/05/2018 (no reason recorded); then a same-carer change (RNE T) -> not a move
 #   J: temporary T1 episode and back to the same carer -> no move
 # 3 moves: one third each.
 MOVES = """
@@ -169,7 +175,7 @@ H     01/10/2018 P   C2 R1    H3  HH3     -                   -          -
 I     01/01/2018 S   C2 U4    I1  II1     ALLEG               01/03/2018 X1
 I     01/03/2018 P   C2 U4    I2  II2     -                   01/05/2018 X1
 I     01/05/2018 P   C2 U1    I3  II3     PLACE               01/08/2018 X1
-I     01/08/2018 U   C2 U4    I3  II3     -                   -          -
+I     01/08/2018 T   C2 U4    I3  II3     -                   -          -
 J     01/01/2018 S   C2 U4    J1  JJ1     -                   01/07/2018 X1
 J     01/07/2018 P   C2 T1    J9  JJ9     -                   15/07/2018 X1
 J     15/07/2018 P   C2 U4    J1  JJ1     -                   -          -

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from cases import care_data
 
 from cpanalytics.indicators import compute
+from cpanalytics.indicators.engine import compute_at, context
+from cpanalytics.indicators.registry import REGISTRY
 from cpanalytics.indicators.uasc import nts_rate
 
 # In care on 31/03/2019: A (UASC, DUC blank), B (UASC, DUC 01/06/2019, still UASC),
@@ -113,9 +117,64 @@ def test_ua04_against_the_nts_threshold() -> None:
 
 def test_nts_rate_by_date() -> None:
     table = {pd.Timestamp("2016-07-01"): 0.0007, pd.Timestamp("2021-12-14"): 0.001}
-    dates = pd.Series(pd.to_datetime(["2015-01-01", "2019-03-31", "2021-12-13", "2021-12-14"]))
-    # Before the first start the first rate applies; the new rate from its start date.
-    assert nts_rate(dates, table).tolist() == [0.0007, 0.0007, 0.0007, 0.001]
+    dates = pd.Series(pd.to_datetime(["2015-01-01", "2016-06-30", "2016-07-01", "2021-12-13",
+                                      "2021-12-14"]))
+    # No threshold before the scheme began (1 July 2016); the new rate from its start date.
+    rates = nts_rate(dates, table)
+    assert rates.isna().tolist() == [True, True, False, False, False]
+    assert rates[2:].tolist() == [0.0007, 0.0007, 0.001]
+
+
+# UA-04 over the scheme's start. Home Office, National Transfer Scheme protocol: the
+# scheme (and its 0.07% of the child population) began on 1 July 2016; population from
+# ONS mid-year estimates. A and B are UASC in care throughout; population.csv has the
+# 2016 and 2018 estimates only.
+NTS_EPISODES = """
+CHILD DECOM      RNE LS PLACE DEC REC
+A     01/01/2015 S   V2 U4    -   -
+B     01/01/2015 S   V2 U4    -   -
+"""
+NTS_HEADER = """
+CHILD SEX DOB        ETHNIC
+A     1   01/06/2003 AOTH
+B     1   01/06/2003 AOTH
+"""
+NTS_UASC = """
+CHILD DUC
+A     -
+B     -
+"""
+
+
+def test_ua04_has_no_threshold_before_the_scheme_and_no_later_population() -> None:
+    data = care_data(NTS_EPISODES, header=NTS_HEADER, uasc=NTS_UASC,
+                     population="YEAR AGE_0_17\n2016 10000\n2018 20000")
+    # 30/06/2016: the scheme has not started -> no threshold, no value (2 UASC still counted).
+    row = compute("UA-04", data, as_at="2016-06-30").iloc[0]
+    assert row["numerator"] == 2 and pd.isna(row["value"])
+    # 31/12/2015: before the scheme and before the first estimate (2016): no value. The
+    # 2016 estimate is never used for 2015.
+    assert pd.isna(compute("UA-04", data, as_at="2015-12-31").iloc[0]["value"])
+    # 01/07/2016: 0.07% x 10,000 (2016 estimate) = 7 -> 2 / 7 = 28.6%.
+    row = compute("UA-04", data, as_at="2016-07-01").iloc[0]
+    assert row["denominator"] == pytest.approx(7.0)
+    assert row["value"] == pytest.approx(200 / 7)
+    # 31/12/2017: no 2017 estimate -> the latest earlier one (2016), not 2018: 7 again.
+    assert compute("UA-04", data, as_at="2017-12-31").iloc[0]["denominator"] == pytest.approx(7.0)
+    # 31/03/2018: the 2018 estimate, 0.07% x 20,000 = 14 -> 14.3%.
+    assert compute("UA-04", data, as_at="2018-03-31").iloc[0]["denominator"] == pytest.approx(14.0)
+
+
+def test_ua04_takes_each_dates_rate_from_its_own_reporting_year(tmp_path) -> None:
+    # config/targets-2018.yaml (2017/18) sets 0.1%; other years keep the packaged 0.07%. A
+    # series to 2018/19 must not apply the 2018/19 configuration to 2017/18 dates or back.
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "targets-2018.yaml").write_text("nts_threshold:\n  2016-07-01: 0.001\n")
+    data = replace(care_data(NTS_EPISODES, header=NTS_HEADER, uasc=NTS_UASC,
+                             population="YEAR AGE_0_17\n2016 10000"), root=tmp_path)
+    got = compute_at("UA-04", data, ["2017-03-31", "2018-03-31", "2019-03-31"])
+    # 0.07% x 10,000 = 7; 2017/18: 0.1% x 10,000 = 10; 2018/19: 7 again.
+    assert got["denominator"].tolist() == pytest.approx([7.0, 10.0, 7.0])
 
 
 # Care leavers: O, UASC until its 18th birthday 01/06/2017, left care that day;
@@ -168,3 +227,46 @@ def test_ua05t_uasc_turning_18_in_care_in_the_year() -> None:
     assert compute("UA-05T", data, as_at="2018-03-31").iloc[0]["value"] == 1
     # 2018/19 as at 30/09/2018: S2's birthday not reached -> 0.
     assert compute("UA-05T", data, as_at="2018-09-30").iloc[0]["value"] == 0
+
+
+# UA-05 under the DfE care-leaver definition (Children Act 1989 sch. 2 para 19B; Care
+# Leavers (England) Regulations 2010, reg. 3; SSDA903 guidance, OC3 "eligible, relevant and
+# former relevant"): looked after for 13 weeks (91 days) in all after the 14th birthday,
+# ending at 16 or over. All four were UASC, born 01/01/2000 (14 on 01/01/2014, 16 on
+# 01/01/2016), and are 19 on 31/03/2019.
+#   U3: one period 01/11/2016-01/01/2017 = 61 days, left at 16: under 13 weeks -> not a leaver.
+#   V3: 01/01/2014-01/03/2014 (59 days) + 01/11/2016-01/01/2017 (61) = 120 days -> leaver.
+#   W3: 01/06/2013-01/02/2016, of which 01/01/2014-01/02/2016 = 761 days after 14, left at
+#       16 -> leaver (the months before the 14th birthday do not count, and are not needed).
+#   X3: 01/01/2014-01/12/2015 (699 days) but left at 15 -> not a leaver.
+DFE_LEAVERS = """
+CHILD DECOM      RNE LS PLACE DEC        REC
+U3    01/11/2016 S   V2 P2    01/01/2017 E8
+V3    01/01/2014 S   V2 U4    01/03/2014 E13
+V3    01/11/2016 S   V2 P2    01/01/2017 E8
+W3    01/06/2013 S   V2 U4    01/02/2016 E8
+X3    01/01/2014 S   V2 U4    01/12/2015 E13
+"""
+DFE_LEAVERS_HEADER = """
+CHILD SEX DOB        ETHNIC
+U3    1   01/01/2000 AOTH
+V3    1   01/01/2000 AOTH
+W3    1   01/01/2000 AOTH
+X3    1   01/01/2000 AOTH
+"""
+DFE_LEAVERS_UASC = """
+CHILD DUC
+U3    01/01/2018
+V3    01/01/2018
+W3    01/01/2018
+X3    01/01/2018
+"""
+
+
+def test_ua05_uses_the_dfe_care_leaver_definition() -> None:
+    data = care_data(DFE_LEAVERS, header=DFE_LEAVERS_HEADER, uasc=DFE_LEAVERS_UASC)
+    units = REGISTRY["UA-05"].func(context(data), pd.DatetimeIndex(["2019-03-31"]))
+    assert sorted(units["CHILD"]) == ["V3", "W3"]
+    assert compute("UA-05", data, as_at="2019-03-31").iloc[0]["value"] == 2
+    # 31/12/2017: all are 17, not yet former relevant children (18 to 21) -> 0.
+    assert compute("UA-05", data, as_at="2017-12-31").iloc[0]["value"] == 0

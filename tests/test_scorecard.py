@@ -198,7 +198,10 @@ def test_publish_suppresses_and_formats(card):
     assert table.loc["HE-01", "Numerator"] == "628"
     assert table.loc["PS-01", "Denominator"] == "1,706"
     assert table.loc["PS-01", "Target"] == "10.0%"
-    assert table.loc["PS-01", "England"] == "9.0%"
+    # England carries its year; AD-01's 2016/17 figure is 3 years older than 2019/20.
+    assert table.loc["PS-01", "England"] == "2019/20: 9.0%"
+    assert table.loc["AD-01", "England"] == (
+        "2016/17: 593.0 (latest available; 3 years older than this report)")
     assert table.loc["AD-01", "Value"] == "360.5"
     assert table.loc["AD-01", "One year ago"] == "332.0"
     # IR-02: 3 of 4 -> both counts and the value are [c]; last month 95.0% shown.
@@ -240,7 +243,8 @@ SEED_AUG_2018 = {
     "CIC-07": (968, 1261, "A"), "HE-01": (379, 439, "A"), "HE-02": (366, 442, "A"),
     "HE-04": (1307, 1367, "G"), "HE-05": (1284, 1367, "G"), "AD-01": (32539, 98, "G"),
     "AD-02": (11438, 94, "A"), "AD-06": (100, 611, "G"), "CL-01": (1458, 1677, "G"),
-    "CL-02": (958, 1472, "G"), "CL-03": (1370, 1472, "G"), "IR-05": (1579, 26.2, "G"),
+    # The pack's care-leaver EET and accommodation are "of those in touch": CL-02L / CL-03L.
+    "CL-02L": (958, 1472, "G"), "CL-03L": (1370, 1472, "G"), "IR-05": (1579, 26.2, "G"),
 }
 MEANS = {"AD-01", "AD-02", "IR-05"}
 

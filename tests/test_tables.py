@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpanalytics import tables
+from cpanalytics.config import Comparator
 
 DATE = pd.Timestamp("2018-08-31")
 
@@ -75,8 +76,10 @@ def test_measures_table_formats_values_targets_and_missing():
                           "note": "Not available: needs local/health_assessments.csv"}])
     cic01 = pd.DataFrame([{"indicator": "CIC-01", "date": DATE, "numerator": 1653,
                            "denominator": None, "value": 1653.0, "available": True}])
-    shown = tables.measures([ps01, he01, cic01], targets={"PS-01": 10}, england={"PS-01": 10})
-    assert shown.iloc[0, 1:].tolist() == ["169", "1,579", "10.7%", "10.0%", "10.0%"]
+    england = {"PS-01": Comparator(10, 2017, report_year=2019)}
+    shown = tables.measures([ps01, he01, cic01], targets={"PS-01": 10}, england=england)
+    # England carries its year (issue 12); 2016/17 is two years before 2018/19: no age note.
+    assert shown.iloc[0, 1:].tolist() == ["169", "1,579", "10.7%", "10.0%", "2016/17: 10.0%"]
     assert shown.iloc[1, 1:].tolist() == ["[x]", "[x]", "[x]", "[z]", "[z]"]
     assert shown.iloc[2, 1:].tolist() == ["1,653", "[z]", "1,653", "[z]", "[z]"]
     assert shown["Measure"].iloc[0].startswith("PS-01 Children in care with 3 or more")

@@ -49,6 +49,10 @@ def render() -> str:
             "",
             row.definition,
             "",
+            "Assumptions and caveats: " + ", ".join(
+                f"[{a}](assumptions.md#{a})" for a in ["general", *filter(None, row.assumptions.split(", "))]
+            ) + ".",
+            "",
         ]
     return "\n".join(lines)
 

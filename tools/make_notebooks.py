@@ -289,7 +289,11 @@ nb.show_text([headlines.kpi_sentence(kpis[i], target=refs.target.get(i),
               for i in ["AD-01", "AD-02", "AD-03", "AD-06"]])"""),
     output("tbl-ad04-journey", """\
 nb.publish_table("tbl-ad04-journey", tables.counts_by_period(journey, "stage", suppress=suppress),
-                 out)""", cap="Adoption journey: decisions, placement orders, matches, "
+                 out)
+if tables.has_provisional(journey):
+    nb.show_note("[p] provisional: matches come from the adoption return (AD1), which lists a "
+                 "child only in the year they are adopted, so the latest year's matches will "
+                 "rise as the children matched in it are adopted.")""", cap="Adoption journey: decisions, placement orders, matches, "
                               "placements and adoption orders in each of the last five years"),
     output("fig-ad-orders", """\
 nb.show_figure(charts.period_counts(journey, "stage", "Adoption order", la_name=la_name,

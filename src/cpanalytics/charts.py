@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from cpanalytics.config import Comparator, period_label
 from cpanalytics.headlines import SHORT, sentence_number, trend_phrase
 
 #: The Analysis Function categorical palette (afcharts), in order of use.
@@ -75,7 +76,7 @@ def kpi_trend(
     unit: str,
     group: str | None = None,
     target: float | None = None,
-    england: float | None = None,
+    england: Comparator | None = None,
     floor: float | None = None,
     polarity: str = "H",
     stacked: bool = False,
@@ -85,6 +86,7 @@ def kpi_trend(
 
     The title says how ``headline`` (default: the line, or the groups' sum for counts)
     moved over the last 12 months; ``floor`` and ``target`` shade red/amber/green bands.
+    England is a dotted line labelled with its year (``England 2016/17: 10.7%``).
     """
     data = series.sort_values("date")
     known = data.dropna(subset=["value"])
@@ -138,7 +140,7 @@ def indicator_trend(
     la_name: str,
     group: str | None = None,
     target: float | None = None,
-    england: float | None = None,
+    england: Comparator | None = None,
     floor: float | None = None,
     stacked: bool = False,
     headline: pd.DataFrame | None = None,
@@ -261,32 +263,49 @@ def measures_bars(
     period: str,
     measure: str = "Outcomes",
     targets: dict[str, float] | None = None,
-    england: dict[str, float] | None = None,
+    england: dict[str, Comparator] | None = None,
     suppress: bool = True,
     threshold: int = 5,
 ) -> Figure:
-    """Grouped bars: each measure's value beside its target and England (where known).
+    """Grouped bars: each measure's value beside its target and England (where known),
+    England's legend entry naming the year(s) of its figures.
 
     A suppressed value is not drawn. The title counts the targets met, or names the highest.
     """
     from cpanalytics.indicators import REGISTRY
     from cpanalytics.tables import display_result
 
-    rows = []
+    rows, shown = [], []
     for result in results:
         ind = REGISTRY[str(result["indicator"].iloc[0])]
         hidden = display_result(result, suppress=suppress, threshold=threshold)["value"].iloc[0]
         value = result["value"].iloc[0] if not str(hidden).startswith("[") else float("nan")
+        comparator = (england or {}).get(ind.id)
+        shown += [comparator] if comparator is not None else []
         rows.append({"Measure": "\n".join(textwrap.wrap(ind.title, 24)), "id": ind.id,
                      la_name: value, "Target": (targets or {}).get(ind.id),
-                     "England": (england or {}).get(ind.id), "polarity": ind.polarity})
+                     "England": comparator.value if comparator is not None else None,
+                     "polarity": ind.polarity})
     frame = pd.DataFrame(rows)
-    columns = [la_name] + [c for c in ("Target", "England") if frame[c].notna().any()]
+    england_label = _comparators_label(shown)
+    frame = frame.rename(columns={"England": england_label})
+    columns = [la_name] + [c for c in ("Target", england_label) if frame[c].notna().any()]
     unit = REGISTRY[rows[0]["id"]].unit
     title = _measures_title(frame, la_name, unit)
     return bars(frame.assign(**{c: frame[c].astype(float) for c in columns}), x="Measure",
                 title=title, measure=measure, la_name=la_name, period=period, unit=unit,
                 series=columns)
+
+
+def _comparators_label(comparators: list[Comparator]) -> str:
+    """``England 2016/17`` (or ``England 2016/17 and 2017/18``), with the age note of the
+    oldest when it is more than two years older than the report."""
+    if not comparators:
+        return "England"
+    years = sorted({c.year for c in comparators})
+    oldest = min(comparators, key=lambda c: c.year)
+    label = oldest.area + " " + " and ".join(period_label(y) for y in years)
+    return label + (f" ({oldest.age_note})" if oldest.age_note else "")
 
 
 def _measures_title(frame: pd.DataFrame, la_name: str, unit: str) -> str:
@@ -357,7 +376,7 @@ def _trend_title(totals: pd.Series, subject_text: str, unit: str) -> str:
 
 
 def _trend_alt(data: pd.DataFrame, group: str | None, groups: list[str], measure: str, unit: str,
-               target: float | None, england: float | None, start: pd.Timestamp,
+               target: float | None, england: Comparator | None, start: pd.Timestamp,
                end: pd.Timestamp, kind: str) -> str:
     lines = []
     for name, part in _parts(data, group, groups):
@@ -371,7 +390,7 @@ def _trend_alt(data: pd.DataFrame, group: str | None, groups: list[str], measure
     if target is not None:
         text += f" The target is {sentence_number(target, unit)}."
     if england is not None:
-        text += f" England is {sentence_number(england, unit)}."
+        text += f" {england.describe(sentence_number(england.value, unit))}."
     return text
 
 
@@ -387,13 +406,14 @@ def _rag_bands(ax: Axes, values: pd.Series, floor: float, target: float, unit: s
     ax.set_ylim(0, top)
 
 
-def _reference_lines(ax: Axes, target: float | None, england: float | None, unit: str) -> None:
+def _reference_lines(ax: Axes, target: float | None, england: Comparator | None, unit: str) -> None:
     if target is not None:
         ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.2,
                    label=f"Target ({sentence_number(target, unit)})")
     if england is not None:
-        ax.axhline(england, color=ENGLAND_COLOUR, linestyle=":", linewidth=1.5,
-                   label=f"England ({sentence_number(england, unit)})")
+        label = england.describe(sentence_number(england.value, unit))
+        ax.axhline(england.value, color=ENGLAND_COLOUR, linestyle=":", linewidth=1.5,
+                   label="\n".join(textwrap.wrap(label, 40)))
 
 
 def _finish(fig: Figure, ax: Axes, title: str, subtitle: str, *, xlabel: str, ylabel: str,

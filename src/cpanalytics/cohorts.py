@@ -12,35 +12,11 @@ from dataclasses import replace
 import pandas as pd
 
 from cpanalytics import breakdowns, groups
+from cpanalytics.dates import parse_date
 from cpanalytics.derive import Derived, derived, in_care_on
 from cpanalytics.model import CareData
 
 _ATTRIBUTES = ("sex", "ethnicity_group", "uasc", "age_band", "district", "area", "nationality")
-
-#: REC codes -> reason-ceased group used in CIC-03 and the leavers cohort.
-_REASON_CEASED = {
-    **dict.fromkeys(groups.ADOPTED_REC, "Adopted"),
-    **dict.fromkeys(groups.SGO_REC, "Special guardianship order"),
-    "E13": "Returned home to live with parents",
-    "E17": "Returned home to live with parents",
-    "E43": "Child arrangements order",
-    "E44": "Child arrangements order",
-    "E5": "Moved to independent living",
-    "E6": "Moved to independent living",
-    "E7": "Transferred to residential care (adult social care)",
-    "E14": "Accommodation on remand ended",
-    "E15": "Age assessment: over 18",
-    "E16": "Sentenced to custody",
-    "E2": "Died",
-    "E3": "Moved to independent living",
-    "E4A": "Returned home to live with parents",
-    "E4B": "Returned home to live with parents",
-}
-
-
-def reason_ceased(rec: pd.Series) -> pd.Series:
-    """REC code -> reason-ceased group (adopted, SGO, home to parents, ...; else Other)."""
-    return rec.astype("str").str.strip().map(_REASON_CEASED).fillna("Other reason")
 
 
 def _with_attributes(frame: pd.DataFrame, on: str, d: Derived) -> pd.DataFrame:
@@ -57,7 +33,7 @@ def _with_attributes(frame: pd.DataFrame, on: str, d: Derived) -> pd.DataFrame:
 def children_in_care(data: CareData, as_at: str | pd.Timestamp) -> pd.DataFrame:
     """One row per child in care on ``as_at`` (short breaks excluded), with the open episode."""
     d = derived(data)
-    date = pd.Timestamp(as_at)
+    date = parse_date(as_at, "as_at")
     cic = in_care_on(d.episodes, pd.DatetimeIndex([date]))
     out = pd.DataFrame({
         "CHILD": cic["CHILD"], "as_at": cic["date"], "period_id": cic["period_id"],
@@ -77,7 +53,7 @@ def starters(data: CareData, start: str | pd.Timestamp, end: str | pd.Timestamp)
     """One row per period of care starting between ``start`` and ``end`` inclusive."""
     d = derived(data)
     p = d.periods
-    chosen = p[(p["start"] >= pd.Timestamp(start)) & (p["start"] <= pd.Timestamp(end))]
+    chosen = p[p["start"].between(parse_date(start, "start"), parse_date(end, "end"))]
     out = pd.DataFrame({
         "CHILD": chosen["CHILD"], "period_id": chosen["period_id"], "start": chosen["start"],
         "end": chosen["end"], "LS": chosen["first_ls"],
@@ -90,14 +66,15 @@ def starters(data: CareData, start: str | pd.Timestamp, end: str | pd.Timestamp)
 
 
 def leavers(data: CareData, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.DataFrame:
-    """One row per period of care ending between ``start`` and ``end``, with the reason ceased."""
+    """One row per period of care ending between ``start`` and ``end``, with the reason ceased
+    in the DfE groups of :func:`cpanalytics.groups.reason_ceased` (the mapping CIC-03 uses)."""
     d = derived(data)
     p = d.periods
-    chosen = p[(p["end"] >= pd.Timestamp(start)) & (p["end"] <= pd.Timestamp(end))]
+    chosen = p[p["end"].between(parse_date(start, "start"), parse_date(end, "end"))]
     out = pd.DataFrame({
         "CHILD": chosen["CHILD"], "period_id": chosen["period_id"], "start": chosen["start"],
         "end": chosen["end"], "REC": chosen["last_rec"],
-        "reason": reason_ceased(chosen["last_rec"]),
+        "reason": groups.reason_ceased(chosen["last_rec"]),
         "days_in_care": (chosen["end"] - chosen["start"]).dt.days,
     })
     return _with_attributes(out, "end", d).reset_index(drop=True)

@@ -1,6 +1,9 @@
 """Ad hoc comparisons: the authority's value of one indicator against England, statistical
 neighbours and the region, by reporting year (comparators from config, data-contract.md
 ``comparators.csv``).
+
+Like for like only: a comparator is shown for the year (ending 31 March) it was published
+for, beside the authority's value for that same year, under the same indicator id.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from matplotlib.ticker import FuncFormatter
 
 from cpanalytics import config as config_module
 from cpanalytics import disclosure
-from cpanalytics.config import Config
+from cpanalytics.config import COMPARATOR_MAX_AGE, Config, period_label
+from cpanalytics.dates import coverage, parse_date
 
 DEFAULT_AREAS = ("England", "Stat neighbours", "South East")
 
@@ -22,9 +26,7 @@ COLUMNS = ["indicator", "year", "period", "area", "value", "numerator", "denomin
            "suppressed", "source"]
 
 
-def period_label(year: int) -> str:
-    """The year ending 31 March as printed: 2019 -> ``2018/19``."""
-    return f"{year - 1}/{str(year)[-2:]}"
+__all__ = ["DEFAULT_AREAS", "compare", "headline", "period_label", "plot_compare"]
 
 
 def compare(
@@ -44,7 +46,9 @@ def compare(
     The authority's figure for year Y is computed at 31 March Y, or, with ``as_at``, at
     ``as_at`` and the same date in earlier years. ``years`` defaults to the five years up
     to ``as_at`` (or to the last loaded collection year). ``suppressed`` marks the
-    authority's values that small-number suppression hides in publications.
+    authority's values that small-number suppression hides in publications. Years whose
+    date falls before the loaded data have no value for the authority (no figure would be
+    true there): they are listed in ``table.attrs["before_data"]``.
     """
     if compute is None or registry is None:
         from cpanalytics import indicators as engine
@@ -58,9 +62,13 @@ def compare(
         local = getattr(data, "local", {}).get("comparators")
         config = config_module.load(getattr(data, "root", None), max(years),
                                     local_comparators=local)
-    own = pd.concat([compute(indicator_id, data, as_at=d).iloc[:1] for d in dates],
+    loaded = list(getattr(data, "years", []) or [])
+    first = coverage(loaded)[0] if loaded else pd.Timestamp.min
+    known = [(y, d) for y, d in zip(years, dates, strict=True) if d >= first]
+    own = pd.concat([compute(indicator_id, data, as_at=d).iloc[:1] for _, d in known]
+                    or [pd.DataFrame(columns=["value", "numerator", "denominator"])],
                     ignore_index=True)
-    own = own.assign(year=years, area=la_name, source="SSDA903 / local extracts")
+    own = own.assign(year=[y for y, _ in known], area=la_name, source="SSDA903 / local extracts")
     shown = disclosure.suppress_result(own, threshold, unit=ind.unit, totals_published=False)
     own["suppressed"] = shown["value"].isin([disclosure.CONFIDENTIAL, disclosure.NOT_AVAILABLE])
     comp = config.comparators
@@ -78,7 +86,10 @@ def compare(
                               else s, kind="stable")
     table = table[COLUMNS].reset_index(drop=True)
     table.attrs.update(indicator=indicator_id, title=ind.title, unit=ind.unit,
-                       polarity=ind.polarity, la_name=la_name)
+                       polarity=ind.polarity, la_name=la_name,
+                       before_data=[y for y in years if y not in dict(known)],
+                       latest={a: c for a in areas
+                               if (c := config.latest(indicator_id, a)) is not None})
     return table
 
 
@@ -98,13 +109,15 @@ def _dates(years: list[int], as_at: str | pd.Timestamp | None) -> list[pd.Timest
     """31 March of each year, or ``as_at`` stepped back a year at a time."""
     if as_at is None:
         return [pd.Timestamp(year=y, month=3, day=31) for y in years]
-    end = pd.Timestamp(as_at)
+    end = parse_date(as_at, "as_at")
     last = config_module.reporting_year(end)
     return [end - pd.DateOffset(years=last - y) for y in years]
 
 
 def headline(table: pd.DataFrame) -> str:
-    """Active title: how the authority compares with England in the latest year both have."""
+    """Active title: how the authority compares with England in the latest year both have
+    (named), with a note when that year is more than
+    :data:`~cpanalytics.config.COMPARATOR_MAX_AGE` years before the table's last year."""
     attrs = table.attrs
     la_name = attrs.get("la_name", "This authority")
     unit = attrs.get("unit", "")
@@ -119,6 +132,9 @@ def headline(table: pd.DataFrame) -> str:
     year = int(both.index.max())
     ours, england = both.loc[year, la_name], both.loc[year, "England"]
     shown = disclosure.format_value(ours, unit), disclosure.format_value(england, unit)
+    last = int(table["year"].max())
+    old = (f"; the latest year with both, {last - year} years before {period_label(last)}"
+           if last - year > COMPARATOR_MAX_AGE else "")
     polarity = attrs.get("polarity")
     if shown[0] == shown[1]:
         verdict = "was in line with"
@@ -126,7 +142,8 @@ def headline(table: pd.DataFrame) -> str:
         verdict = "did better than" if (ours > england) == (polarity == "H") else "did worse than"
     else:
         verdict = "was above" if ours > england else "was below"
-    return f"{la_name} {verdict} England in {period_label(year)} ({shown[0]} against {shown[1]})"
+    return (f"{la_name} {verdict} England in {period_label(year)} ({shown[0]} against "
+            f"{shown[1]}{old})")
 
 
 def plot_compare(

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import yaml
 
+from cpanalytics.dates import parse_date
 from cpanalytics.errors import UserError
 
 PACKAGED = Path(__file__).resolve().parent / "config"
@@ -28,13 +29,21 @@ TARGET_FIELDS = ("target", "floor", "tolerance", "floor_tolerance", "note")
 #: Comparator columns (data-contract.md, local extract ``comparators.csv``).
 COMPARATOR_COLUMNS = ["INDICATOR", "YEAR", "AREA", "VALUE"]
 
+#: A comparator more than this many years older than the report carries a visible note.
+COMPARATOR_MAX_AGE = 2
+
+#: Local variants of DfE measures (indicators.md, care leavers: "of those in touch"): their
+#: definition differs from the published one, so no comparator may be given for them.
+LOCAL_VARIANTS = {"CL-02L": "CL-02", "CL-03L": "CL-03"}
+
 #: Polarity of each indicator in indicators.md: used when the registry is not importable.
 CATALOGUE_POLARITY: dict[str, str | None] = {
     **dict.fromkeys(["CIC-01", "CIC-02", "CIC-03", "CIC-05", "PS-03", "PS-04", "HE-03", "HE-06",
                      "AD-04", "UA-01", "UA-02", "UA-03", "UA-04", "UA-05", "IR-03", "IR-04",
                      "IR-07"]),
     **dict.fromkeys(["CIC-06", "CIC-07", "PS-02", "PS-05", "HE-01", "HE-02", "HE-04", "HE-05",
-                     "AD-06", "CL-01", "CL-02", "CL-03", "IR-01", "IR-02", "IR-06", "IR-08"],
+                     "AD-06", "CL-01", "CL-02", "CL-03", "CL-02A", "CL-02B", "CL-03A", "CL-03B",
+                     "CL-02L", "CL-03L", "IR-01", "IR-02", "IR-06", "IR-08"],
                     "H"),
     **dict.fromkeys(["CIC-04", "CIC-08", "CIC-09", "PS-01", "AD-01", "AD-02", "AD-03", "AD-05",
                      "AD-07", "IR-05"], "L"),
@@ -55,6 +64,41 @@ class Target:
     floor_tolerance: float | None = None
     note: str = ""
     source: str = ""
+
+
+def period_label(year: int) -> str:
+    """The year ending 31 March as printed: 2019 -> ``2018/19``."""
+    return f"{year - 1}/{str(year)[-2:]}"
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """A published comparator figure with the year (ending 31 March) it describes and the
+    reporting year it is shown beside: ``England 2016/17: 593``, with an age note when old."""
+
+    value: float
+    year: int
+    report_year: int
+    area: str = "England"
+
+    @property
+    def label(self) -> str:
+        """``England 2016/17``."""
+        return f"{self.area} {period_label(self.year)}"
+
+    @property
+    def age_note(self) -> str:
+        """``latest available; 8 years older than this report`` when older than
+        :data:`COMPARATOR_MAX_AGE` years, else empty."""
+        age = self.report_year - self.year
+        return f"latest available; {age} years older than this report" if age > COMPARATOR_MAX_AGE else ""
+
+    def describe(self, shown: str, *, area: bool = True) -> str:
+        """The figure as printed, ``shown`` already formatted for its unit:
+        ``England 2016/17: 593 (latest available; 8 years older than this report)``
+        (without the area name for a table column headed by it)."""
+        head = self.label if area else period_label(self.year)
+        return f"{head}: {shown}" + (f" ({self.age_note})" if self.age_note else "")
 
 
 @dataclass(frozen=True)
@@ -84,6 +128,12 @@ class Config:
         latest_year, value = max(published)
         return value, latest_year
 
+    def latest(self, indicator_id: str, area: str = "England") -> Comparator | None:
+        """The latest figure for ``area`` published for this reporting year or before, with
+        its year (same indicator id: only like-for-like figures)."""
+        found = self.comparator(indicator_id, area)
+        return Comparator(found[0], found[1], self.year, area) if found else None
+
     def _comparator_index(self) -> dict[tuple[str, str], list[tuple[int, float]]]:
         """(indicator, area) -> [(year, value)], built once per Config."""
         if "comparators" not in self._index:
@@ -97,7 +147,7 @@ class Config:
 
     def nts_rate(self, date: str | pd.Timestamp) -> float:
         """The National Transfer Scheme threshold (share of the under-18 population) on a date."""
-        when = pd.Timestamp(date)
+        when = parse_date(date, "date")
         starts = sorted(self.nts_threshold)
         in_force = [s for s in starts if s <= when] or starts[:1]
         return self.nts_threshold[in_force[-1]]
@@ -105,7 +155,7 @@ class Config:
 
 def reporting_year(as_at: str | pd.Timestamp) -> int:
     """The year ending 31 March that contains ``as_at`` (2018-08-31 -> 2019)."""
-    when = pd.Timestamp(as_at)
+    when = parse_date(as_at, "as_at")
     return when.year + (1 if when.month >= 4 else 0)
 
 
@@ -344,10 +394,10 @@ def _nts(raw: object, path: Path) -> dict[pd.Timestamp, float]:
     for start, rate in raw.items():
         row = _line(raw, start)
         try:
-            when = pd.Timestamp(str(start))
-        except ValueError:
-            raise UserError(f"{start!r} is not a date", file=path, row=row, code="E325",
-                            column="nts_threshold", fix="write dates as YYYY-MM-DD") from None
+            when = parse_date(start, "nts_threshold start")
+        except UserError as exc:
+            raise UserError(exc.problem, file=path, row=row, code="E325",
+                            column="nts_threshold", fix=exc.fix) from None
         value = _number(rate, path, row, "nts_threshold")
         if value is None or not 0 < value < 0.01:
             raise UserError(
@@ -378,6 +428,16 @@ def _check_comparators(frame: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     frame = frame.assign(NOTE=frame["NOTE"] if "NOTE" in frame.columns else "")
     frame = frame[[*COMPARATOR_COLUMNS, "NOTE"]].astype("str")
     frame = frame[frame["VALUE"].str.strip().ne("") & frame["VALUE"].ne("nan")]
+    local = frame["INDICATOR"].str.strip().isin(list(LOCAL_VARIANTS))
+    if local.any():
+        position = int(local.to_numpy().argmax())
+        variant = frame["INDICATOR"].iloc[position].strip()
+        raise UserError(
+            f"{variant} is a local measure, not comparable with England or other areas",
+            file=path, row=int(frame.index[position]) + 2, column="INDICATOR", code="E324",
+            fix=f"remove the row; published figures compare with {LOCAL_VARIANTS[variant]} "
+                "(the DfE cohort), like for like",
+        )
     for column in ("YEAR", "VALUE"):
         parsed = pd.to_numeric(frame[column].str.strip().str.rstrip("%"), errors="coerce")
         bad = parsed.isna() | ((parsed % 1 != 0) if column == "YEAR" else False)

@@ -40,7 +40,7 @@ def derived(data: CareData) -> Derived:
         episodes = care_episodes(data.episodes)
         hit = Derived(
             episodes=episodes,
-            periods=periods_of_care(episodes),
+            periods=periods_of_care(episodes, coverage_start(data)),
             placements=placements(episodes),
             children=children(data),
             root=data.root,
@@ -90,9 +90,10 @@ def care_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
 def _placement_ids(ep: pd.DataFrame) -> pd.Series:
     """Same-carer placement ids (indicators.md, "Placement stability").
 
-    A new placement starts at RNE S/P/T, or at the first non-temporary episode of a
-    period; L/U/B continue it; temporary episodes neither count nor break it, so a
-    return from a temporary episode to the carer held before it continues that placement.
+    A new placement starts at RNE S/P/B (a new carer), or at the first non-temporary
+    episode of a period; L/T/U keep the carer and continue it (DfE SSDA903 guidance, rules
+    217, 435, 436). Temporary episodes neither count nor break it, so a return from a
+    temporary episode to the carer held before it continues that placement.
     """
     nt = ep.loc[~ep["temporary"], ["period_id", "RNE", "carer"]]
     prev_carer = nt.groupby("period_id", sort=False)["carer"].shift()
@@ -102,18 +103,27 @@ def _placement_ids(ep: pd.DataFrame) -> pd.Series:
     # Blank URN and PL_POST say nothing about the carer: never treat them as the same one.
     known_carer = _flags(nt["carer"].ne("|"))
     back_to_same_carer = after_temporary & known_carer & _flags(nt["carer"].eq(prev_carer))
-    starts = _flags(nt["RNE"].isin(groups.NEW_PLACEMENT_RNE))
+    starts = _flags(nt["RNE"].isin(groups.NEW_CARER_RNE))
     new = first_in_period | (starts & ~back_to_same_carer)
     ids = pd.Series(pd.NA, index=ep.index, dtype="Int64")
     ids.loc[nt.index] = new.cumsum()
     return ids
 
 
-def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
+def coverage_start(data: CareData) -> pd.Timestamp | None:
+    """First day the loaded returns cover (1 April before the first collection year), or
+    None when the collection years are not known."""
+    return pd.Timestamp(min(data.years) - 1, 4, 1) if data.years else None
+
+
+def periods_of_care(
+    episodes: pd.DataFrame, coverage: pd.Timestamp | None = None
+) -> pd.DataFrame:
     """One row per period of care: child, start, end (NaT if open), first RNE and LS, last REC.
 
-    ``first_rne`` other than S means the data begin part-way through the period (its true
-    start is earlier than the first episode loaded).
+    ``start_known`` is False when the data begin part-way through the period, so its true
+    start is earlier than the first episode loaded: the first episode is not RNE S, or it
+    starts on ``coverage`` (the first day the data cover, where an extract may have cut it).
     """
     g = episodes.groupby("period_id", sort=False)
     out = pd.DataFrame({
@@ -126,6 +136,10 @@ def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
         "last_rec": g["REC"].last(),
         "episodes": g.size(),
     })
+    known = _flags(out["first_rne"].eq("S"))
+    if coverage is not None:
+        known &= _flags(out["start"].ne(coverage))
+    out["start_known"] = known
     return out.reset_index()
 
 

@@ -54,7 +54,9 @@ class UserError(Exception):
 class Finding:
     """One validation result for one row (or one file) of the input.
 
-    ``row`` is the 1-based line number in the file, counting the header as line 1.
+    ``row`` is the 1-based line number in the file, counting the header as line 1. In an
+    XML return ``record`` names the child, record and element (``CHILD 0042, EPISODE 2,
+    DEC``) and ``position`` the element's 1-based column on line ``row``.
     """
 
     severity: str  # "error" or "warning"
@@ -65,11 +67,18 @@ class Finding:
     column: str | None = None
     value: str | None = None
     fix: str | None = None
+    record: str | None = None
+    position: int | None = None
+
+    def location(self) -> str:
+        """``row 3, column DEC``; in XML ``CHILD 0042, EPISODE 2, DEC (line 2, column 845)``."""
+        if self.record:
+            return f"{self.record} (line {self.row}, column {self.position})"
+        where = f"row {self.row}" if self.row is not None else ""
+        return ", ".join(filter(None, (where, f"column {self.column}" if self.column else "")))
 
     def __str__(self) -> str:
-        where = self.file + (f", row {self.row}" if self.row is not None else "")
-        if self.column:
-            where += f", column {self.column}"
+        where = ", ".join(filter(None, (self.file, self.location())))
         val = f" (value {self.value!r})" if self.value not in (None, "") else ""
         fix = f" Fix: {self.fix}" if self.fix else ""
         return f"{self.severity} {self.rule}: {where}: {self.message}{val}.{fix}"

@@ -6,27 +6,62 @@ import pandas as pd
 
 #: LS codes for an agreed series of short breaks: excluded from every CiC count.
 SHORT_BREAK_LS = frozenset({"V3", "V4"})
-#: RNE codes that start a new placement (a change of carer).
-NEW_PLACEMENT_RNE = frozenset({"S", "P", "T"})
+#: RNE codes that start a new placement, i.e. a new carer: S (new period), P (placement
+#: and carer changed) and B (legal status, placement and carer changed). L, T and U keep
+#: the carer (DfE SSDA903 guidance; validator rules 217, 435 and 436).
+NEW_CARER_RNE = frozenset({"S", "P", "B"})
 #: Temporary placements: they neither count nor break a placement.
 TEMPORARY_PLACE = frozenset({"T0", "T1", "T2", "T3", "T4"})
 ADOPTION_PLACE = frozenset({"A3", "A4", "A5", "A6"})
 FOSTER_PLACE = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
 FOSTER_FRIENDS_RELATIVES = frozenset({"U1", "U2", "U3"})
 ADOPTED_REC = frozenset({"E11", "E12"})
-SGO_REC = frozenset({"E41", "E45", "E46", "E47", "E48"})
+#: Special guardianship orders: E45-E48 in current returns, E43/E44 in older ones (DfE
+#: rule 407). E41 (residence or child arrangements order) is not an SGO.
+SGO_REC = frozenset({"E43", "E44", "E45", "E46", "E47", "E48"})
 PLACEMENT_ORDER_LS = frozenset({"E1", "D1"})
 
 _PLACEMENT_TYPE = {
     **dict.fromkeys(FOSTER_PLACE, "Foster care"),
     **dict.fromkeys(ADOPTION_PLACE, "Placed for adoption"),
-    **dict.fromkeys(["K1", "K2", "K3", "R1", "S1"], "Residential"),
+    **dict.fromkeys(["K1", "K2", "R1", "S1"], "Residential"),
     "P1": "Placed with parents",
-    **dict.fromkeys(["P2", "P3", "H5"], "Independent or semi-independent living"),
+    # K3 (supported accommodation, 2024/25 on) replaces H5/P2: independent living, not
+    # residential (DfE, "Children looked after" placement groups).
+    **dict.fromkeys(["P2", "P3", "H5", "K3"], "Independent or semi-independent living"),
 }
 PLACEMENT_TYPES = (
     "Foster care", "Placed for adoption", "Residential", "Placed with parents",
     "Independent or semi-independent living", "Other",
+)
+
+#: REC code -> reason episode ceased, grouped as in the DfE "Children looked after"
+#: statistics (SSDA903 guidance, REC codes). The one place every measure, cohort and
+#: recipe reads a reason ceased from. X1 (a new episode follows) ends no period.
+_REASON_CEASED = {
+    **dict.fromkeys(ADOPTED_REC, "Adopted"),
+    **dict.fromkeys(SGO_REC, "Special guardianship order"),
+    "E41": "Child arrangements (residence) order",
+    **dict.fromkeys(["E4A", "E4B"], "Returned home to parents"),
+    "E13": "Left to live with parents or relatives",
+    **dict.fromkeys(["E5", "E6"], "Moved into independent living"),
+    "E17": "Remained with carers at 18 (staying put)",
+    "E7": "Transferred to adult social care",
+    "E9": "Sentenced to custody",
+    "E14": "Accommodation on remand ended",
+    "E15": "Age assessed as 18 or over",
+    "E16": "Moved abroad",
+    "E2": "Died",
+    "E3": "Care taken over by another local authority",
+    "E8": "Other reason",
+}
+REASONS_CEASED = (
+    "Adopted", "Special guardianship order", "Child arrangements (residence) order",
+    "Returned home to parents", "Left to live with parents or relatives",
+    "Moved into independent living", "Remained with carers at 18 (staying put)",
+    "Transferred to adult social care", "Sentenced to custody",
+    "Accommodation on remand ended", "Age assessed as 18 or over", "Moved abroad", "Died",
+    "Care taken over by another local authority", "Other reason",
 )
 
 _ETHNICITY_GROUP = {
@@ -72,6 +107,11 @@ def placement_type(place: pd.Series) -> pd.Categorical:
     return _mapped(place, _PLACEMENT_TYPE, PLACEMENT_TYPES, "Other")
 
 
+def reason_ceased(rec: pd.Series) -> pd.Categorical:
+    """REC code -> the DfE reason-ceased group (adopted, SGO, returned home, ...)."""
+    return _mapped(rec, _REASON_CEASED, REASONS_CEASED, "Other reason")
+
+
 def ethnicity_group(ethnic: pd.Series) -> pd.Categorical:
     """ETHNIC code -> the DfE major ethnic group."""
     return _mapped(ethnic, _ETHNICITY_GROUP, ETHNICITY_GROUPS, "Not stated")
@@ -98,3 +138,34 @@ def age_on(dob: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
 def age_band(age: pd.Series) -> pd.Categorical:
     """Completed years -> the DfE age bands: under 1, 1-4, 5-9, 10-15, 16-17 (18+ kept apart)."""
     return pd.cut(age.astype("float"), _AGE_EDGES, labels=list(AGE_BANDS))
+
+
+#: OC3 IN_TOUCH codes of young people outside the DfE care-leaver cohort: DIED, and RHOM
+#: (returned home to parents for 6 months or more). DfE "Children looked after" statistics.
+OC3_OUT_OF_COHORT = frozenset({"DIED", "RHOM"})
+#: OC3 ACTIV first letters meaning education, employment or training: every F* (full time)
+#: and P* (part time) code; G4-G6 are NEET and 0 is no information (DfE rule 132).
+EET_ACTIV_PREFIXES = ("F", "P")
+
+
+def _oc3_codes(codes: pd.Series) -> pd.Series:
+    return codes.astype("str").str.strip().str.upper()
+
+
+def oc3_eet(activ: pd.Series) -> pd.Series:
+    """OC3 ACTIV -> in education, employment or training (every F* and P* code; DfE rule 132)."""
+    eet = _oc3_codes(activ).str[:1].isin(EET_ACTIV_PREFIXES)
+    return pd.Series(eet.to_numpy(dtype=bool, na_value=False), index=activ.index)
+
+
+def oc3_suitable(accom: pd.Series) -> pd.Series:
+    """OC3 ACCOM -> suitable accommodation: a letter then 1 (2 is unsuitable, 0 no
+    information; DfE rule 133)."""
+    suitable = _oc3_codes(accom).str.fullmatch(r"[A-Z]1")
+    return pd.Series(suitable.to_numpy(dtype=bool, na_value=False), index=accom.index)
+
+
+def oc3_in_cohort(in_touch: pd.Series) -> pd.Series:
+    """OC3 IN_TOUCH -> still in the DfE care-leaver cohort (not DIED or RHOM)."""
+    keep = ~_oc3_codes(in_touch).isin(OC3_OUT_OF_COHORT)
+    return pd.Series(keep.to_numpy(dtype=bool, na_value=False), index=in_touch.index)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpanalytics import disclosure
+from cpanalytics.config import Comparator
 from cpanalytics.disclosure import CONFIDENTIAL, NOT_AVAILABLE
 
 #: Decimal places of the number in a sentence, by indicator unit (1 dp otherwise).
@@ -60,8 +61,14 @@ PHRASES: dict[str, str] = {
              "the adoption order",
     "AD-07a": "{value} children with a placement order were waiting to be matched",
     "CL-01": "{value} of care leavers were in touch with the local authority",
-    "CL-02": "{value} of care leavers in touch were in education, employment or training",
-    "CL-03": "{value} of care leavers in touch were in suitable accommodation",
+    "CL-02": "{value} of care leavers were in education, employment or training",
+    "CL-03": "{value} of care leavers were in suitable accommodation",
+    "CL-02A": "{value} of care leavers aged 17 to 18 were in education, employment or training",
+    "CL-02B": "{value} of care leavers aged 19 to 21 were in education, employment or training",
+    "CL-03A": "{value} of care leavers aged 17 to 18 were in suitable accommodation",
+    "CL-03B": "{value} of care leavers aged 19 to 21 were in suitable accommodation",
+    "CL-02L": "{value} of care leavers in touch were in education, employment or training",
+    "CL-03L": "{value} of care leavers in touch were in suitable accommodation",
     "IR-01": "{value} of children in care had every review held within timescale",
     "IR-02": "Children participated in {value} of their reviews in the last 12 months",
     "IR-04": "{value} reviews were held in the year",
@@ -86,6 +93,8 @@ SHORT: dict[str, str] = {
     "CL-01": "the share of care leavers in touch",
     "CL-02": "the share of care leavers in education, employment or training",
     "CL-03": "the share of care leavers in suitable accommodation",
+    "CL-02L": "the share of care leavers in touch in education, employment or training",
+    "CL-03L": "the share of care leavers in touch in suitable accommodation",
 }
 
 
@@ -111,20 +120,24 @@ def figure(
 
 
 def comparison(
-    value: float, reference: float | None, unit: str, name: str, *, england: bool = False
+    value: float, reference: float | Comparator | None, unit: str, name: str
 ) -> str:
-    """``below the 10% target``, ``above England (58.6%)``, ``in line with ...``.
+    """``below the 10% target``, ``above England 2016/17: 58.6%``, ``in line with ...``.
 
-    The value is compared as shown (rounded to the sentence's decimals).
+    A :class:`~cpanalytics.config.Comparator` is named with its year (and an age note when
+    old). The value is compared as shown (rounded to the sentence's decimals).
     """
+    england = reference if isinstance(reference, Comparator) else None
+    if england is not None:
+        reference = england.value
     if reference is None or pd.isna(reference):
         return ""
     decimals = 1 if unit.startswith("%") else SENTENCE_DECIMALS.get(unit, 1)
     shown, ref = round(float(value), decimals), round(float(reference), decimals)
     word = "above" if shown > ref else "below" if shown < ref else "in line with"
     ref_text = _reference_text(reference, unit)
-    if england:
-        return f"{word} England ({ref_text})"
+    if england is not None:
+        return f"{word} {england.describe(ref_text)}"
     if unit == "days":
         return f"{word} the {ref_text}-day {name}"
     if unit.startswith("%"):
@@ -136,7 +149,7 @@ def kpi_sentence(
     result: pd.DataFrame,
     *,
     target: float | None = None,
-    england: float | None = None,
+    england: Comparator | None = None,
     target_name: str = "target",
     when: str | None = None,
     suppress: bool = True,
@@ -146,6 +159,8 @@ def kpi_sentence(
 
     ``when`` (e.g. "on 31 March 2025") is appended to the measure phrase.
     """
+    if england is not None and not isinstance(england, Comparator):
+        raise TypeError("england must be a config.Comparator, so that its year is shown")
     ind_id = str(result["indicator"].iloc[0])
     if not _is_available(result):
         return str(result["note"].iloc[0]) + "."
@@ -157,7 +172,7 @@ def kpi_sentence(
         unit = _unit(result)
         value = float(result["value"].iloc[0])
         clauses = [comparison(value, target, unit, target_name),
-                   comparison(value, england, unit, "", england=True)]
+                   comparison(value, england, unit, "")]
         clauses = [c for c in clauses if c]
         if clauses:
             text += ", " + " and ".join(clauses)

@@ -20,13 +20,15 @@ import pandas as pd
 from IPython.display import Markdown, display
 from matplotlib.figure import Figure
 
-from cpanalytics import charts, disclosure, tables
+from cpanalytics import charts, config, disclosure, tables
+from cpanalytics.dates import parse_date
 from cpanalytics.model import IDENTIFIER_COLUMNS, CareData
 
 
 def as_at_date(year: int, as_at: str | None = None) -> pd.Timestamp:
-    """The reporting date: ``as_at`` when given (any month end), else 31 March of ``year``."""
-    return pd.Timestamp(as_at) if as_at else pd.Timestamp(year=int(year), month=3, day=31)
+    """The reporting date: ``as_at`` when given (any month end; ISO or UK day first, see
+    :mod:`cpanalytics.dates`), else 31 March of ``year``."""
+    return parse_date(as_at, "as_at") if as_at else pd.Timestamp(year=int(year), month=3, day=31)
 
 
 def output_path(output_dir: str | None) -> Path:
@@ -222,21 +224,16 @@ class References:
 
     target: dict[str, float] = field(default_factory=dict)
     floor: dict[str, float] = field(default_factory=dict)
-    england: dict[str, float] = field(default_factory=dict)
+    england: dict[str, config.Comparator] = field(default_factory=dict)
 
 
 def references(data: CareData, as_at: pd.Timestamp) -> References:
-    """Targets, floors and England values for the reporting year of ``as_at``
-    (``cpanalytics.config``: packaged defaults, then the data root's config and comparators)."""
-    from cpanalytics import config
-
+    """Targets, floors and England comparators (with their year) for the reporting year of
+    ``as_at`` (``cpanalytics.config``: packaged defaults, then the data root's config and comparators)."""
     year = config.reporting_year(as_at)
     cfg = config.load(data.root, year, local_comparators=data.local.get("comparators"))
-    england = {}
-    for ind_id in cfg.comparators["INDICATOR"].astype(str).unique():
-        found = cfg.comparator(ind_id, "England", year)
-        if found is not None:
-            england[ind_id] = found[0]
+    england = {ind_id: found for ind_id in cfg.comparators["INDICATOR"].astype(str).unique()
+               if (found := cfg.latest(ind_id)) is not None}
     return References(
         target={k: t.target for k, t in cfg.targets.items() if t.target is not None},
         floor={k: t.floor for k, t in cfg.targets.items() if t.floor is not None},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpanalytics.dates import check_within, coverage, describe_coverage, parse_date
 from cpanalytics.errors import UserError
 from cpanalytics.model import CareData
 
@@ -18,6 +19,30 @@ def load_for_cli(path: str | None) -> CareData:
     from cpanalytics import load_data
 
     return load_data(path)
+
+
+def date_option(text: str | None, option: str, example: str = "2025-03-31") -> pd.Timestamp:
+    """A required date option read ISO or UK day first (never US), or E304 saying how to give it."""
+    if not text:
+        raise UserError(f"{option} is required", fix=f"add e.g. {option} {example}", code="E304")
+    return parse_date(text, option)
+
+
+def range_in_data(start: pd.Timestamp, end: pd.Timestamp, data: CareData
+                  ) -> tuple[pd.Timestamp, pd.Timestamp, str | None]:
+    """``--from``/``--to`` cut to the loaded years, with a warning, when they reach beyond
+    them; refused (E307) when the whole range lies outside."""
+    first, last = coverage(data.years)
+    if end < first:
+        check_within(end, data.years, "--to")
+    if start > last:
+        check_within(start, data.years, "--from")
+    cut = max(start, first), min(end, last)
+    if cut == (start, end):
+        return start, end, None
+    warning = (f"warning: --from/--to reach beyond the loaded data ({describe_coverage(data.years)});"
+               f" shown from {cut[0].date().isoformat()} to {cut[1].date().isoformat()} only")
+    return *cut, warning
 
 
 def present(result: pd.DataFrame, suppress: bool = True, threshold: int = 5) -> pd.DataFrame:

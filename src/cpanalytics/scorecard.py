@@ -17,7 +17,8 @@ import pandas as pd
 
 from cpanalytics import config as config_module
 from cpanalytics import disclosure
-from cpanalytics.config import Config
+from cpanalytics.config import Comparator, Config
+from cpanalytics.dates import parse_date
 
 #: Below this denominator no RAG is given (seed scorecard guidance notes).
 MIN_DENOMINATOR = 5
@@ -33,13 +34,13 @@ ComputeFunction = Callable[..., pd.DataFrame]
 SCORECARD_IDS = (
     "CIC-02", "CIC-04", "CIC-06", "CIC-07", "CIC-08", "CIC-09", "PS-01", "PS-02", "PS-05",
     "HE-01", "HE-02", "HE-04", "HE-05", "AD-01", "AD-02", "AD-03", "AD-06", "CL-01", "CL-02",
-    "CL-03", "IR-01", "IR-02", "IR-05", "IR-06", "IR-08",
+    "CL-03", "CL-02L", "CL-03L", "IR-01", "IR-02", "IR-05", "IR-06", "IR-08",
 )
 
 
 def previous_month(as_at: str | pd.Timestamp) -> pd.Timestamp:
     """The same point a month earlier: the previous month-end when ``as_at`` is a month-end."""
-    when = pd.Timestamp(as_at)
+    when = parse_date(as_at, "as_at")
     if when.is_month_end:
         return (when - pd.offsets.MonthEnd(1)).normalize()
     return when - pd.DateOffset(months=1)
@@ -47,7 +48,7 @@ def previous_month(as_at: str | pd.Timestamp) -> pd.Timestamp:
 
 def year_ago(as_at: str | pd.Timestamp) -> pd.Timestamp:
     """The same date a year earlier (29 February falls back to the 28th)."""
-    when = pd.Timestamp(as_at)
+    when = parse_date(as_at, "as_at")
     back = when - pd.DateOffset(years=1)
     return (back + pd.offsets.MonthEnd(0)) if when.is_month_end else back
 
@@ -76,7 +77,7 @@ def build(
         compute_at = compute_at if compute else engine.compute_at
         compute = compute or engine.compute
         registry = registry or engine.REGISTRY
-    as_at = pd.Timestamp(as_at)
+    as_at = parse_date(as_at, "as_at")
     year = config_module.reporting_year(as_at)
     if config is None:
         local = getattr(data, "local", {}).get("comparators")
@@ -203,7 +204,9 @@ def summary(card: pd.DataFrame) -> pd.Series:
 
 def publish(card: pd.DataFrame, threshold: int = disclosure.DEFAULT_THRESHOLD) -> pd.DataFrame:
     """The scorecard as published: display strings, small numbers suppressed (``[c]``),
-    values formatted by unit, ``[x]`` where a measure is not available, ``[z]`` for no target."""
+    values formatted by unit, ``[x]`` where a measure is not available, ``[z]`` for no target.
+    England carries its year, and a note when it is more than two years older than the card
+    (``2016/17: 10.0% (latest available; 8 years older than this report)``)."""
     out = pd.DataFrame({"Indicator": card["indicator"], "Measure": card["title"],
                         "Polarity": card["polarity"].fillna(disclosure.NOT_APPLICABLE),
                         "Period": card["period"]})
@@ -220,8 +223,11 @@ def publish(card: pd.DataFrame, threshold: int = disclosure.DEFAULT_THRESHOLD) -
     out["Direction"] = card["direction"].fillna("")
     out["One year ago"] = _suppressed(card, "year_ago_", threshold)["value"]
     out["England"] = [
-        disclosure.format_value(e, u) if pd.notna(e) else disclosure.NOT_AVAILABLE
-        for e, u in zip(card["england"], card["unit"], strict=True)
+        Comparator(e, int(y), config_module.reporting_year(d)).describe(
+            disclosure.format_value(e, u), area=False)
+        if pd.notna(e) else disclosure.NOT_AVAILABLE
+        for e, y, u, d in zip(card["england"], card["england_year"], card["unit"], card["date"],
+                              strict=True)
     ]
     return out.reset_index(drop=True)
 

@@ -13,10 +13,13 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import disclosure
+from cpanalytics.config import Comparator
 from cpanalytics.disclosure import NOT_APPLICABLE, NOT_AVAILABLE
 
+#: GSS symbol after a figure that later data will revise (see :func:`counts_by_period`).
+PROVISIONAL = "[p]"
 #: A display cell that reads as a number (or a GSS symbol standing in for one).
-_NUMERIC = re.compile(r"^(-?[\d,]+(\.\d+)?%?|\[c\]|\[x\]|\[z\])$")
+_NUMERIC = re.compile(r"^(-?[\d,]+(\.\d+)?%?|\[c\]|\[x\]|\[z\])( \[p\])?$")
 
 
 def is_numeric_column(column: pd.Series) -> bool:
@@ -162,11 +165,33 @@ def counts_by_period(
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
     """``category`` down, one count column per period (the keys), no totals (the rows are
-    stages or measures that do not add up), small counts ``[c]``."""
+    stages or measures that do not add up), small counts ``[c]``, and `` [p]`` after a count
+    whose result rows are flagged ``provisional`` (e.g. AD-04's matches in the latest year)."""
     merged = _by_period(results, category, count).rename(columns={category: label(category)})
     if not suppress:
-        return _format_plain(merged, list(results), [])
-    return disclosure.suppress_table(merged, count_columns=list(results), threshold=threshold)
+        shown = _format_plain(merged, list(results), [])
+    else:
+        shown = disclosure.suppress_table(merged, count_columns=list(results), threshold=threshold)
+    return _mark_provisional(shown, results, category)
+
+
+def has_provisional(results: Mapping[str, pd.DataFrame]) -> bool:
+    """True when any result has rows flagged ``provisional``."""
+    return any("provisional" in r and r["provisional"].astype(bool).any() for r in results.values())
+
+
+def _mark_provisional(
+    shown: pd.DataFrame, results: Mapping[str, pd.DataFrame], category: str
+) -> pd.DataFrame:
+    """`` [p]`` after each period's count whose ``category`` rows are flagged provisional."""
+    out = shown.copy()
+    keys = out[label(category)].astype(str)
+    for period, result in results.items():
+        if "provisional" in result:
+            flagged = result.loc[result["provisional"].astype(bool).to_numpy(), category]
+            rows = keys.isin(flagged.astype(str)).to_numpy()
+            out.loc[rows, period] = out.loc[rows, period].astype(str) + " " + PROVISIONAL
+    return out
 
 
 def _by_period(results: Mapping[str, pd.DataFrame], category: str, count: str) -> pd.DataFrame:
@@ -221,11 +246,12 @@ def measures(
     results: Sequence[pd.DataFrame],
     *,
     targets: Mapping[str, float | None] | None = None,
-    england: Mapping[str, float | None] | None = None,
+    england: Mapping[str, Comparator] | None = None,
     suppress: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
-    """One row per indicator result: measure, numerator, denominator, value, target, England.
+    """One row per indicator result: measure, numerator, denominator, value, target, England
+    (with its year: ``2016/17: 10%``, and an age note when old).
 
     Each result is a one-row (no ``by``) frame from ``cpanalytics.indicators.compute``;
     values are shown for the indicator's unit, ``[c]`` when small, ``[x]`` when unavailable.
@@ -242,7 +268,7 @@ def measures(
             "Denominator": shown.get("denominator", NOT_APPLICABLE),
             "Value": shown["value"],
             "Target": _reference(ind.unit, (targets or {}).get(ind.id)),
-            "England": _reference(ind.unit, (england or {}).get(ind.id)),
+            "England": _comparator(ind.unit, (england or {}).get(ind.id)),
         })
     return pd.DataFrame(rows)
 
@@ -281,6 +307,13 @@ def _reference(unit: str, value: float | None) -> str:
     if value is None or pd.isna(value):
         return NOT_APPLICABLE
     return disclosure.format_value(value, unit)
+
+
+def _comparator(unit: str, comparator: Comparator | None) -> str:
+    """England beside a value with its year, ``2016/17: 10%``; none -> ``[z]``."""
+    if comparator is None:
+        return NOT_APPLICABLE
+    return comparator.describe(_reference(unit, comparator.value), area=False)
 
 
 def _format_plain(frame: pd.DataFrame, counts: Sequence[str], shares: Sequence[str]) -> pd.DataFrame:

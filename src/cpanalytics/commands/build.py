@@ -4,6 +4,9 @@ Outputs go to OUT/YEAR/ only when every stage passed (the privacy audit included
 failed or interrupted build leaves the previous outputs as they were. Unchanged
 notebooks and renders are reused from OUT/.cache/ (--no-cache runs everything).
 
+--as-at is read YYYY-MM-DD or day first (DD/MM/YYYY), never month first, and must fall
+within the collection year --year (1 April to 31 March).
+
 Exit status: 0 built, 1 build failed (validation errors, a notebook, the render or the
 privacy audit), 2 a problem with the options (message says how to fix), 130 interrupted.
 """
@@ -12,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from cpanalytics.errors import UserError
@@ -21,18 +23,12 @@ HELP = "build both annual reports (HTML, PDF, tables) for one year"
 ENGINES = ("auto", "quarto", "builtin")
 
 
-def _as_at(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("--data", required=True, type=Path, help="data folder (holding 903/<YYYY>/)")
     parser.add_argument("--year", required=True, type=int, help="collection year, ending 31 March")
-    parser.add_argument("--as-at", type=_as_at, help="as-at date YYYY-MM-DD (default 31 March of --year)")
+    parser.add_argument("--as-at", help="as-at date within --year, YYYY-MM-DD or DD/MM/YYYY "
+                        "(default 31 March of --year)")
     parser.add_argument("--jobs", type=int, help="notebooks to run at once (default: number of cores)")
     parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
     parser.add_argument("--la-name", help="local authority name shown in the reports")
@@ -46,14 +42,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the build, print a summary; returns the exit status."""
+    from cpanalytics.dates import check_within, parse_date
     from cpanalytics.pipeline import BuildOptions, build
     from cpanalytics.pipeline.progress import reporter_for
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs {args.jobs} must be 1 or more", code="E407",
                         fix="give --jobs a positive number, or leave it out to use every core")
+    as_at = None
+    if args.as_at is not None:
+        as_at = parse_date(args.as_at, "--as-at")
+        check_within(as_at, [args.year], "--as-at", what=f"--year {args.year}")
     options = BuildOptions(
-        data_dir=args.data, year=args.year, out=args.out, as_at=args.as_at, jobs=args.jobs,
+        data_dir=args.data, year=args.year, out=args.out,
+        as_at=as_at.date() if as_at is not None else None, jobs=args.jobs,
         la_name=args.la_name, engine=args.engine, use_cache=not args.no_cache, wait=args.wait,
         notebooks_dir=args.notebooks, narrative_dir=args.narrative, debug=args.debug,
     )

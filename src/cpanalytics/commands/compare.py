@@ -2,8 +2,12 @@
 
 The authority's value is computed as at --as-at and on the same date in each earlier year
 shown (--years, default 5); comparator values come from comparators.csv (config or local
-extract).
+extract), each shown for the year it was published for, beside the authority's value for
+that same year (like for like).
 Small numbers are suppressed ([c]) by default; use --no-suppress for internal use only.
+Dates are read YYYY-MM-DD or day first (DD/MM/YYYY), never month first. An --as-at date
+outside the loaded collection years is an error; earlier years shown that fall before the
+loaded data get no value for the authority, with a warning.
 
 examples:
   cpanalytics compare PS-01 --data data/synthetic --as-at 2025-03-31
@@ -26,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("id", metavar="ID", help="indicator id, e.g. PS-01")
     parser.add_argument("--data", help="data root (with 903/<YYYY>/ folders)")
-    parser.add_argument("--as-at", dest="as_at", help="date, YYYY-MM-DD (e.g. 2025-03-31)")
+    parser.add_argument("--as-at", dest="as_at", help="date within the data, YYYY-MM-DD or DD/MM/YYYY (e.g. 2025-03-31)")
     parser.add_argument("--areas", nargs="+", metavar="AREA",
                         help='comparator areas (default: England "Stat neighbours" "South East")')
     parser.add_argument("--la-name", dest="la_name", default="This authority",
@@ -42,13 +46,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compute the comparison table, print it and optionally save the chart."""
+    import sys
+
     from cpanalytics import comparisons
-    from cpanalytics.commands.indicators import _as_at
-    from cpanalytics.config import reporting_year
+    from cpanalytics.config import period_label, reporting_year
     from cpanalytics.console import print_frame
+    from cpanalytics.dates import check_within
     from cpanalytics.errors import UserError
     from cpanalytics.indicators import REGISTRY
-    from cpanalytics.quick import load_for_cli
+    from cpanalytics.quick import date_option, load_for_cli
 
     if args.id not in REGISTRY:
         raise UserError(f"unknown indicator {args.id!r}",
@@ -56,17 +62,26 @@ def run(args: argparse.Namespace) -> int:
     if REGISTRY[args.id].kind == "table":
         raise UserError(f"{args.id} is a table of counts, not a single figure to compare",
                         fix="choose a rate or mean, e.g. PS-01 or AD-01", code="E330")
-    as_at = _as_at(args.as_at)
+    as_at = date_option(args.as_at, "--as-at")
     data = load_for_cli(args.data)
+    check_within(as_at, data.years, "--as-at")
     areas = tuple(args.areas) if args.areas else comparisons.DEFAULT_AREAS
     last = reporting_year(as_at)
     years = range(last - args.years + 1, last + 1)
     table = comparisons.compare(args.id, data, as_at=as_at, years=years, areas=areas,
                                 la_name=args.la_name, threshold=args.threshold)
     if not table["area"].isin(areas).any():
-        raise UserError(f"no comparator values for {args.id} in {', '.join(areas)}",
-                        fix="check the area names in comparators.csv, or add values there",
+        latest = "; ".join(f"latest {c.label}" for c in table.attrs["latest"].values())
+        span = " to ".join(dict.fromkeys(map(period_label, (years[0], years[-1]))))
+        raise UserError(f"no comparator values for {args.id} in {', '.join(areas)} for {span}"
+                        + (f" ({latest})" if latest else ""),
+                        fix="check the area names in comparators.csv, add values for these "
+                            "years there, or show more years with --years",
                         code="E331")
+    if table.attrs["before_data"]:
+        print(f"warning: no value for {args.la_name} in "
+              f"{', '.join(map(period_label, table.attrs['before_data']))}: before the loaded data",
+              file=sys.stderr)
     visible = table if args.suppress else table.assign(suppressed=False)
     if args.plot:
         fig = comparisons.plot_compare(table=visible)

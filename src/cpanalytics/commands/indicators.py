@@ -1,7 +1,8 @@
 """Print indicators as at a date, optionally split by a breakdown.
 
 Output is suppressed for publication by default ([c] for small numbers); use
---no-suppress for internal use only.
+--no-suppress for internal use only. Dates are read YYYY-MM-DD or day first (DD/MM/YYYY),
+never month first; an --as-at date outside the loaded collection years is an error.
 
 examples:
   cpanalytics indicators --data data/synthetic --as-at 2019-03-31
@@ -19,7 +20,8 @@ HELP = "indicators as at a date, by any breakdown (suppressed by default)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("--data", help="data root (with 903/<YYYY>/ folders)")
-    parser.add_argument("--as-at", dest="as_at", help="date, YYYY-MM-DD (e.g. 2019-03-31)")
+    parser.add_argument("--as-at", dest="as_at",
+                        help="date within the data, YYYY-MM-DD or DD/MM/YYYY (e.g. 2019-03-31)")
     parser.add_argument("--by", help="breakdown column, e.g. uasc, sex, age_band, district")
     parser.add_argument("--id", dest="ids", nargs="+", metavar="ID", help="indicator ids")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -35,31 +37,18 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from cpanalytics.console import print_frame
+    from cpanalytics.dates import check_within
     from cpanalytics.indicators import catalogue
-    from cpanalytics.quick import load_for_cli, results_for_cli
+    from cpanalytics.quick import date_option, load_for_cli, results_for_cli
 
     if args.list:
         print_frame(catalogue()[["id", "title", "polarity", "period", "unit", "needs"]],
                     args.format)
         return 0
+    as_at = date_option(args.as_at, "--as-at", "2019-03-31")
     data = load_for_cli(args.data)
-    as_at = _as_at(args.as_at)
+    check_within(as_at, data.years, "--as-at")
     frames = results_for_cli(data, args.ids, by=args.by, suppress=args.suppress,
                              threshold=args.threshold, as_at=as_at)
     print_frame(pd.concat(frames, ignore_index=True), args.format)
     return 0
-
-
-def _as_at(text: str | None):
-    """Parse --as-at (required for indicators)."""
-    import pandas as pd
-
-    from cpanalytics.errors import UserError
-
-    if not text:
-        raise UserError("--as-at is required", fix="add e.g. --as-at 2019-03-31", code="E304")
-    try:
-        return pd.Timestamp(text)
-    except ValueError:
-        raise UserError(f"--as-at {text!r} is not a date", fix="write it as YYYY-MM-DD",
-                        code="E304") from None

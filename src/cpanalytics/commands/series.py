@@ -1,6 +1,10 @@
 """Print one indicator at each period end between two dates, optionally by a breakdown,
 and optionally save a chart. Suppressed by default (--no-suppress for internal use).
 
+Dates are read YYYY-MM-DD or day first (DD/MM/YYYY), never month first. --from after --to
+is an error; a range reaching beyond the loaded collection years is cut to them with a
+warning, and one wholly outside them is an error.
+
 examples:
   cpanalytics series PS-01 --data data/synthetic --from 2018-04-30 --to 2019-03-31
   cpanalytics series HE-02 --data data/synthetic --from 2016-04-30 --to 2019-03-31 \\
@@ -20,8 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("id", help="indicator id, e.g. PS-01")
     parser.add_argument("--data", help="data root (with 903/<YYYY>/ folders)")
-    parser.add_argument("--from", dest="start", required=True, help="first period end, YYYY-MM-DD")
-    parser.add_argument("--to", dest="end", required=True, help="last period end, YYYY-MM-DD")
+    parser.add_argument("--from", dest="start", required=True, help="first period end, YYYY-MM-DD or DD/MM/YYYY")
+    parser.add_argument("--to", dest="end", required=True, help="last period end, YYYY-MM-DD or DD/MM/YYYY")
     parser.add_argument("--freq", choices=("M", "Q", "Y"), default="M",
                         help="month ends (M), quarter ends (Q) or 31 March (Y)")
     parser.add_argument("--by", help="breakdown column, e.g. uasc, district")
@@ -36,18 +40,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compute, print and optionally plot the series."""
-    import pandas as pd
+    import sys
 
     from cpanalytics.console import print_frame
-    from cpanalytics.errors import UserError
-    from cpanalytics.quick import load_for_cli, results_for_cli
+    from cpanalytics.dates import check_order
+    from cpanalytics.quick import date_option, load_for_cli, range_in_data, results_for_cli
 
-    try:
-        start, end = pd.Timestamp(args.start), pd.Timestamp(args.end)
-    except ValueError:
-        raise UserError("--from and --to must be dates", fix="write them as YYYY-MM-DD",
-                        code="E304") from None
+    start = date_option(args.start, "--from", "2018-04-30")
+    end = date_option(args.end, "--to", "2019-03-31")
+    check_order(start, end)
     data = load_for_cli(args.data)
+    start, end, warning = range_in_data(start, end, data)
+    if warning:
+        print(warning, file=sys.stderr)
     [shown] = results_for_cli(data, [args.id], by=args.by, suppress=args.suppress,
                               threshold=args.threshold, start=start, end=end, freq=args.freq)
     print_frame(shown, args.format)

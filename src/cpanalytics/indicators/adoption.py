@@ -2,11 +2,13 @@
 timeliness measures").
 
 Each period of care (short breaks excluded) gets its adoption journey once per data set:
-placement order (first LS E1/D1 episode), placed (first PLACE A3-A6 episode), adoption
-order (the period ends with REC E11/E12), and the AD1 record (decision, match, foster-carer
-adoption) whose match date (or decision date) falls in the period. The ADM decision is
-AD1.DATE_INT, else the first placed_for_adoption.DATE_PLACED in the period: in the SSDA903
-that column is the date of the decision that the child should be placed for adoption.
+placement order (first LS E1/D1 episode), placed (start of the last placement for adoption,
+PLACE A3-A6, in the period: the family who adopt), adoption order (the period ends with REC
+E11/E12), and the AD1 record (decision, match, foster-carer adoption) whose match date (or
+decision date) falls in the period. The ADM decision is AD1.DATE_INT, else the first
+placed_for_adoption.DATE_PLACED in the period: in the SSDA903 that column is the date of the
+decision that the child should be placed for adoption, and DATE_PLACED_CEASED the date that
+decision was reversed (REASON_PLACED_CEASED RD1-RD4).
 """
 
 from __future__ import annotations
@@ -54,6 +56,38 @@ def _ad1(data_ad1: pd.DataFrame) -> pd.DataFrame:
     return ad1.assign(anchor=ad1["DATE_MATCH"].fillna(ad1["DATE_INT"]))
 
 
+def adoptive_runs(ctx: Context) -> pd.DataFrame:
+    """Per care episode (same index as ``derived.episodes``): placements for adoption.
+
+    ``placed_now``: in a placement for adoption (PLACE A3-A6; a temporary episode keeps the
+    placement it interrupts). ``run_start``: a placement for adoption begins here (the first
+    A3-A6 episode after a non-adoptive one). ``since_placed``: the DECOM of the placement for
+    adoption held. ``disrupted``: the DECOM of the latest move out of A3-A6 so far in the
+    period without an adoption (the adoptive placement disrupted).
+    """
+    return cached(ctx, "adoption.runs", lambda: _adoptive_runs(ctx.derived.episodes))
+
+
+def _adoptive_runs(ep: pd.DataFrame) -> pd.DataFrame:
+    nt = ep.loc[~ep["temporary"].to_numpy(dtype=bool), ["period_id", "DECOM", "PLACE"]]
+    adoptive = nt["PLACE"].isin(groups.ADOPTION_PLACE)
+    before = adoptive.groupby(nt["period_id"], sort=False).shift(fill_value=False).astype(bool)
+    run_start = adoptive & ~before
+    no_date = pd.Series(pd.NaT, index=nt.index, dtype="datetime64[us]")
+    decom = nt["DECOM"].astype("datetime64[us]")
+
+    def carried(values: pd.Series) -> pd.Series:
+        """Values of non-temporary episodes, carried on to later episodes of the period."""
+        return values.reindex(ep.index).groupby(ep["period_id"], sort=False).ffill()
+
+    return pd.DataFrame({
+        "placed_now": carried(adoptive.astype(float)).eq(1).to_numpy(),
+        "run_start": run_start.reindex(ep.index, fill_value=False).to_numpy(dtype=bool),
+        "since_placed": carried(decom.where(run_start, no_date)),
+        "disrupted": carried(decom.where(~adoptive & before, no_date)),
+    }, index=ep.index)
+
+
 def journeys(ctx: Context) -> pd.DataFrame:
     """One row per period of care with its adoption journey dates (cached, see below)."""
     return cached(ctx, "adoption.journeys", lambda: _journeys(ctx))
@@ -62,13 +96,15 @@ def journeys(ctx: Context) -> pd.DataFrame:
 def _journeys(ctx: Context) -> pd.DataFrame:
     """One row per period of care with its adoption journey dates.
 
-    Columns: ``period_id``, ``CHILD``, ``start`` (entering care), ``end``, ``last_rec``,
-    ``adopted``, ``po`` (placement order), ``placed`` (first A3-A6 episode), ``placed_from``
-    (start of the same-carer placement containing it), ``adm``, ``match``, ``foster_care``.
+    Columns: ``period_id``, ``CHILD``, ``start`` (first episode loaded), ``start_known``
+    (see ``derive.periods_of_care``), ``end``, ``last_rec``, ``adopted``, ``po`` (placement
+    order), ``placed`` (start of the last placement for adoption in the period),
+    ``placed_from`` (start of the same-carer placement containing it), ``adm``, ``match``,
+    ``foster_care``. Dates are as loaded: see :func:`_known_dates` for the timeliness ones.
     """
     d = ctx.derived
     ep = d.episodes
-    out = d.periods[["period_id", "CHILD", "start", "end", "last_rec"]].copy()
+    out = d.periods[["period_id", "CHILD", "start", "start_known", "end", "last_rec"]].copy()
     out["start"] = out["start"].astype("datetime64[us]")
     out["end"] = out["end"].astype("datetime64[us]")
     adopted = out["last_rec"].isin(groups.ADOPTED_REC).to_numpy(dtype=bool)
@@ -76,11 +112,11 @@ def _journeys(ctx: Context) -> pd.DataFrame:
     po = ep[ep["LS"].isin(groups.PLACEMENT_ORDER_LS).to_numpy(dtype=bool)]
     pid = out["period_id"]
     out["po"] = _lookup(po.groupby("period_id")["DECOM"].first(), pid)
-    placed = ep[ep["PLACE"].isin(groups.ADOPTION_PLACE).to_numpy(dtype=bool)]
-    first_placed = placed.groupby("period_id")[["DECOM", "placement_id"]].first()
-    out["placed"] = _lookup(first_placed["DECOM"], pid)
+    placed = ep[adoptive_runs(ctx)["run_start"].to_numpy()]
+    last_placed = placed.groupby("period_id")[["DECOM", "placement_id"]].last()
+    out["placed"] = _lookup(last_placed["DECOM"], pid)
     pl_start = d.placements.set_index("placement_id")["start"]
-    out["placed_from"] = _lookup(pl_start, _lookup(first_placed["placement_id"], pid))
+    out["placed_from"] = _lookup(pl_start, _lookup(last_placed["placement_id"], pid))
     ad1 = _to_period(d.periods, _ad1(ctx.data.ad1), "anchor")
     ad1 = ad1.drop_duplicates("period_id", keep="last").set_index("period_id")
     pfa = pd.DataFrame({"CHILD": _codes(ctx.data.placed_for_adoption["CHILD"]),
@@ -102,6 +138,20 @@ def _lookup(values: pd.Series, keys: pd.Series | np.ndarray) -> np.ndarray:
     return out
 
 
+#: Journey dates read from the episodes: unknown when they fall on the first episode loaded
+#: of a period whose start is before the data.
+_EPISODE_DATES = ("start", "po", "placed", "placed_from")
+
+
+def _known_dates(j: pd.DataFrame) -> pd.DataFrame:
+    """``j`` with each episode date blanked where it is unknown: in a period whose start is
+    before the data (``start_known`` False), a date on its first loaded episode may be later
+    than the true one (docs/assumptions.md#period-start-unknown)."""
+    unseen = ~j["start_known"].to_numpy(dtype=bool)
+    return j.assign(**{c: j[c].mask(unseen & (j[c] <= j["start"]).to_numpy(dtype=bool))
+                       for c in _EPISODE_DATES})
+
+
 def _a10_stop(j: pd.DataFrame) -> pd.Series:
     """A10 clock stop: the start of the placement containing the adoptive placement when the
     foster carers adopted (AD1.FOSTER_CARE = 1), else the adoptive placement's DECOM."""
@@ -114,16 +164,20 @@ def _days_for_adopted(
     period: str,
     floor_zero: bool = False,
 ) -> Callable[[Context, pd.DatetimeIndex], pd.DataFrame]:
-    """Unit function: adoptions (REC E11/E12) in the window, numerator = days start -> stop."""
+    """Unit function: adoptions (REC E11/E12) in the window, numerator = days start -> stop.
+
+    A child whose start or stop date is unknown (before the data) is left out; so is one
+    whose dates are out of order, which the DfE validator rejects (rules 331, 333, 334, 521),
+    unless ``floor_zero`` (A2: a match before the order counts 0). No time is negative.
+    """
     name = stop if isinstance(stop, str) else stop.__name__
 
     def adopted_days(ctx: Context) -> pd.DataFrame:
         j = journeys(ctx)
-        j = j[j["adopted"]]
+        j = _known_dates(j[j["adopted"].to_numpy(dtype=bool)])
         stop_date = stop(j) if callable(stop) else j[stop]
         days = (stop_date - j[start]).dt.days.astype(float)
-        if floor_zero:
-            days = days.clip(lower=0)
+        days = days.clip(lower=0) if floor_zero else days.where(days >= 0)
         out = pd.DataFrame({"CHILD": j["CHILD"], "ref_date": j["end"], "numerator": days})
         return out.dropna().sort_values("ref_date", kind="stable").reset_index(drop=True)
 
@@ -136,11 +190,18 @@ def _days_for_adopted(
 
 
 _COHORT = "for children adopted (REC E11/E12) in the {window} ending on the date"
+#: How every adoption timeliness measure treats unknown and out-of-order dates.
+_UNKNOWN = (
+    " A child is left out when a date the measure needs lies before the earliest return "
+    "loaded (the period of care's first loaded episode is not RNE S, or starts on the first "
+    "day the data cover), or when the dates are out of order; no time is ever negative."
+)
 _TIMELINESS = (
     ("AD-01", "A1: Days from entering care to moving in with the adoptive family",
      "start", "placed", False,
-     "Mean days from entering care (start of the period of care that ended in adoption) to the "
-     "DECOM of the first episode in that period with PLACE A3-A6, {cohort}."),
+     "Mean days from entering care (start of the period of care that ended in adoption) to "
+     "moving in with the family who adopted (the start of the last placement for adoption, "
+     "PLACE A3-A6, in that period), {cohort}."),
     ("AD-02", "A2: Days from placement order to match with the adoptive family",
      "po", "match", True,
      "Mean days from the start of the first LS E1 (or D1) episode in the period of care that "
@@ -149,8 +210,9 @@ _TIMELINESS = (
     ("AD-03", "A10: Days from entering care to moving in with the adoptive family, adjusted "
      "for foster-carer adoptions", "start", _a10_stop, False,
      "As A1, but when the child was adopted by their foster carers (AD1.FOSTER_CARE = 1) the "
-     "clock stops at the start of the same-carer placement that contains the adoptive "
-     "placement; {cohort}."),
+     "clock stops when the child moved in with them: the start of the same-carer placement "
+     "that contains the adoptive placement (the move from foster care to A3-A6 with the same "
+     "carer has reason for new episode T or U), {cohort}."),
 )
 
 for _id, _title, _start, _stop, _floor, _text in _TIMELINESS:
@@ -162,8 +224,9 @@ for _id, _title, _start, _stop, _floor, _text in _TIMELINESS:
             period=_period,
             kind="mean",
             unit="days",
-            definition=_text.format(cohort=_COHORT.format(window=_window)),
+            definition=_text.format(cohort=_COHORT.format(window=_window)) + _UNKNOWN,
             sources=("episodes", "ad1") if _start == "po" or _id == "AD-03" else ("episodes",),
+            assumptions=("period-start-unknown", "adoption-placement"),
         )(_days_for_adopted(_start, _stop, _period, _floor))
 
 
@@ -177,21 +240,48 @@ for _id, _title, _start, _stop, _floor, _text in _TIMELINESS:
     definition=(
         "Events in the financial year by stage: ADM best-interest decisions (AD1.DATE_INT or "
         "placed_for_adoption.DATE_PLACED), placement orders (first LS E1/D1 episode of a period "
-        "of care), matches (AD1.DATE_MATCH), children placed for adoption (first PLACE A3-A6 "
-        "episode of a period) and adoption orders (REC E11/E12)."
+        "of care), matches (AD1.DATE_MATCH), placements for adoption (a move into PLACE A3-A6, "
+        "again after a disruption) and adoption orders (REC E11/E12). Orders and placements "
+        "before the earliest return loaded are not counted. The adoption return (AD1) lists a "
+        "child only in the year they are adopted, so matches are short until the children "
+        "matched have been adopted: matches in a year that reaches into the last 12 months of "
+        "the data are flagged provisional (shown [p]), and earlier years may still rise a "
+        "little as later returns are loaded."
     ),
     sources=("episodes", "ad1", "placed_for_adoption"),
-    categories=("stage",),
+    categories=("stage", "provisional"),
+    assumptions=("adoption-matches", "period-start-unknown"),
 )
 def ad04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """One unit row per adoption-journey event in the FY, with its stage (AD-04)."""
-    return events_in_window(cached(ctx, "adoption.events", lambda: _journey_events(ctx)),
-                            "ref_date", dates, "FY")
+    """One unit row per adoption-journey event in the FY, with its stage (AD-04); matches
+    are ``provisional`` when the year reaches into the last 12 months of the data."""
+    units = events_in_window(cached(ctx, "adoption.events", lambda: _journey_events(ctx)),
+                             "ref_date", dates, "FY")
+    recent = units["date"] > data_end(ctx) - pd.DateOffset(years=1)
+    return units.assign(provisional=(units["stage"].eq(STAGES[2]) & recent).to_numpy(dtype=bool))
+
+
+def data_end(ctx: Context) -> pd.Timestamp:
+    """Last day the loaded data cover: 31 March of the latest collection year, or (when the
+    years are not known) the latest episode or AD1 date."""
+    if ctx.data.years:
+        return pd.Timestamp(max(ctx.data.years), 3, 31)
+    ep, ad1 = ctx.data.episodes, ctx.data.ad1
+    dates = [ep["DECOM"], ep["DEC"], ad1["DATE_INT"], ad1["DATE_MATCH"]]
+    return pd.Timestamp(pd.concat([pd.to_datetime(d) for d in dates]).max())
 
 
 def _journey_events(ctx: Context) -> pd.DataFrame:
-    """Every adoption-journey event (CHILD, ref_date, stage), sorted by date."""
+    """Every adoption-journey event (CHILD, ref_date, stage), sorted by date. A placement order
+    or placement for adoption on the first loaded episode of a period that began before the
+    data is no event in the data's years."""
     j = journeys(ctx)
+    ep = ctx.derived.episodes
+    placed = ep.loc[adoptive_runs(ctx)["run_start"].to_numpy(), ["CHILD", "period_id", "DECOM"]]
+    period = j.set_index("period_id")
+    unseen = (~placed["period_id"].map(period["start_known"]).astype(bool)
+              & placed["DECOM"].le(placed["period_id"].map(period["start"])))
+    j = _known_dates(j)
     pfa = ctx.data.placed_for_adoption
     ad1 = _ad1(ctx.data.ad1)
     decisions = pd.concat([
@@ -204,7 +294,8 @@ def _journey_events(ctx: Context) -> pd.DataFrame:
         j[["CHILD", "po"]].rename(columns={"po": "ref_date"}).assign(stage=STAGES[1]),
         ad1[["CHILD", "DATE_MATCH"]].rename(columns={"DATE_MATCH": "ref_date"})
         .dropna().drop_duplicates().assign(stage=STAGES[2]),
-        j[["CHILD", "placed"]].rename(columns={"placed": "ref_date"}).assign(stage=STAGES[3]),
+        placed.loc[~unseen.to_numpy(dtype=bool), ["CHILD", "DECOM"]]
+        .rename(columns={"DECOM": "ref_date"}).assign(stage=STAGES[3]),
         j.loc[j["adopted"], ["CHILD", "end"]].rename(columns={"end": "ref_date"})
         .assign(stage=STAGES[4]),
     ], ignore_index=True).dropna(subset=["ref_date"])
@@ -235,8 +326,10 @@ for _id, _title, _start, _stop, _floor in _STAGE_MEANS:
             f"Mean days from {_STAGE_WORDS[_start]} to {_STAGE_WORDS[_stop]} for children adopted "
             "(REC E11/E12) in the financial year to the date, within the period of care that "
             "ended in adoption" + (" (a match before the order counts as 0)." if _floor else ".")
+            + _UNKNOWN
         ),
         sources=("episodes", "ad1", "placed_for_adoption"),
+        assumptions=("period-start-unknown", "adoption-placement"),
     )(_days_for_adopted(_start, _stop, "FY", _floor))
 
 
@@ -251,7 +344,8 @@ for _id, _title, _start, _stop, _floor in _STAGE_MEANS:
         "Of children who left care (a period of care ended) in the 12 months ending on the date, "
         "excluding children who were UASC at any time in that period of care, the percentage "
         "who left because they were adopted (REC E11/E12) or made subject to a special "
-        "guardianship order (REC E41, E45-E48)."
+        "guardianship order (REC E45-E48, or E43/E44 in older returns). A residence or child "
+        "arrangements order (E41) is not a special guardianship order."
     ),
     sources=("episodes", "uasc"),
 )
@@ -275,26 +369,42 @@ def _leavers(ctx: Context) -> pd.DataFrame:
 
 def _waiting(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children in care on the date with a placement order (LS E1/D1) or placed for adoption
-    (PLACE A3-A6), their status and how long they have waited in it."""
+    (PLACE A3-A6), their status and how long they have waited in it.
 
-    def adoption_episodes() -> tuple[pd.DataFrame, pd.DataFrame]:
+    A disruption (leaving A3-A6 without an adoption) voids the match made before it, so the
+    child is back to "placement order, not matched" until a later match. A child whose
+    decision to be placed for adoption was reversed (placed_for_adoption.DATE_PLACED_CEASED
+    on or before the date, with no later decision) is no longer waiting for adoption.
+    """
+
+    def adoption_episodes() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         j = journeys(ctx)
         j = j.loc[(j["po"].notna() | j["placed"].notna()).to_numpy(dtype=bool),
-                  ["period_id", "po", "match", "placed"]]
-        ep = ctx.derived.episodes
-        ep = ep.loc[ep["period_id"].isin(j["period_id"]).to_numpy(dtype=bool),
-                    ["CHILD", "DECOM", "DEC", "period_id", "LS", "PLACE"]]
-        return ep, j
+                  ["period_id", "po", "match"]]
+        ep = ctx.derived.episodes[["CHILD", "DECOM", "DEC", "period_id", "LS"]].join(
+            adoptive_runs(ctx)[["placed_now", "since_placed", "disrupted"]])
+        ep = ep.loc[ep["period_id"].isin(j["period_id"]).to_numpy(dtype=bool)]
+        pfa = ctx.data.placed_for_adoption
+        decisions = pd.DataFrame({
+            "CHILD": _codes(pfa["CHILD"]),
+            "made": pfa["DATE_PLACED"].astype("datetime64[us]"),
+            "ceased": pfa["DATE_PLACED_CEASED"].astype("datetime64[us]"),
+        })
+        return ep, j, decisions
 
-    ep, j = cached(ctx, "adoption.episodes", adoption_episodes)
-    cic = in_care_on(ep, dates)[["date", "CHILD", "period_id", "LS", "PLACE"]]
-    cic = cic.merge(j, on="period_id")
-    placed = cic["PLACE"].isin(groups.ADOPTION_PLACE).to_numpy(dtype=bool)
+    ep, j, decisions = cached(ctx, "adoption.episodes", adoption_episodes)
+    cic = in_care_on(ep, dates).drop(columns=["DECOM", "DEC"]).merge(j, on="period_id")
+    cic = _decision_on(cic.sort_values("date", kind="stable").reset_index(drop=True), decisions)
+    placed = cic["placed_now"].to_numpy(dtype=bool)
     order = cic["LS"].isin(groups.PLACEMENT_ORDER_LS).to_numpy(dtype=bool)
-    matched = (cic["match"] <= cic["date"]).to_numpy(dtype=bool, na_value=False)
+    reset = cic[["disrupted", "reversed"]].max(axis=1)
+    matched = ((cic["match"] <= cic["date"]) & (reset.isna() | (cic["match"] >= reset)))
+    matched = matched.to_numpy(dtype=bool, na_value=False)
     stages = [order & ~matched & ~placed, order & matched & ~placed, placed]
     status = np.select(stages, list(WAITING_STATUSES), "")
-    since = np.select(stages, [cic["po"], cic["match"], cic["placed"]], np.datetime64("NaT"))
+    status[cic["plan_ended"].to_numpy(dtype=bool)] = ""
+    since = np.select(stages, [cic["po"], cic["match"], cic["since_placed"]],
+                      np.datetime64("NaT"))
     cic = cic.assign(status=status, since=pd.to_datetime(since))[status != ""]
     d = cic["date"]
     band = np.select(
@@ -302,6 +412,21 @@ def _waiting(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         list(WAITING_BANDS[:3]), WAITING_BANDS[3])
     return cic.assign(status=pd.Categorical(cic["status"], categories=WAITING_STATUSES),
                       waiting=pd.Categorical(band, categories=WAITING_BANDS))
+
+
+def _decision_on(units: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """``units`` (sorted by ``date``) with ``plan_ended``: the child's latest decision to be
+    placed for adoption made by the date was reversed by then; and ``reversed``: the date of
+    the latest reversal on or before the date (NaT if none)."""
+    left = units.assign(date=units["date"].astype("datetime64[us]"))
+    made = decisions.dropna(subset=["made"]).sort_values("made", kind="stable")
+    latest = pd.merge_asof(left[["date", "CHILD"]], made, left_on="date", right_on="made",
+                           by="CHILD", direction="backward")
+    ceased = decisions[["CHILD", "ceased"]].dropna().sort_values("ceased", kind="stable")
+    last = pd.merge_asof(left[["date", "CHILD"]], ceased, left_on="date", right_on="ceased",
+                         by="CHILD", direction="backward")
+    ended = (latest["ceased"] <= latest["date"]).to_numpy(dtype=bool, na_value=False)
+    return left.assign(plan_ended=ended, reversed=last["ceased"].to_numpy())
 
 
 @indicator(
@@ -314,9 +439,13 @@ def _waiting(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         "Children in care on the date with a placement order (LS E1/D1) not yet matched "
         "(AD1.DATE_MATCH), matched but not placed, or placed for adoption (PLACE A3-A6) but "
-        "not yet adopted, by time waiting since the order, match or placement."
+        "not yet adopted, by time waiting since the order, match or placement. A child whose "
+        "adoptive placement ended without an adoption is back to 'placement order, not "
+        "matched' until matched again; a child whose decision to be placed for adoption was "
+        "reversed (placed_for_adoption.DATE_PLACED_CEASED) is no longer waiting."
     ),
-    sources=("episodes", "ad1"),
+    sources=("episodes", "ad1", "placed_for_adoption"),
+    assumptions=("adoption-disruption",),
     categories=("status", "waiting"),
 )
 def ad07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
@@ -333,9 +462,12 @@ def ad07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     unit="count",
     definition=(
         "Children in care on the date whose legal status is a placement order (LS E1/D1), "
-        "not placed for adoption and with no match (AD1.DATE_MATCH) on or before the date."
+        "not placed for adoption and with no match (AD1.DATE_MATCH) on or before the date; a "
+        "match made before an adoptive placement that ended without an adoption no longer "
+        "counts. A child whose decision to be placed for adoption was reversed is left out."
     ),
-    sources=("episodes", "ad1"),
+    sources=("episodes", "ad1", "placed_for_adoption"),
+    assumptions=("adoption-disruption",),
 )
 def ad07a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children with a placement order, not matched, on the date (AD-07a)."""

@@ -6,7 +6,7 @@ reason) and CIC-08D (the DfE "more than 20 miles and outside the LA" measure).
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -17,22 +17,17 @@ from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
 from cpanalytics.indicators.windows import cached, events_in_window
 
-#: REC code -> leaving-care reason group for CIC-03 (data-contract.md, "Code meanings").
-LEAVING_REASONS: dict[str, str] = {
-    **dict.fromkeys(groups.ADOPTED_REC, "Adopted"),
-    **dict.fromkeys(groups.SGO_REC, "Special guardianship order"),
-    **dict.fromkeys(["E4A", "E4B"], "Returned home to parents"),
-    "E13": "Left to live with parents or relatives",
-    **dict.fromkeys(["E5", "E6"], "Independent living (18+)"),
-    "E17": "Remained with carers at 18 (staying put)",
-}
+#: Local CIC-03 group: a child who was UASC up to their 18th birthday and ceased aged 18 or
+#: over for any reason but adoption or SGO (see :func:`leavers`).
 UASC_TURNED_18 = "UASC turned 18"
-LEAVING_REASON_ORDER = (
-    "Adopted", "Special guardianship order", "Returned home to parents",
-    "Left to live with parents or relatives",
-    "Independent living (18+)", UASC_TURNED_18, "Remained with carers at 18 (staying put)",
-    "Other",
+#: The DfE reason-ceased groups (:data:`cpanalytics.groups.REASONS_CEASED`) CIC-03 shows
+#: by name, in this order with :data:`UASC_TURNED_18`; every smaller group is "Other".
+CIC03_SHOWN = (
+    "Adopted", "Special guardianship order", "Child arrangements (residence) order",
+    "Returned home to parents", "Left to live with parents or relatives",
+    "Moved into independent living", UASC_TURNED_18, "Remained with carers at 18 (staying put)",
 )
+LEAVING_REASON_ORDER = (*CIC03_SHOWN, "Other")
 
 #: The profile dimensions of CIC-05 (each a breakdown name).
 PROFILE = ("age_band", "sex", "ethnicity_group", "legal_status", "placement_type")
@@ -186,23 +181,46 @@ def cic02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 
 
 def leavers(ctx: Context) -> pd.DataFrame:
-    """Every ended period of care with its leaving reason group (CIC-03), built once."""
+    """Every period of care that ended (last REC not X1) with its CIC-03 reason group.
+
+    The reason is the DfE group of the last REC (:func:`cpanalytics.groups.reason_ceased`),
+    groups outside :data:`CIC03_SHOWN` as "Other"; a child who was UASC up to their 18th
+    birthday (DUC on or after it) and left aged 18 or over for any reason but adoption or
+    SGO is :data:`UASC_TURNED_18`. Built once per data set.
+    """
     return cached(ctx, "cic.leavers", lambda: _leavers(ctx))
 
 
 def _leavers(ctx: Context) -> pd.DataFrame:
+    # X1 (episode ceased, child still looked after) is not a leaving, even when the
+    # next episode is missing.
     periods = ctx.derived.periods
-    out = periods.loc[periods["end"].notna(), ["CHILD", "start", "end", "last_rec"]].copy()
+    ended = periods["end"].notna() & periods["last_rec"].ne("X1")
+    out = periods.loc[ended.to_numpy(dtype=bool), ["CHILD", "start", "end", "last_rec"]].copy()
     kids = ctx.derived.children.set_index("CHILD")
     dob = out["CHILD"].map(kids["DOB"])
     adult = (groups.age_on(dob, out["end"]) >= 18).to_numpy(dtype=bool, na_value=False)
     duc = out["CHILD"].map(kids["duc"])
     uasc_at_18 = (duc.notna() & (duc >= dob + pd.DateOffset(years=18))).to_numpy(dtype=bool)
-    reason = out["last_rec"].astype("str").map(LEAVING_REASONS).fillna("Other")
-    ordinary = ~reason.isin(["Adopted", "Special guardianship order"]).to_numpy()
+    dfe = pd.Series(groups.reason_ceased(out["last_rec"]), index=out.index).astype("str")
+    reason = dfe.where(dfe.isin(CIC03_SHOWN), "Other")
+    ordinary = ~dfe.isin(["Adopted", "Special guardianship order"]).to_numpy()
     reason = reason.where(~(adult & uasc_at_18 & ordinary), UASC_TURNED_18)
     out["reason"] = pd.Categorical(reason, categories=LEAVING_REASON_ORDER)
     return out
+
+
+def first_or_last_per_child(
+    units: pd.DataFrame, column: str, keep: Literal["first", "last"]
+) -> pd.DataFrame:
+    """One row per (date, CHILD): the child's first or last (``keep``) event by ``column``.
+
+    DfE "Children looked after" statistics count children, not periods: a child who ceased
+    more than once in the year on the last occasion, one who started more than once on the
+    first.
+    """
+    ordered = units.sort_values(["date", column], kind="stable")
+    return ordered.drop_duplicates(["date", "CHILD"], keep=keep).reset_index(drop=True)
 
 
 def in_window(events: pd.DataFrame, column: str, dates: pd.DatetimeIndex, period: str) -> pd.DataFrame:
@@ -220,20 +238,26 @@ def in_window(events: pd.DataFrame, column: str, dates: pd.DatetimeIndex, period
     kind="table",
     unit="%",
     definition=(
-        "Periods of care (short breaks excluded) that ended between 1 April and the date, by "
-        "the REC of the last episode: adopted (E11/E12), special guardianship (E41, "
-        "E45-E48), returned home to parents (E4A/E4B), left to live with parents or "
-        "relatives (E13), independent "
-        "living (E5/E6), staying put (E17), other. A child who was UASC up to their 18th "
-        "birthday and left aged 18+ for a reason other than adoption or SGO counts as "
-        "'UASC turned 18'. The count is the number of leavers; value is % of all leavers."
+        "Children who ceased to be looked after between 1 April and the date (short breaks "
+        "excluded), counted once each: a child who left care more than once in that time is "
+        "counted on the last occasion, as in DfE statistics. The reason is the REC of the "
+        "last episode, in the DfE groups: adopted (E11/E12), special guardianship order "
+        "(E43-E48), child arrangements or residence order (E41), returned home to parents "
+        "(E4A/E4B), left to live with parents or relatives (E13), moved into independent "
+        "living (E5/E6), remained with carers at 18 (staying put, E17); smaller groups are "
+        "shown as other. A child who was an unaccompanied asylum-seeking child (UASC) up to "
+        "their 18th birthday and left aged 18 or over for a reason other than adoption or "
+        "special guardianship counts as 'UASC turned 18'. The count is the number of "
+        "children; value is % of all children who ceased."
     ),
     sources=("episodes", "header", "uasc"),
     categories=("reason",),
+    assumptions=("cic03-reasons",),
 )
 def cic03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """Leavers in the financial year to date, by reason group (CIC-03)."""
-    return in_window(leavers(ctx), "end", dates, "FY")[["date", "CHILD", "ref_date", "reason"]]
+    """Children who ceased in the financial year to date, last occasion, by reason (CIC-03)."""
+    units = first_or_last_per_child(in_window(leavers(ctx), "end", dates, "FY"), "end", "last")
+    return units[["date", "CHILD", "ref_date", "reason"]]
 
 
 @indicator(
@@ -244,14 +268,19 @@ def cic03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     kind="count",
     unit="count",
     definition=(
-        "Periods of care (short breaks excluded, first episode RNE S) that started between 1 "
-        "April and the date; a child starting twice counts twice. Breakdowns use the child's attributes at the start."
+        "Children who started a period of care (first episode RNE S; short breaks excluded) "
+        "between 1 April and the date, counted once each: a child who started more than once "
+        "in that time is counted on the first occasion, as in DfE statistics. Breakdowns use "
+        "the child's attributes at that start. A period already under way when the data "
+        "begin is not a start."
     ),
     sources=("episodes",),
+    assumptions=("period-start-unknown",),
 )
 def cic03s(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """Starters in the financial year to date (CIC-03S)."""
-    return in_window(period_starts(ctx), "start", dates, "FY")[["date", "CHILD", "ref_date"]]
+    """Children who started in the financial year to date, first occasion (CIC-03S)."""
+    units = in_window(period_starts(ctx), "start", dates, "FY")
+    return first_or_last_per_child(units, "start", "first")[["date", "CHILD", "ref_date"]]
 
 
 def period_starts(ctx: Context) -> pd.DataFrame:

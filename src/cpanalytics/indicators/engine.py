@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import breakdowns
+from cpanalytics.dates import check_order, parse_date
 from cpanalytics.derive import Derived, derived
 from cpanalytics.errors import UserError
 from cpanalytics.indicators.registry import REGISTRY, Indicator
@@ -101,7 +102,9 @@ def period_ends(start: str | pd.Timestamp, end: str | pd.Timestamp, freq: str = 
     """Period-end dates from ``start`` to ``end``: month-ends (M), quarter-ends (Q) or 31 March (Y)."""
     if freq not in _FREQ:
         raise UserError(f"unknown frequency {freq!r}", fix="use M, Q or Y", code="E303")
-    return pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq=_FREQ[freq])
+    first, last = parse_date(start, "start"), parse_date(end, "end")
+    check_order(first, last, "start", "end")
+    return pd.date_range(first, last, freq=_FREQ[freq])
 
 
 def compute(
@@ -109,7 +112,7 @@ def compute(
 ) -> pd.DataFrame:
     """One indicator as at a date: one row per group with numerator, denominator, value."""
     with _clocked():
-        return _evaluate(_get(indicator_id), context(data), pd.DatetimeIndex([pd.Timestamp(as_at)]), by)
+        return _evaluate(_get(indicator_id), context(data), pd.DatetimeIndex([parse_date(as_at, "as_at")]), by)
 
 
 def compute_at(
@@ -117,7 +120,7 @@ def compute_at(
 ) -> pd.DataFrame:
     """One indicator as at each of ``dates`` in one pass: one row per date and group."""
     with _clocked():
-        when = pd.DatetimeIndex(sorted({pd.Timestamp(d) for d in dates}))
+        when = pd.DatetimeIndex(sorted({parse_date(d, "dates") for d in dates}))
         return _evaluate(_get(indicator_id), context(data), when, by)
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from cpanalytics import groups
 from cpanalytics.derive import KEY_SPAN, day_numbers, latest_on_or_before
-from cpanalytics.indicators.engine import Context
+from cpanalytics.indicators.engine import Context, window_start
 from cpanalytics.indicators.registry import indicator
 from cpanalytics.indicators.windows import cached, events_in_window, in_care_periods
 from cpanalytics.workdays import add_working_days
@@ -220,11 +220,32 @@ def he03b(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
                       ["age_at_entry", "legal_status_at_entry", "timeliness"])
 
 
+#: The 12-month rule in plain words (DfE OC2 cohort), shared by HE-04 and HE-05.
+_TWELVE_MONTHS = (
+    "in care since the day after the same date a year before, or earlier, as the DfE counts "
+    "it: on 31 March 2019, since 1 April 2018 or earlier"
+)
+
+
 def _long_stay(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """Children in care on the date, looked after continuously for 12 months or more."""
+    """Children in care on the date, looked after continuously for the 12 months ending on it.
+
+    As the DfE OC2 cohort: the period began on or before the first day of those 12 months
+    (on 31/03/2019, on or before 01/04/2018), or before the data began.
+    """
     cic = in_care_periods(ctx, dates)
-    long_stay = cic["period_start"] <= cic["date"] - pd.DateOffset(years=1)
-    return cic[long_stay.to_numpy(dtype=bool)].reset_index(drop=True)
+    since = window_start(cic["date"], "R12M").to_numpy()
+    long_stay = (cic["period_start"].to_numpy() <= since) | _began_before_data(ctx, cic["period_id"])
+    return cic[long_stay].reset_index(drop=True)
+
+
+def _began_before_data(ctx: Context, period_id: pd.Series) -> np.ndarray:
+    """Whether each period's first loaded episode is not RNE S: it began before the data
+    (its true start is unknown), so it counts as under way before any 12-month window."""
+    per = ctx.derived.periods
+    unknown = cached(ctx, "health.began_before_data", lambda: pd.Series(
+        per["first_rne"].ne("S").to_numpy(dtype=bool), index=per["period_id"]))
+    return unknown.reindex(period_id).to_numpy(dtype=bool, na_value=False)
 
 
 def _completion_keys(ctx: Context, types: tuple[str, ...]) -> np.ndarray:
@@ -256,12 +277,14 @@ def _last_completed(units: pd.DataFrame, keys: np.ndarray) -> np.ndarray:
     kind="rate",
     unit="%",
     definition=(
-        "Of children in care on the date continuously for 12 months or more, the percentage "
-        "whose latest health assessment (RHA or IHA) was completed within the last 6 months "
-        "(children under 5 on the date) or 12 months (aged 5 and over)."
+        "Of children in care on the date who have been looked after continuously for the 12 "
+        "months ending on it (" + _TWELVE_MONTHS + "), the percentage whose latest health "
+        "assessment (RHA or IHA) was completed within the last 6 months (children under 5 on "
+        "the date) or 12 months (aged 5 and over)."
     ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
+    assumptions=("twelve-months-in-care", "period-start-unknown"),
 )
 def he04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """CiC 12+ months; in time when the last RHA/IHA is within 6 (under 5) or 12 months (HE-04)."""
@@ -282,11 +305,13 @@ def he04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     kind="rate",
     unit="%",
     definition=(
-        "Of children in care on the date continuously for 12 months or more, the percentage "
-        "with a dental check (TYPE DENTAL) completed in the 12 months ending on the date."
+        "Of children in care on the date who have been looked after continuously for the 12 "
+        "months ending on it (" + _TWELVE_MONTHS + "), the percentage with a dental check "
+        "(TYPE DENTAL) completed in those 12 months."
     ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
+    assumptions=("twelve-months-in-care", "period-start-unknown"),
 )
 def he05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """CiC 12+ months with a dental check completed in the last 12 months (HE-05)."""
@@ -296,22 +321,37 @@ def he05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     return units.assign(numerator=(last > limit).astype(int), denominator=1)
 
 
+#: The OC2 cohort in plain words, shared by the HE-06 definitions.
+_OC2_COHORT = (
+    "looked after continuously for 12 months at 31 March (in care since 1 April the year "
+    "before or earlier, short breaks excluded, as the DfE counts it) with a row in the OC2 "
+    "return, for the latest 31 March on or before the date"
+)
+#: Who is due an SDQ, shared by HE-06 and HE-06e (DfE validator rule 186).
+_SDQ_DUE = (
+    "Due an SDQ: aged 4 or over on 1 April and 16 or under on 31 March (the DfE rule; "
+    "broadly aged 5 to 16 at 31 March), and " + _OC2_COHORT + "."
+)
 _OC2_FLAGS = ("HEALTH_ASSESSMENT", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_CHECK",
               "SUBSTANCE_MISUSE")
 
 
 def _oc2_rows(ctx: Context) -> pd.DataFrame:
-    """OC2 rows with ``ref_date`` (31 March of their YEAR), ``age`` on it, the yes/no codes
-    as 0/1 and ``sdq`` (numeric score or blank), computed once per data set."""
+    """OC2 rows of children looked after continuously for 12 months at 31 March of their
+    YEAR, with ``ref_date`` (that 31 March), ``age`` on it, ``age_at_start`` (on the 1 April
+    before), the yes/no codes as 0/1 and ``sdq`` (numeric score or blank), computed once."""
     oc2 = ctx.data.oc2
     year = oc2["YEAR"] if "YEAR" in oc2 else pd.Series(np.nan, index=oc2.index)  # no year: unusable
     rows = pd.DataFrame({"CHILD": oc2["CHILD"].astype("str").str.strip(),
                          "YEAR": pd.to_numeric(year, errors="coerce")}).dropna()
     rows["YEAR"] = rows["YEAR"].astype(int)
     rows["ref_date"] = pd.to_datetime(pd.DataFrame({"year": rows["YEAR"], "month": 3, "day": 31}))
+    rows = rows[_looked_after_12_months(ctx, rows)]
     dob = rows["CHILD"].map(ctx.derived.children.set_index("CHILD")["DOB"])
     dob = dob.fillna(pd.to_datetime(oc2.loc[rows.index, "DOB"]))
     rows["age"] = groups.age_on(dob, rows["ref_date"]).astype("float")
+    year_start = window_start(rows["ref_date"], "R12M").set_axis(rows.index)
+    rows["age_at_start"] = groups.age_on(dob, year_start).astype("float")
     for col in _OC2_FLAGS:
         code = pd.to_numeric(oc2.loc[rows.index, col].astype("str").str.strip(), errors="coerce")
         rows[col] = code.eq(1).astype(int)
@@ -319,16 +359,36 @@ def _oc2_rows(ctx: Context) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def oc2_cohort(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """OC2 rows of the latest collection year whose 31 March is on or before each date.
+def _looked_after_12_months(ctx: Context, rows: pd.DataFrame) -> np.ndarray:
+    """Whether each row's child was looked after continuously for the 12 months to its
+    ``ref_date`` (31 March), from the episodes as the DfE validator's OC2 cohort (rules 185
+    to 191): a period that began on or before the 1 April before (or before the data) and
+    was still open on 31 March (a period ending on 31 March counts)."""
+    per = ctx.derived.periods[["CHILD", "start", "end", "first_rne"]]
+    both = rows[["CHILD", "ref_date"]].reset_index(names="row").merge(per, on="CHILD")
+    since = window_start(both["ref_date"], "R12M").to_numpy()
+    before_data = both["first_rne"].ne("S") & (both["start"] <= both["ref_date"])
+    began = (both["start"].to_numpy() <= since) | before_data.to_numpy(dtype=bool)
+    still_open = (both["end"].isna() | (both["end"] >= both["ref_date"])).to_numpy(dtype=bool)
+    return rows.index.isin(both.loc[began & still_open, "row"])
 
-    OC2 holds the children in care continuously for 12 months or more at 31 March. Adds
-    ``date``, ``ref_date`` (that 31 March) and ``age`` (completed years on it).
-    """
+
+def oc2_cohort(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """OC2 rows (of children in the DfE OC2 cohort) of the latest collection year whose
+    31 March is on or before each date. Adds ``date``, ``ref_date`` (that 31 March), ``age``
+    (completed years on it) and ``age_at_start`` (on the 1 April before)."""
     after_march = (dates.month > 3) | ((dates.month == 3) & (dates.day == 31))
     year_end = np.where(after_march, dates.year, dates.year - 1)
     rows = cached(ctx, "health.oc2", lambda: _oc2_rows(ctx))
     return pd.DataFrame({"date": dates, "YEAR": year_end}).merge(rows, on="YEAR")
+
+
+def _sdq_cohort(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """OC2 cohort children due an SDQ: aged 4 or over on 1 April and under 17 on 31 March
+    (DfE validator rule 186; DfE statistics: broadly aged 5 to 16 at 31 March)."""
+    rows = oc2_cohort(ctx, dates)
+    due = (rows["age_at_start"] >= 4) & (rows["age"] <= 16)
+    return rows[due.to_numpy(dtype=bool)]
 
 
 def _oc2_rate(
@@ -367,12 +427,9 @@ for _id, _column, _title, _polarity, _min, _max, _what in _OC2_RATES:
         period="FY",
         kind="rate",
         unit="%",
-        definition=(
-            "Of children in the OC2 return (in care continuously for 12 months or more at "
-            f"31 March) of the latest collection year ending on or before the date, the "
-            f"percentage {_what}."
-        ),
-        sources=("oc2",),
+        definition=f"Of children {_OC2_COHORT}, the percentage {_what}.",
+        sources=("oc2", "episodes"),
+        assumptions=("oc2-cohort",),
     )(_oc2_rate(_column, _min, _max))
 
 
@@ -384,15 +441,15 @@ for _id, _column, _title, _polarity, _min, _max, _what in _OC2_RATES:
     kind="mean",
     unit="score",
     definition=(
-        "Mean strengths and difficulties questionnaire score (SDQ_SCORE, 0-40) of children in "
-        "the OC2 return (in care 12 months or more at 31 March) of the latest collection year "
-        "ending on or before the date, among those with a score recorded."
+        "Mean strengths and difficulties questionnaire score (SDQ_SCORE, 0-40) of the "
+        "children due an SDQ who have a score recorded. " + _SDQ_DUE
     ),
-    sources=("oc2",),
+    sources=("oc2", "episodes"),
+    assumptions=("oc2-cohort",),
 )
 def he06(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """OC2 children of the year with an SDQ score: numerator = score (HE-06)."""
-    rows = oc2_cohort(ctx, dates)
+    """Children due an SDQ with a score: numerator = score (HE-06)."""
+    rows = _sdq_cohort(ctx, dates)
     rows = rows[rows["sdq"].notna().to_numpy(dtype=bool)]
     return rows.assign(numerator=rows["sdq"], denominator=1)
 
@@ -405,14 +462,12 @@ def he06(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     kind="rate",
     unit="%",
     definition=(
-        "Of children aged 4 to 16 at 31 March in the OC2 return (in care 12 months or more) of "
-        "the latest collection year ending on or before the date, the percentage with an SDQ "
-        "score recorded."
+        "Of the children due an SDQ, the percentage with a score recorded. " + _SDQ_DUE
     ),
-    sources=("oc2",),
+    sources=("oc2", "episodes"),
+    assumptions=("oc2-cohort",),
 )
 def he06e(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """OC2 children aged 4-16 with an SDQ score over all aged 4-16 (HE-06e)."""
-    rows = oc2_cohort(ctx, dates)
-    rows = rows[rows["age"].between(4, 16).to_numpy(dtype=bool)]
+    """Children due an SDQ with a score over all due one (HE-06e)."""
+    rows = _sdq_cohort(ctx, dates)
     return rows.assign(numerator=rows["sdq"].notna().astype(int), denominator=1)

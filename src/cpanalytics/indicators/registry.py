@@ -37,6 +37,8 @@ class Indicator:
     needs: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     kpi: bool = False
+    #: Anchors in docs/assumptions.md: the judgements this measure makes where data is silent.
+    assumptions: tuple[str, ...] = ()
     func: UnitFunction = field(default=lambda *a, **k: pd.DataFrame(), repr=False, compare=False)
 
 
@@ -56,6 +58,7 @@ def indicator(
     needs: tuple[str, ...] = (),
     categories: tuple[str, ...] = (),
     kpi: bool | None = None,
+    assumptions: tuple[str, ...] = (),
 ) -> Callable[[UnitFunction], UnitFunction]:
     """Register the decorated unit function under ``id`` with its declarative metadata."""
     if kind not in KINDS:
@@ -69,7 +72,8 @@ def indicator(
         REGISTRY[id] = Indicator(
             id=id, title=title, polarity=polarity, period=period, kind=kind, unit=unit,
             definition=definition, sources=sources, needs=needs, categories=categories,
-            kpi=polarity is not None if kpi is None else kpi, func=func,
+            kpi=polarity is not None if kpi is None else kpi, assumptions=assumptions,
+            func=func,
         )
         return func
 
@@ -83,6 +87,7 @@ def catalogue() -> pd.DataFrame:
             "id": i.id, "title": i.title, "polarity": i.polarity, "period": i.period,
             "kind": i.kind, "unit": i.unit, "definition": i.definition,
             "sources": ", ".join(i.sources), "needs": ", ".join(i.needs),
+            "assumptions": ", ".join(i.assumptions),
         }
         for i in sorted(REGISTRY.values(), key=lambda i: _sort_key(i.id))
     ]

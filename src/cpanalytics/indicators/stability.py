@@ -32,10 +32,12 @@ from cpanalytics.indicators.registry import indicator
     definition=(
         "Of children in care on the date, the percentage with three or more placements "
         "during the 12 months ending on the date. A placement is a period with the same "
-        "carer: RNE S, P or T starts one; L, U and B continue it; temporary placements "
-        "(T0-T4) neither count nor break it. Short breaks excluded."
+        "carer: a new carer starts one (reason for new episode S, P or B); a change of legal "
+        "status or of placement with the same carer (L, T or U) continues it; temporary "
+        "placements (T0-T4) neither count nor break it. Short breaks excluded."
     ),
     sources=("episodes",),
+    assumptions=("placement-carer",),
 )
 def ps01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children in care with 3+ placements overlapping the last 12 months (PS-01)."""
@@ -81,9 +83,12 @@ def units_by_date(units: pd.DataFrame, dates: pd.DatetimeIndex) -> list[np.ndarr
         "Of children looked after on the date, aged under 16 and looked after continuously "
         "for at least 2.5 years (period of care started 30 months or more before), the "
         "percentage in the same placement (same carer) for at least 2 years, or placed for "
-        "adoption (A3-A6) with the adoptive and previous placement together lasting 2+ years."
+        "adoption (A3-A6) with the adoptive and previous placement together lasting 2+ years. "
+        "A placement is as PS-01: a foster carer who goes on to adopt the child keeps the "
+        "placement."
     ),
     sources=("episodes", "header"),
+    assumptions=("placement-carer", "period-start-unknown"),
 )
 def ps02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Long-term placement stability (PS-02, the DfE measure)."""
@@ -145,6 +150,7 @@ def placements_in_window(ctx: Context, dates: pd.DatetimeIndex, period: str) -> 
         "on the date and number of placements (3, 4, ... 10, 11+)."
     ),
     sources=("episodes", "header"),
+    assumptions=("placement-carer",),
     categories=("age", "age_band", "placements"),
 )
 def ps03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
@@ -178,7 +184,8 @@ PLACEMENT_CHANGE_REASONS: dict[str, str] = {
 
 
 def placement_moves(ctx: Context) -> pd.DataFrame:
-    """Every move to a new carer within a period of care: date, reason, from and to type."""
+    """Every move to a new carer (RNE P or B) within a period of care: date, reason, from and
+    to type. Same-carer changes (RNE T, U) start no placement, so they are no move."""
     return cached(ctx, "ps.moves", lambda: _moves(ctx.derived.placements))
 
 
@@ -206,12 +213,14 @@ def _moves(placements: pd.DataFrame) -> pd.DataFrame:
     kind="table",
     unit="%",
     definition=(
-        "Moves to a new carer (a new placement within a period of care, as PS-01) that "
-        "started between 1 April and the date, by the REASON_PLACE_CHANGE recorded on the "
-        "episode that ended the previous placement, and by the placement type moved from "
-        "and to. Value is % of all moves."
+        "Moves to a new carer (reason for new episode P or B: a new placement within a "
+        "period of care, as PS-01) that started between 1 April and the date, by the "
+        "REASON_PLACE_CHANGE recorded on the episode that ended the previous placement, and "
+        "by the placement type moved from and to. A change of placement with the same carer "
+        "(T or U) is not a move. Value is % of all moves."
     ),
     sources=("episodes",),
+    assumptions=("placement-carer",),
     categories=("reason", "from_type", "to_type"),
 )
 def ps04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:

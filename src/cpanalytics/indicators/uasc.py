@@ -28,23 +28,40 @@ from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
 
 
-def nts_thresholds(ctx: Context, as_at: pd.Timestamp) -> dict[pd.Timestamp, float]:
+def nts_thresholds(ctx: Context, year: int) -> dict[pd.Timestamp, float]:
     """The NTS threshold table (start date -> share of the under-18 population) from
-    :func:`cpanalytics.config.load` for the reporting year of ``as_at``: the packaged
-    targets.yaml ``nts_threshold``, overridden by the data root's targets-<YYYY>.yaml."""
-    year = config.reporting_year(as_at)
+    :func:`cpanalytics.config.load` for reporting year ``year``: the packaged targets.yaml
+    ``nts_threshold``, overridden by the data root's targets-<YYYY>.yaml."""
     return cached(ctx, f"ua.nts_threshold.{year}",
                   lambda: config.load(ctx.data.root, year).nts_threshold)
 
 
 def nts_rate(dates: pd.Series, thresholds: dict[pd.Timestamp, float]) -> pd.Series:
-    """The NTS threshold rate in force on each date (the first rate for earlier dates)."""
+    """The NTS threshold rate in force on each date; NaN before the first start (the
+    scheme began on 1 July 2016: no threshold before it)."""
     table = sorted(thresholds.items())
     starts = np.array([k.to_datetime64() for k, _ in table], dtype="datetime64[us]")
-    rates = np.array([v for _, v in table])
+    rates = np.array([np.nan, *(v for _, v in table)])
     when = pd.to_datetime(dates).to_numpy().astype("datetime64[us]")
-    pos = np.clip(np.searchsorted(starts, when, side="right") - 1, 0, None)
-    return pd.Series(rates[pos], index=dates.index)
+    return pd.Series(rates[np.searchsorted(starts, when, side="right")], index=dates.index)
+
+
+def nts_rates(ctx: Context, dates: pd.Series) -> pd.Series:
+    """:func:`nts_rate` on each date, from the configuration of the date's own reporting year."""
+    years = dates.dt.year + (dates.dt.month >= 4).astype(int)
+    out = pd.Series(np.nan, index=dates.index)
+    for year in years.unique():
+        chosen = (years == year).to_numpy()
+        out[chosen] = nts_rate(dates[chosen], nts_thresholds(ctx, int(year))).to_numpy()
+    return out
+
+
+def population_in_year(ctx: Context, dates: pd.Series) -> pd.Series:
+    """Under-18 population for each date: the ONS mid-year estimate of the date's calendar
+    year, or the latest earlier one; NaN before the first estimate (never a later one)."""
+    pop = pd.to_numeric(ctx.local("population")["YEAR"], errors="coerce").dropna()
+    first = pop.min() if len(pop) else np.inf
+    return population_on(ctx, dates).where(dates.dt.year >= first)
 
 
 def uasc_in_care(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
@@ -178,40 +195,56 @@ def ua03a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     unit="% of threshold",
     definition=(
         "UASC looked after on the date (numerator) as a percentage of the National Transfer "
-        "Scheme threshold (denominator): the under-18 population (population.csv) times the "
-        "rate in force on the date, by default 0.07% from July 2016 and 0.1% from December "
-        "2021 (configurable: nts_threshold in config/targets-<YYYY>.yaml)."
+        "Scheme threshold (denominator): the under-18 population times the rate in force on "
+        "the date, by default 0.07% from the scheme's start on 1 July 2016 and 0.1% from 14 "
+        "December 2021 (configurable: nts_threshold in config/targets-<YYYY>.yaml). There is "
+        "no threshold before the scheme began. The population is the ONS mid-year estimate "
+        "in population.csv for the calendar year of the date, or the latest earlier one, "
+        "never a later one."
     ),
     sources=("episodes", "uasc"),
     needs=("population",),
+    assumptions=("nts-threshold",),
 )
 def ua04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """UASC in care as a share of the NTS threshold (UA-04)."""
     units = uasc_in_care(ctx, dates)
-    rates = nts_rate(units["date"], nts_thresholds(ctx, dates.max()))
-    threshold = population_on(ctx, units["date"]) * rates
+    threshold = population_in_year(ctx, units["date"]) * nts_rates(ctx, units["date"])
     return units[["date", "CHILD"]].assign(
         numerator=units["uasc"].astype(int), denominator=spread_over_rows(units, threshold))
 
 
+#: Care leaver (DfE; Children Act 1989 sch. 2 para 19B, Care Leavers (England) Regulations
+#: 2010): looked after for 13 weeks in all after the 14th birthday, ending at 16 or over.
+LEAVER_MIN_DAYS = 13 * 7
+
+
 def former_uasc_leavers(ctx: Context) -> pd.DataFrame:
-    """Children ever in uasc.csv whose last period of care ended on or after their 16th
-    birthday, with the date they left and their 18th and 22nd birthdays (built once)."""
+    """Children ever in uasc.csv who are care leavers by the DfE definition, with the date
+    they left and their 18th and 22nd birthdays (built once)."""
     return cached(ctx, "ua.former_uasc_leavers", lambda: _former_uasc_leavers(ctx))
 
 
 def _former_uasc_leavers(ctx: Context) -> pd.DataFrame:
-    periods = ctx.derived.periods.sort_values(["CHILD", "start"], kind="stable")
-    last = periods.drop_duplicates("CHILD", keep="last")
     kids = ctx.derived.children.set_index("CHILD")
-    last = last[last["CHILD"].map(kids["uasc_ever"]).to_numpy(dtype=bool, na_value=False)]
-    last = last[last["end"].notna().to_numpy()]
-    dob = last["CHILD"].map(kids["DOB"])
-    left_16 = (last["end"] >= dob + pd.DateOffset(years=16)).to_numpy(dtype=bool, na_value=False)
+    periods = ctx.derived.periods.sort_values(["CHILD", "start"], kind="stable")
+    periods = periods[periods["CHILD"].map(kids["uasc_ever"]).to_numpy(dtype=bool, na_value=False)]
+    dob = periods["CHILD"].map(kids["DOB"])
+    age14 = dob + pd.DateOffset(years=14)
+    from14 = periods["start"].where(periods["start"] > age14, age14)
+    days = (periods["end"] - from14).dt.days.clip(lower=0)
+    total = days.groupby(periods["CHILD"]).sum()
+    last = periods.drop_duplicates("CHILD", keep="last").set_index("CHILD")
+    dob = last.index.to_series().map(kids["DOB"])
+    leaver = (last["end"].notna() & (last["end"] >= dob + pd.DateOffset(years=16))
+              & total.reindex(last.index).ge(LEAVER_MIN_DAYS))
+    last = last[leaver.to_numpy(dtype=bool, na_value=False)]
+    dob = dob[last.index]
     return pd.DataFrame({
-        "CHILD": last["CHILD"], "left": last["end"],
-        "age18": dob + pd.DateOffset(years=18), "age22": dob + pd.DateOffset(years=22),
-    })[left_16].reset_index(drop=True)
+        "CHILD": last.index, "left": last["end"].to_numpy(),
+        "age18": (dob + pd.DateOffset(years=18)).to_numpy(),
+        "age22": (dob + pd.DateOffset(years=22)).to_numpy(),
+    })
 
 
 @indicator(
@@ -222,27 +255,21 @@ def _former_uasc_leavers(ctx: Context) -> pd.DataFrame:
     kind="count",
     unit="count",
     definition=(
-        "Young people aged 18 to 21 on the date (former relevant children: leaving-care "
-        "duties to 21; support to 25 on request is not in the 903) who are in uasc.csv "
-        "(formerly UASC), left "
-        "their last period of care aged 16 or over on or before the date, and are not "
-        "looked after on the date."
+        "Young people aged 18 to 21 on the date who are in uasc.csv (formerly UASC), are not "
+        "looked after on the date, and are care leavers as the DfE defines them (former "
+        "relevant children): looked after for at least 13 weeks in all after their 14th "
+        "birthday, and left their last period of care aged 16 or over. Short breaks do not "
+        "count. Leaving-care support to 25 on request is not in the 903."
     ),
     sources=("episodes", "uasc", "header"),
+    assumptions=("uasc-care-leavers",),
 )
 def ua05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Former UASC care leavers aged 18-21 on each date (UA-05)."""
-    leavers = former_uasc_leavers(ctx)
-    left, age18, age22 = (leavers[c].to_numpy().astype("datetime64[us]")
-                          for c in ("left", "age18", "age22"))
-    rows, when = [], []
-    for date in dates:
-        d = date.to_datetime64().astype("datetime64[us]")
-        hit = np.flatnonzero((left <= d) & (age18 <= d) & (age22 > d))
-        rows.append(hit)
-        when.append(np.full(len(hit), d))
-    return pd.DataFrame({"CHILD": leavers["CHILD"].to_numpy()[np.concatenate(rows)],
-                         "date": np.concatenate(when)})
+    pairs = former_uasc_leavers(ctx).merge(pd.DataFrame({"date": dates}), how="cross")
+    hit = (pairs["left"] <= pairs["date"]) & (pairs["age18"] <= pairs["date"]) & (
+        pairs["age22"] > pairs["date"])
+    return pairs.loc[hit.to_numpy(dtype=bool), ["CHILD", "date"]].reset_index(drop=True)
 
 
 @indicator(
