@@ -30,3 +30,23 @@ def test_readme_links_resolve() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for target in re.findall(r"\]\(((?:docs|notebooks)/[^)#]+)\)", readme):
         assert (ROOT / target).exists(), target
+
+
+def test_every_indicator_links_to_assumptions_that_exist() -> None:
+    """Each definition in indicators.md links to the assumptions log, and every anchor a
+    registry entry names is an entry of docs/assumptions.md (issue 12, AQA assumptions log)."""
+    import re
+
+    from cpanalytics.indicators import REGISTRY
+
+    log = (ROOT / "docs" / "assumptions.md").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'<a id="([\w-]+)"></a>', log))
+    named = {a for i in REGISTRY.values() for a in i.assumptions}
+    assert named and named <= anchors, named - anchors
+    text = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
+    sections = text.split("\n## ")[1:]
+    assert len(sections) == len(REGISTRY)
+    for section in sections:
+        assert "[general](assumptions.md#general)" in section, section.splitlines()[0]
+    adoption = next(s for s in sections if s.startswith("AD-01:"))
+    assert "[period-start-unknown](assumptions.md#period-start-unknown)" in adoption

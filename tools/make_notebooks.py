@@ -364,12 +364,14 @@ nb.publish_measures("tbl-ua05-leavers", [kpis["UA-05"], kpis["UA-05T"]], out,
 CARE_LEAVERS = [
     """\
 outcomes = ["CL-01", "CL-02", "CL-03"]
-kpis = nb.compute_all(outcomes, data, date)
+age_groups = ["CL-02A", "CL-02B", "CL-03A", "CL-03B"]
+in_touch = ["CL-02L", "CL-03L"]
+kpis = nb.compute_all(outcomes + age_groups + in_touch, data, date)
 nb.write_headlines(NAME, nb.records(kpis, suppress=suppress), out)""",
     output("txt-cl-headline", """\
 nb.show_text([headlines.kpi_sentence(kpis[i], target=refs.target.get(i),
                                      england=refs.england.get(i), suppress=suppress)
-              for i in outcomes])"""),
+              for i in outcomes + in_touch])"""),
     output("fig-cl-outcomes", """\
 nb.show_figure(charts.measures_bars([kpis[i] for i in outcomes], la_name=la_name,
                                     period=f"care leavers aged 17 to 21, {fy}",
@@ -383,8 +385,18 @@ nb.show_figure(charts.measures_bars([kpis[i] for i in outcomes], la_name=la_name
     output("tbl-cl-outcomes", """\
 nb.publish_measures("tbl-cl-outcomes", [kpis[i] for i in outcomes], out, refs=refs,
                     suppress=suppress)""",
-           cap="Care leaver outcomes: number, percentage, target and England"),
-    about("cl", ["CL-01", "CL-02", "CL-03"]),
+           cap="Care leaver outcomes: number, percentage and England"),
+    output("tbl-cl-age-groups", """\
+nb.publish_measures("tbl-cl-age-groups", [kpis[i] for i in age_groups], out, refs=refs,
+                    suppress=suppress)""",
+           cap="Care leaver outcomes by age group (17 to 18, 19 to 21)"),
+    output("tbl-cl-in-touch", """\
+nb.publish_measures("tbl-cl-in-touch", [kpis[i] for i in in_touch], out, refs=refs,
+                    suppress=suppress)""",
+           cap="Local measures: outcomes of the care leavers in touch, against target "
+               "(not comparable with England)"),
+    about("cl", ["CL-01", "CL-02", "CL-03", "CL-02A", "CL-02B", "CL-03A", "CL-03B", "CL-02L",
+                 "CL-03L"]),
 ]
 
 SCORECARD = [

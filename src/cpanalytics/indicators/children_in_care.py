@@ -407,6 +407,7 @@ def located_units(ctx: Context, dates: pd.DatetimeIndex, citizens_only: bool) ->
         "postcodes are left out of the denominator."
     ),
     sources=("episodes", "uasc"),
+    assumptions=("distance-postcodes",),
 )
 def cic07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Citizen children placed within 20 miles of home (CIC-07)."""
@@ -430,6 +431,7 @@ def cic07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "outside and anything else is left out of the denominator."
     ),
     sources=("episodes",),
+    assumptions=("distance-postcodes",),
 )
 def cic08(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children placed outside the LA (CIC-08)."""
@@ -452,6 +454,7 @@ def cic08(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "(DfE formula on ONS postcode centroids)."
     ),
     sources=("episodes",),
+    assumptions=("distance-postcodes",),
 )
 def cic08d(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children placed outside the LA and over 20 miles away (CIC-08D)."""

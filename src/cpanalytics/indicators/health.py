@@ -127,6 +127,7 @@ def _iha_units(
     ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
+    assumptions=("iha-matching", "period-start-unknown"),
 )
 def he01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Starters whose request fell due in the window; in time when requested by then (HE-01)."""
@@ -149,6 +150,7 @@ def he01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
+    assumptions=("iha-matching", "period-start-unknown"),
 )
 def he02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Starters whose IHA fell due in the window; in time when completed by then (HE-02)."""
@@ -171,6 +173,7 @@ def he02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
     categories=("quarter", "outcome"),
+    assumptions=("iha-matching",),
 )
 def he03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """IHAs due in the FY by quarter and outcome (HE-03)."""
@@ -191,6 +194,7 @@ def he03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
     categories=("delay_reason",),
+    assumptions=("iha-matching",),
 )
 def he03a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """IHA breaches in the FY by delay reason (HE-03a)."""
@@ -213,6 +217,7 @@ def he03a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
     categories=("age_at_entry", "legal_status_at_entry", "timeliness"),
+    assumptions=("iha-matching",),
 )
 def he03b(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """IHAs due in the FY by age band x legal status at entry x timeliness (HE-03b)."""

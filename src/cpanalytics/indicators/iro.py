@@ -68,6 +68,7 @@ def _chain(ctx: Context) -> tuple[pd.DataFrame, pd.Series]:
         "that episode."
     ),
     sources=("episodes", "reviews"),
+    assumptions=("ir01-review-chain", "period-start-unknown"),
 )
 def ir01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """CiC with a review due by the date, in time when no due review was late (IR-01)."""
