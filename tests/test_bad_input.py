@@ -180,11 +180,24 @@ def test_mixed_iso_dates_warn(tmp_path, capsys):
 
 
 def test_two_digit_year(tmp_path, capsys):
+    # row 3: 01/02/19 in the 2019 return can only be 2019 (1919 is 100 years too early):
+    # read, with warning W105 naming the file and column
     eps = small_year(2019)["episodes"]
     eps[1]["DEC"] = "01/02/19"
     folder = write_year(tmp_path, 2019, year_with(episodes=eps))
-    expect_error(capsys, tmp_path, "E113", file=folder / "episodes.csv", row=3, column="DEC",
-                 words=("two-digit year", "dd/mm/YYYY"))
+    expect_finding(capsys, tmp_path, "W105", file=folder / "episodes.csv", row=3, column="DEC",
+                   value="01/02/19 read as 01/02/2019", status=0)
+    assert load_data(tmp_path).episodes["DEC"].tolist()[1] == pd.Timestamp("2019-02-01")
+
+
+def test_ambiguous_two_digit_year(tmp_path, capsys):
+    # DOB 01/06/50 in the 2019 return: 1950 (aged 68) or 2050 (not yet born): refused
+    header = small_year(2019)["header"]
+    header[1]["DOB"] = "01/06/50"
+    folder = write_year(tmp_path, 2019, year_with(header=header))
+    err = expect_error(capsys, tmp_path, "E113", file=folder / "header.csv", row=3,
+                       column="DOB", words=("two-digit year", "neither 19yy nor 20yy", "dd/mm/YYYY"))
+    assert "01/06/50" not in err  # a DOB is never printed
 
 
 def test_unrecognised_date(tmp_path, capsys):

@@ -68,7 +68,8 @@ def full_year() -> dict:
 
 def comparable(frame: pd.DataFrame) -> pd.DataFrame:
     """Drop file bookkeeping, order by CHILD, plain index."""
-    out = frame.drop(columns=["SRC_FILE", "SRC_ROW"]).sort_values("CHILD", kind="stable")
+    bookkeeping = ["SRC_FILE", "SRC_ROW", "SRC_XML"]
+    out = frame.drop(columns=bookkeeping, errors="ignore").sort_values("CHILD", kind="stable")
     return out.reset_index(drop=True)
 
 

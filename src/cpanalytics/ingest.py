@@ -1,8 +1,9 @@
 """Robust reading of real-world CSV extracts into typed DataFrames.
 
 Accepts UTF-8 (with or without BOM), UTF-16 with BOM, cp1252, CRLF line ends, comma,
-semicolon or tab separators, and column names in any case or with spaces. Dates are
-``dd/mm/YYYY`` (data contract); ISO ``YYYY-mm-dd`` is accepted with a warning.
+semicolon or tab separators, Excel's ``sep=,`` first line (skipped with a warning), and
+column names in any case or with spaces. Dates are ``dd/mm/YYYY`` (data contract); ISO
+``YYYY-mm-dd`` and unambiguous two-digit years are accepted with a warning.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import pandas as pd
 import pyarrow as pa
@@ -19,7 +21,14 @@ import pyarrow.compute as pc
 
 from cpanalytics.codes import CODE_LISTS, LOCAL_CODE_LISTS
 from cpanalytics.errors import Finding, UserError
-from cpanalytics.model import DATE_COLUMNS, IDENTIFIER_COLUMNS, SRC_FILE, SRC_ROW
+from cpanalytics.model import (
+    DATE_COLUMNS,
+    IDENTIFIER_COLUMNS,
+    LOCAL_EXTRACTS,
+    SRC_FILE,
+    SRC_ROW,
+    TABLES_903,
+)
 
 #: Numeric columns (data contract); everything else that is not a date or a code is text.
 NUMERIC_COLUMNS = frozenset({"SDQ_SCORE", "FTE", "AGE_0_17", "VALUE", "YEAR"})
@@ -35,6 +44,9 @@ LABEL_COLUMNS = frozenset({
 #: Alternative column names seen in LA extracts and in the XML return.
 COLUMN_ALIASES = {"CHILDID": "CHILD", "PL": "PLACE"}
 
+#: Bookkeeping column of rows read from an XML return: where each row sits (``xml903.XmlPlace``).
+SRC_XML = "SRC_XML"
+
 #: Published-statistics markers that mean "no value" in a numeric column.
 _NO_VALUE = frozenset({"[c]", "[x]", "[z]", "c", "x", "z", ".", ".."})
 
@@ -43,6 +55,19 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _DDMMYYYY = r"\d{1,2}/\d{1,2}/\d{4}"
 _ISO = r"\d{4}-\d{1,2}-\d{1,2}"
 _TWO_DIGIT_YEAR = r"\d{1,2}/\d{1,2}/\d{2}"
+_SEP_HINT = re.compile(r'^"?sep=(.)"?[,;\t|]*\s*$', re.IGNORECASE)
+
+#: Every column name of the data contract: a line with none of them is not a header row.
+KNOWN_COLUMNS = frozenset(c for cols in (*TABLES_903.values(), *LOCAL_EXTRACTS.values())
+                          for c in cols) | frozenset(COLUMN_ALIASES)
+
+#: Lines searched for the header row when the first line is not it.
+_TITLE_LINES_SEARCHED = 10
+
+#: Years of plausible dates before and after the end of the collection year, per column,
+#: for reading two-digit years (docs/errors.md, E113/W105): a DOB is of someone under 26.
+_PLAUSIBLE_YEARS: dict[str, tuple[int, int]] = {"DOB": (26, 0), "MC_DOB": (26, 0)}
+_PLAUSIBLE_OTHER = (50, 25)
 
 
 @dataclass(frozen=True)
@@ -52,6 +77,7 @@ class RawTable:
     path: Path
     frame: pd.DataFrame
     sha256: str
+    findings: list[Finding] = field(default_factory=list)
 
 
 def read_raw(path: Path) -> bytes:
@@ -116,11 +142,47 @@ def _separator(text: str) -> str:
     return max([",", ";", "\t", "|"], key=first.count)
 
 
+def _skip_sep_hint(text: str, path: Path) -> tuple[str, str | None, list[Finding]]:
+    """Excel's ``sep=,`` first line removed: (text, its separator, W104 warning) (E118 mend)."""
+    end = text.find("\n")
+    first = text[:end] if end >= 0 else text
+    hint = _SEP_HINT.match(first.strip("\ufeff\r"))
+    if not hint:
+        return text, None, []
+    return text[len(first) + 1:], hint.group(1), [Finding(
+        "warning", "W104", str(path),
+        f"the first line {first.strip()!r} is Excel's separator hint, not the header row; "
+        "it was skipped", row=1,
+        fix="ignore this warning, or save the file again as 'CSV UTF-8' without the hint",
+    )]
+
+
+def _check_header_first(text: str, sep: str, path: Path, offset: int) -> None:
+    """E119 when title lines sit above the header row (the first line names no known column)."""
+    lines = text.split("\n", _TITLE_LINES_SEARCHED + 1)[:_TITLE_LINES_SEARCHED]
+
+    def known(line: str) -> int:
+        return len({normalise_column(c) for c in line.split(sep)} & KNOWN_COLUMNS)
+
+    if not lines or known(lines[0]):
+        return
+    header = next((n for n, line in enumerate(lines) if known(line) >= 2), None)
+    if header is not None:
+        raise UserError(
+            f"the header row is not the first line: {header} title line(s) above it",
+            file=path, row=header + 1 + offset, code="E119",
+            fix=f"delete the {header} line(s) above the header row, so that the column "
+                "names (CHILD, ...) are on line 1",
+        )
+
+
 def read_csv(path: Path) -> RawTable:
     """Read a CSV as strings (blank -> missing) with normalised column names and SRC_ROW."""
     raw = read_raw(path)
-    text = decode_text(raw, path)
-    sep = _separator(text)
+    text, hinted, findings = _skip_sep_hint(decode_text(raw, path), path)
+    skipped = len(findings)
+    sep = hinted or _separator(text)
+    _check_header_first(text, sep, path, skipped)
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
@@ -130,7 +192,7 @@ def read_csv(path: Path) -> RawTable:
         line = re.search(r"line (\d+)", str(exc))
         raise UserError(
             f"a row has a different number of fields from the header row ({exc})",
-            file=path, row=int(line.group(1)) if line else None, code="E118",
+            file=path, row=int(line.group(1)) + skipped if line else None, code="E118",
             fix="quote values that contain the separator, and check the row for a "
                 "missing or extra separator",
         ) from exc
@@ -150,14 +212,40 @@ def read_csv(path: Path) -> RawTable:
     if text[:1].isspace() or any(p in text for p in padded):
         frame = frame.apply(lambda s: s.str.strip()).replace("", None)
     filled = frame.notna().any(axis=1).to_numpy()
-    frame[SRC_ROW] = pd.RangeIndex(2, len(frame) + 2)
+    frame[SRC_ROW] = pd.RangeIndex(2 + skipped, len(frame) + 2 + skipped)
     frame = frame[filled].reset_index(drop=True)
     frame[SRC_FILE] = str(path)
-    return RawTable(path, frame, hashlib.sha256(raw).hexdigest())
+    return RawTable(path, frame, hashlib.sha256(raw).hexdigest(), findings)
+
+
+class Locatable(Protocol):
+    """Where a row of an XML return sits (``xml903.XmlPlace``)."""
+
+    def locate(self, column: str | None) -> tuple[str, int, int]: ...
+
+
+def where(row: int, column: str | None, place: Locatable | float | None = None) -> dict[str, Any]:
+    """Finding keywords locating a value: its row, and in an XML return the child, record,
+    element, line and column (``place`` from SRC_XML; missing for CSV rows)."""
+    if hasattr(place, "locate"):
+        record, line, char = place.locate(column)
+        return {"row": line, "record": record, "position": char}
+    return {"row": int(row)}
 
 
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
     return frame.loc[mask, SRC_ROW].astype(int).tolist()
+
+
+def _first(frame: pd.DataFrame, mask: pd.Series, column: str) -> dict[str, Any]:
+    """:func:`where` the first row of ``mask`` is."""
+    first = frame.loc[mask].iloc[0]
+    return where(first[SRC_ROW], column, first.get(SRC_XML))
+
+
+def _in_xml(at: dict[str, Any]) -> str:
+    """`` (in CHILD 0042, EPISODE 2, DEC at column 845)`` for an XML location, else nothing."""
+    return f" (in {at['record']} at column {at['position']})" if "record" in at else ""
 
 
 def _shown(value: str, column: str) -> str:
@@ -170,8 +258,14 @@ def _more(rows: list[int]) -> str:
     return f" ({extra} more row{'s' if extra > 1 else ''} like this, e.g. row {rows[1]})" if extra else ""
 
 
-def parse_dates(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[Finding]]:
-    """Parse every date column from ``dd/mm/YYYY`` (ISO accepted with a warning)."""
+def parse_dates(
+    frame: pd.DataFrame, path: Path, year: int | None = None,
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """Parse every date column from ``dd/mm/YYYY`` (ISO and two-digit years with a warning).
+
+    ``year`` is the collection year the file belongs to (for local extracts, the latest
+    loaded): two-digit years are read against it (:func:`_two_digit_years`).
+    """
     findings: list[Finding] = []
     out = frame.copy()
     for column in [c for c in frame.columns if c in DATE_COLUMNS]:
@@ -179,7 +273,7 @@ def parse_dates(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[Fin
         parsed = _parse_ddmmyyyy(text)
         failed = text.notna() & parsed.isna()
         if failed.any():
-            parsed, found = _parse_other_dates(frame, path, column, parsed, failed)
+            parsed, found = _parse_other_dates(frame, path, column, parsed, failed, year)
             findings += found
         out[column] = parsed.astype("datetime64[us]")
     return out, findings
@@ -201,56 +295,93 @@ def _parse_ddmmyyyy(text: pd.Series) -> pd.Series:
 
 def _parse_other_dates(
     frame: pd.DataFrame, path: Path, column: str, parsed: pd.Series, failed: pd.Series,
+    year: int | None,
 ) -> tuple[pd.Series, list[Finding]]:
-    """The values ``dd/mm/YYYY`` did not parse: ISO (warn), a 00:00 time (drop), or an error."""
+    """The values ``dd/mm/YYYY`` did not parse: ISO or two-digit year (warn), a 00:00 time
+    (drop), or an error."""
     sub = frame.loc[failed]
     text = sub[column].str.replace(r"[ T]00:00(:00(\.0+)?)?$", "", regex=True)
     ddmm = text.str.fullmatch(_DDMMYYYY).astype(bool)
     iso = text.str.fullmatch(_ISO).astype(bool)
     two = text.str.fullmatch(_TWO_DIGIT_YEAR).astype(bool)
-    _raise_bad_dates(sub, path, column, text, two, ~(ddmm | iso | two))
+    bad = ~(ddmm | iso | two)
+    if bad.any():
+        rows, at = _rows(sub, bad), _first(sub, bad, column)
+        raise UserError(
+            f"{_shown(text[bad].iloc[0], column)} is not a date in the form dd/mm/YYYY"
+            f"{_in_xml(at)}{_more(rows)}",
+            file=path, row=at["row"], column=column, code="E114",
+            fix="write dates as dd/mm/YYYY (e.g. 01/04/2019), or leave the cell blank",
+        )
     fixed = pd.to_datetime(text.where(ddmm), format="%d/%m/%Y", errors="coerce").fillna(
         pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce"))
+    centuries = _two_digit_years(sub, path, column, text.where(two), year)
+    fixed = fixed.fillna(centuries)
     impossible = fixed.isna()
     if impossible.any():
-        rows = _rows(sub, impossible)
+        rows, at = _rows(sub, impossible), _first(sub, impossible, column)
         raise UserError(
-            f"{_shown(text[impossible].iloc[0], column)} is not a real date{_more(rows)}",
-            file=path, row=rows[0], column=column, code="E112",
+            f"{_shown(text[impossible].iloc[0], column)} is not a real date{_in_xml(at)}{_more(rows)}",
+            file=path, row=at["row"], column=column, code="E112",
             fix="correct the day or month (dates are dd/mm/YYYY, e.g. 28/02/2019)",
         )
     findings = []
     if iso.any():
-        rows = _rows(sub, iso)
         findings.append(Finding(
             "warning", "W102", str(path),
-            f"{len(rows)} date(s) are in ISO form YYYY-mm-dd; they were read as such",
-            row=rows[0], column=column,
+            f"{iso.sum()} date(s) are in ISO form YYYY-mm-dd; they were read as such",
+            column=column, **_first(sub, iso, column),
             value=None if column in IDENTIFIER_COLUMNS else text[iso].iloc[0],
             fix="export dates as dd/mm/YYYY as the SSDA903 specification requires",
+        ))
+    if two.any():
+        findings.append(Finding(
+            "warning", "W105", str(path),
+            f"{two.sum()} date(s) have a two-digit year; each was read in the one century "
+            f"that gives a plausible {column}", column=column,
+            **_first(sub, two, column),
+            value=None if column in IDENTIFIER_COLUMNS else (
+                f"{text[two].iloc[0]} read as {fixed[two].iloc[0]:%d/%m/%Y}"),
+            fix="export dates with four-digit years, dd/mm/YYYY, so that nothing is guessed",
         ))
     return parsed.fillna(fixed), findings
 
 
-def _raise_bad_dates(
-    frame: pd.DataFrame, path: Path, column: str, text: pd.Series, two: pd.Series,
-    bad: pd.Series,
-) -> None:
-    if two.any():
-        rows = _rows(frame, two)
+def _two_digit_years(
+    frame: pd.DataFrame, path: Path, column: str, text: pd.Series, year: int | None,
+) -> pd.Series:
+    """``dd/mm/yy`` read as 19yy or 20yy, whichever alone lies in the column's plausible span.
+
+    The span runs from ``before`` years before to ``after`` years after the end of the
+    collection year (a DOB: under 26 and born by then; other dates: 50 before, 25 after).
+    Both spans are shorter than a century, so at most one reading fits; a value that fits
+    neither (DOB 01/01/50 in 2019: 1950 or 2050?) is ambiguous and refused (E113).
+    """
+    if text.isna().all():
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    before, after = _PLAUSIBLE_YEARS.get(column, _PLAUSIBLE_OTHER)
+    day_month = text.str.slice(stop=-2)
+    readings = [pd.to_datetime(day_month + century + text.str.slice(-2), format="%d/%m/%Y",
+                               errors="coerce") for century in ("19", "20")]
+    if year is None:
+        plausible, span = [pd.Series(False, index=text.index)] * 2, "the file has no collection year"
+    else:
+        end = pd.Timestamp(year, 3, 31)
+        low, high = end - pd.DateOffset(years=before), end + pd.DateOffset(years=after)
+        plausible = [(r > low) & (r <= high) for r in readings]
+        span = (f"a {column} in the {year} return lies after {low:%d/%m/%Y} and on or "
+                f"before {high:%d/%m/%Y}")
+    ambiguous = readings[0].notna() & (plausible[0] == plausible[1])
+    if ambiguous.any():
+        rows, at = _rows(frame, ambiguous), _first(frame, ambiguous, column)
         raise UserError(
-            f"{_shown(text[two].iloc[0], column)} has a two-digit year, which is ambiguous{_more(rows)}",
-            file=path, row=rows[0], column=column, code="E113",
+            f"{_shown(text[ambiguous].iloc[0], column)} has a two-digit year that cannot be "
+            f"read safely: neither 19yy nor 20yy is plausible ({span}){_in_xml(at)}{_more(rows)}",
+            file=path, row=at["row"], column=column, code="E113",
             fix="export dates with four-digit years, dd/mm/YYYY (e.g. 01/04/2019); in Excel "
                 "format the column as dd/mm/yyyy before saving",
         )
-    if bad.any():
-        rows = _rows(frame, bad)
-        raise UserError(
-            f"{_shown(text[bad].iloc[0], column)} is not a date in the form dd/mm/YYYY{_more(rows)}",
-            file=path, row=rows[0], column=column, code="E114",
-            fix="write dates as dd/mm/YYYY (e.g. 01/04/2019), or leave the cell blank",
-        )
+    return readings[1].where(plausible[1], readings[0])
 
 
 def parse_numbers(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -261,10 +392,10 @@ def parse_numbers(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
         bad = text.notna() & numbers.isna()
         if bad.any():
-            rows = _rows(frame, bad)
+            rows, at = _rows(frame, bad), _first(frame, bad, column)
             raise UserError(
-                f"{text[bad].iloc[0]!r} is not a number{_more(rows)}",
-                file=path, row=rows[0], column=column, code="E115",
+                f"{text[bad].iloc[0]!r} is not a number{_in_xml(at)}{_more(rows)}",
+                file=path, row=at["row"], column=column, code="E115",
                 fix="enter a number (or leave the cell blank)",
             )
         out[column] = numbers
@@ -350,14 +481,14 @@ def check_columns(
 
 
 def read_table(
-    path: Path, known: dict[str, list[str]],
+    path: Path, known: dict[str, list[str]], year: int | None = None,
 ) -> tuple[str, pd.DataFrame, str, list[Finding]]:
-    """Read and type one CSV: (table name, frame, sha256, ingest findings)."""
+    """Read and type one CSV of collection year ``year``: (table name, frame, sha256, ingest findings)."""
     raw = read_csv(path)
     table = identify_table(
         [c for c in raw.frame.columns if c not in (SRC_ROW, SRC_FILE)], path, known
     )
     frame, findings = check_columns(raw.frame, table, known[table], path)
-    frame, date_findings = parse_dates(frame, path)
+    frame, date_findings = parse_dates(frame, path, year)
     frame = upper_codes(parse_numbers(frame, path))
-    return table, frame, raw.sha256, findings + date_findings
+    return table, frame, raw.sha256, raw.findings + findings + date_findings

@@ -7,6 +7,7 @@ Year folders are named ``YYYY`` (the year ending 31 March) or ``YYYY-YY`` (``201
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 
@@ -63,8 +64,29 @@ def collection_year(folder: Path) -> int:
     return year
 
 
+def _listing(folder: Path) -> list[Path]:
+    """The folder's entries, not hidden; E120 when it cannot be listed (a link loop, no permission)."""
+    try:
+        return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            problem = "the folder is a symbolic link that leads back to itself (a link loop)"
+            fix = (f"replace the link {folder.name} with the real folder, or point it at the "
+                   "folder holding the files")
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            problem = "the folder cannot be read (permission denied)"
+            fix = ("ask for read permission on the folder (and its files), or copy the files "
+                   "to a folder you can read")
+        else:
+            problem = f"the folder cannot be read ({exc.strerror or exc})"
+            fix = "check the folder exists and you have permission to read it"
+        raise UserError(problem, file=folder, code="E120", fix=fix) from exc
+
+
 def _locate(path: Path) -> tuple[Path | None, list[Path]]:
     """(data root or None, year folders) for a root, a 903 folder or one year folder."""
+    if not path.exists() and path.is_symlink():
+        _listing(path)  # a link loop or a dangling link: say which
     if not path.exists():
         raise UserError(
             "the data folder does not exist", file=path, code="E101",
@@ -74,7 +96,7 @@ def _locate(path: Path) -> tuple[Path | None, list[Path]]:
     if (path / "903").is_dir():
         path = path / "903"
     if path.is_dir() and path.name == "903":
-        folders = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+        folders = _listing(path)
         loose = [p for p in folders if p.is_file()]
         if loose:
             raise UserError(
@@ -122,15 +144,17 @@ def _years(folders: list[Path], wanted: list[int] | None) -> dict[int, Path]:
     return dict(sorted(found.items()))
 
 
-def _finish_text(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, list[Finding]]:
-    frame, findings = parse_dates(frame, path)
+def _finish_text(
+    frame: pd.DataFrame, path: Path, year: int | None,
+) -> tuple[pd.DataFrame, list[Finding]]:
+    frame, findings = parse_dates(frame, path, year)
     return upper_codes(parse_numbers(frame, path)), findings
 
 
 def _read_year(
     year: int, folder: Path,
 ) -> tuple[dict[str, pd.DataFrame], list[SourceFile], list[Finding]]:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = [p for p in _listing(folder) if p.is_file()]
     findings: list[Finding] = []
     tables: dict[str, pd.DataFrame] = {}
     origin: dict[str, Path] = {}
@@ -152,13 +176,13 @@ def _read_year(
     for path in files:
         suffix = path.suffix.lower()
         if suffix == ".csv":
-            table, frame, sha, found = read_table(path, TABLES_903)
+            table, frame, sha, found = read_table(path, TABLES_903, year)
             findings += found
             add(table, frame, path, sha)
         elif suffix == ".xml":
             xml_tables, sha = read_xml(path)
             for table, frame in xml_tables.items():
-                typed, found = _finish_text(frame, path)
+                typed, found = _finish_text(frame, path, year)
                 findings += found
                 add(table, typed, path, sha)
         elif suffix in _SPREADSHEET:
@@ -194,18 +218,21 @@ def _read_year(
 def _empty(table: str, columns: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="str") for c in [*columns, SRC_FILE]})
     frame[SRC_ROW] = pd.Series(dtype="int64")
-    frame, _ = _finish_text(frame, Path(table))
+    frame, _ = _finish_text(frame, Path(table), None)
     return frame.assign(**{YEAR: pd.Series(dtype="int64")})
 
 
-def _read_local(root: Path | None) -> tuple[dict[str, pd.DataFrame], list[SourceFile], list[Finding]]:
+def _read_local(
+    root: Path | None, year: int,
+) -> tuple[dict[str, pd.DataFrame], list[SourceFile], list[Finding]]:
+    """The local extracts under ``root/local``; ``year`` (the latest loaded) anchors two-digit years."""
     folder = root / "local" if root is not None else None
-    if folder is None or not folder.is_dir():
+    if folder is None or not (folder.is_dir() or folder.is_symlink()):
         return {}, [], []
     local: dict[str, pd.DataFrame] = {}
     sources: list[SourceFile] = []
     findings: list[Finding] = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+    for path in (p for p in _listing(folder) if p.is_file()):
         name = path.stem.strip().lower().replace(" ", "_").replace("-", "_")
         if path.suffix.lower() in _SPREADSHEET and name in LOCAL_EXTRACTS:
             read_raw(path)
@@ -219,9 +246,9 @@ def _read_local(root: Path | None) -> tuple[dict[str, pd.DataFrame], list[Source
             continue
         raw = read_csv(path)
         frame, found = check_columns(raw.frame, name, LOCAL_EXTRACTS[name], path)
-        frame, date_found = parse_dates(frame, path)
+        frame, date_found = parse_dates(frame, path, year)
         local[name] = categorise(upper_codes(parse_numbers(frame, path)))
-        findings += found + date_found
+        findings += raw.findings + found + date_found
         sources.append(SourceFile(path, name, None, len(frame), raw.sha256))
     return local, sources, findings
 
@@ -248,7 +275,7 @@ def load_data(path: str | Path, years: list[int] | None = None) -> CareData:
         for table, frames in parts.items()
     }
     stitched = {t: categorise(f) for t, f in stitch(combined).items()}
-    local, local_sources, local_findings = _read_local(root)
+    local, local_sources, local_findings = _read_local(root, max(by_year))
     return CareData(
         tables=stitched,
         local=local,

@@ -8,12 +8,16 @@ Structure (as read by ``lac_validator.ingress.read_xml_from_text``)::
     EXPSSDA903/CHILD/EPISODE/{DECOM, RNE, LS, CIN, PL, ..., REASON_PLACE_CHANGE}
 
 ``CHILDID`` becomes CHILD and ``PL`` becomes PLACE. SRC_ROW is the XML line where the
-record's element starts.
+record's element starts; SRC_XML holds an :class:`XmlPlace` per row, so that a finding
+names the child, the record (the child's nth EPISODE, AREVIEW, ...) and the element with
+its line and column: a return written on one line has every record on line 2.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from xml.parsers import expat
@@ -21,7 +25,7 @@ from xml.parsers import expat
 import pandas as pd
 
 from cpanalytics.errors import UserError
-from cpanalytics.ingest import COLUMN_ALIASES, read_raw
+from cpanalytics.ingest import COLUMN_ALIASES, SRC_XML, read_raw
 from cpanalytics.model import SRC_FILE, SRC_ROW, TABLES_903
 
 #: XML record element -> table it feeds (one row per element).
@@ -42,6 +46,31 @@ HEADER_TABLES = {
 }
 
 
+#: Table column -> the XML element it is read from, where the names differ.
+ELEMENTS = {"CHILD": "CHILDID", "PLACE": "PL", "UASC_FLAG": "UASC"}
+
+#: Items copied from the child's HEADER onto each of its records.
+_FROM_HEADER = ("CHILD", "DOB")
+
+
+@dataclass(frozen=True)
+class XmlPlace:
+    """Where one row of a table sits in the XML: its child, record, and elements' (line, column)."""
+
+    child: str | None
+    record: str  # "HEADER", or the child's nth record: "EPISODE 2", "AREVIEW 1"
+    start: tuple[int, int]
+    elements: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, column: str | None) -> tuple[str, int, int]:
+        """(``CHILD 0042, EPISODE 2, DEC``, line, column) of ``column``'s element, else the record's start."""
+        element = ELEMENTS.get(column or "", column)
+        record = "HEADER" if column in _FROM_HEADER else self.record
+        line, char = self.elements.get(column or "", self.start)
+        child = f"CHILD {self.child}" if self.child else "CHILD (no CHILDID)"
+        return ", ".join(filter(None, (child, record, element))), line, char
+
+
 class _Collector:
     """expat callbacks gathering one dict per record, with the line it starts on."""
 
@@ -54,6 +83,11 @@ class _Collector:
         self.pending: list[dict[str, str | int]] = []
         self.text: list[str] = []
         self.root = ""
+        self.at = (0, 0)
+        self.header_at = (0, 0)
+        self.child_at: dict[str, tuple[int, int]] = {}
+        self.record_at: dict[str, tuple[int, int]] = {}
+        self.counts: Counter[str] = Counter()
 
     @staticmethod
     @cache
@@ -64,10 +98,18 @@ class _Collector:
         tag = self._tag(name)
         self.root = self.root or tag
         self.text = []
+        self.at = (self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1)
         if tag == "CHILD" and self.child is None:
-            self.child = {SRC_ROW: self.parser.CurrentLineNumber}
+            self.child = {SRC_ROW: self.at[0]}
+            self.header_at, self.child_at, self.counts = self.at, {}, Counter()
+        elif tag == "HEADER" and self.child is not None and self.record is None:
+            self.header_at = self.at
         elif tag in RECORD_TABLES and self.child is not None:
-            self.record = {SRC_ROW: self.parser.CurrentLineNumber}
+            self.counts[tag] += 1
+            self.record_at = {}
+            # (record, start, element positions) until the child closes and its id is known
+            self.record = {SRC_ROW: self.at[0],
+                           SRC_XML: (f"{tag} {self.counts[tag]}", self.at, self.record_at)}
             self.record_table = RECORD_TABLES[tag]
 
     def chars(self, data: str) -> None:
@@ -88,6 +130,7 @@ class _Collector:
         elif text:
             key = "UASC_FLAG" if tag == "UASC" else COLUMN_ALIASES.get(tag, tag)
             (self.record if self.record is not None else self.child)[key] = text
+            (self.record_at if self.record is not None else self.child_at)[key] = self.at
 
     def _close_child(self) -> None:
         child = self.child or {}
@@ -98,8 +141,13 @@ class _Collector:
                 table == "uasc" and flag
             ):
                 self.rows[table].append(child)
+        child_id = str(child["CHILD"]) if "CHILD" in child else None
+        child[SRC_XML] = XmlPlace(child_id, "HEADER", self.header_at, self.child_at)
+        from_header = {k: self.child_at[k] for k in _FROM_HEADER if k in self.child_at}
         for row in self.pending:
-            row.update({k: child[k] for k in ("CHILD", "DOB") if k in child})
+            row.update({k: child[k] for k in _FROM_HEADER if k in child})
+            record, start, at = row[SRC_XML]
+            row[SRC_XML] = XmlPlace(child_id, record, start, {**from_header, **at})
         self.pending = []
         self.child = None
 
@@ -130,9 +178,10 @@ def read_xml(path: Path) -> tuple[dict[str, pd.DataFrame], str]:
         )
     tables = {}
     for table, columns in TABLES_903.items():
-        frame = pd.DataFrame(collector.rows[table], columns=[*columns, SRC_ROW], dtype=object)
+        frame = pd.DataFrame(collector.rows[table], columns=[*columns, SRC_ROW, SRC_XML],
+                             dtype=object)
         frame = frame.astype({c: "str" for c in columns}).astype({SRC_ROW: "int64"})
         frame[columns] = frame[columns].where(frame[columns].notna() & (frame[columns] != ""))
         frame[SRC_FILE] = str(path)
-        tables[table] = frame[[*columns, SRC_FILE, SRC_ROW]]
+        tables[table] = frame[[*columns, SRC_FILE, SRC_ROW, SRC_XML]]
     return tables, hashlib.sha256(raw).hexdigest()

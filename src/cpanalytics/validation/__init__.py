@@ -1,7 +1,8 @@
 """Validation of loaded SSDA903 data: pandera schemas by collection year plus cross-table rules.
 
-``validate(data)`` returns the ingest warnings recorded by the loader followed by every
-schema and rule finding. Errors stop a build; warnings do not.
+``validate(data)`` returns the ingest warnings recorded by the loader and every schema and
+rule finding, in file order (files as loaded, then by row and, in XML, column). Errors stop
+a build; warnings do not.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpanalytics.errors import Finding
+from cpanalytics.ingest import SRC_XML, where
 from cpanalytics.model import IDENTIFIER_COLUMNS, CareData
 from cpanalytics.validation.rules import all_rules
 from cpanalytics.validation.schemas import check_local, check_schemas
@@ -19,21 +21,30 @@ def rule_findings(data: CareData) -> list[Finding]:
     findings = []
     for code, rule in all_rules().items():
         hits = rule.func(data)
-        for src, row, column, value in hits[["SRC_FILE", "SRC_ROW", "column", "value"]].itertuples(index=False):
+        places = hits[SRC_XML] if SRC_XML in hits.columns else pd.Series(None, index=hits.index)
+        for src, row, column, value, place in zip(
+                hits["SRC_FILE"], hits["SRC_ROW"], hits["column"], hits["value"], places, strict=True):
             shown = None if column in IDENTIFIER_COLUMNS or pd.isna(value) else value
             findings.append(Finding(
-                rule.severity, code, src, rule.message, row=int(row), column=column,
-                value=shown, fix=rule.fix,
+                rule.severity, code, src, rule.message, column=column, value=shown,
+                fix=rule.fix, **where(row, column, place),
             ))
     return findings
 
 
+def in_file_order(findings: list[Finding], data: CareData) -> list[Finding]:
+    """Findings by file (in the order the files were loaded), then row, then XML column."""
+    rank = {str(s.path): n for n, s in enumerate(data.sources)}
+    return sorted(findings, key=lambda f: (
+        rank.get(f.file, len(rank)), f.file, f.row or 0, f.position or 0))
+
+
 def validate(data: CareData) -> list[Finding]:
-    """Ingest findings, then schema findings (903 tables, local extracts), then rule findings."""
-    return [
+    """Ingest, schema (903 tables, local extracts) and rule findings, :func:`in_file_order`."""
+    return in_file_order([
         *data.findings, *check_schemas(data.tables), *check_local(data.local),
         *rule_findings(data),
-    ]
+    ], data)
 
 
 def has_errors(findings: list[Finding]) -> bool:

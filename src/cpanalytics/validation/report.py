@@ -36,7 +36,8 @@ def checked(data: CareData) -> dict[str, object]:
 
 
 def format_text(findings: list[Finding], context: dict[str, object] | None = None) -> str:
-    """The report as text: per file, per rule, the rows affected and the offending values."""
+    """The report as text: per file (in the order given: see ``validation.in_file_order``),
+    per rule, the rows affected in file order and the offending values."""
     groups: dict[str, dict[tuple[str, str, str], list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for f in findings:
         groups[f.file][(f.severity, f.rule, f.message)].append(f)
@@ -45,15 +46,14 @@ def format_text(findings: list[Finding], context: dict[str, object] | None = Non
         years = context["years"]
         span = f"years {years[0]}-{years[-1]}" if len(years) > 1 else f"year {years[0]}"
         lines.append(f"checked {context['files']} files, collection {span}")
-    for file, rules in sorted(groups.items()):
+    for file, rules in groups.items():
         lines.append(file)
-        for (severity, rule, message), items in sorted(rules.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        for (severity, rule, message), found in sorted(rules.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+            items = sorted(found, key=lambda f: (f.row or 0, f.position or 0))
             lines.append(f"  {severity} {rule}: {message} ({len(items)} row{'s' * (len(items) != 1)})")
             for f in items[:MAX_ROWS_SHOWN]:
-                where = f"row {f.row}" if f.row is not None else "file"
-                col = f", column {f.column}" if f.column else ""
                 val = f": {f.value!r}" if f.value not in (None, "") else ""
-                lines.append(f"    {where}{col}{val}")
+                lines.append(f"    {f.location() or 'file'}{val}")
             if len(items) > MAX_ROWS_SHOWN:
                 lines.append(f"    ... and {len(items) - MAX_ROWS_SHOWN} more rows")
             if items[0].fix:

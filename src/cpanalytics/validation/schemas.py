@@ -14,6 +14,7 @@ import pandera.pandas as pa
 
 from cpanalytics.codes import CODE_LISTS, LOCAL_CODE_LISTS, all_codes, valid_codes, years_valid
 from cpanalytics.errors import Finding
+from cpanalytics.ingest import SRC_XML, where
 from cpanalytics.model import (
     IDENTIFIER_COLUMNS,
     LOCAL_EXTRACTS,
@@ -91,17 +92,18 @@ def check_schemas(tables: dict[str, pd.DataFrame]) -> list[Finding]:
                 schema_for(table, years[0]).validate(rows, lazy=True)
             except pa.errors.SchemaErrors as exc:
                 cases = exc.failure_cases.dropna(subset=["index"])
-                where = rows.loc[cases["index"].astype(int), [SRC_FILE, SRC_ROW, YEAR]]
-                for (_, case), (src, row, year) in zip(
-                        cases.iterrows(), where.itertuples(index=False), strict=True):
+                located = rows.loc[cases["index"].astype(int)].reindex(
+                    columns=[SRC_FILE, SRC_ROW, YEAR, SRC_XML])
+                for (_, case), (src, row, year, place) in zip(
+                        cases.iterrows(), located.itertuples(index=False), strict=True):
                     rule, message, fix = _message(
                         table, case["column"], case["check"], case["failure_case"], int(year)
                     )
                     shown = None if case["column"] in IDENTIFIER_COLUMNS or pd.isna(
                         case["failure_case"]) else str(case["failure_case"])
                     findings.append(Finding(
-                        "error", rule, src, message, row=int(row), column=case["column"],
-                        value=shown, fix=fix,
+                        "error", rule, src, message, column=case["column"], value=shown,
+                        fix=fix, **where(row, case["column"], place),
                     ))
     return findings
 

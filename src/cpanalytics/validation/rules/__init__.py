@@ -1,8 +1,9 @@
 """Cross-table validation rules, one per module, registered with :func:`rule`.
 
 Each rule takes the loaded :class:`~cpanalytics.model.CareData` and returns the offending
-rows as a frame with columns ``SRC_FILE``, ``SRC_ROW`` and optionally ``column``/``value``
-(see :func:`offences`), in the way ``lac_validator``'s ``rule_definition`` registers rules.
+rows as a frame with columns ``SRC_FILE``, ``SRC_ROW``, optionally ``column``/``value``
+and, for rows from an XML return, ``SRC_XML`` (see :func:`offences`), in the way
+``lac_validator``'s ``rule_definition`` registers rules.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cpanalytics.ingest import SRC_XML
 from cpanalytics.model import SRC_FILE, SRC_ROW, CareData
 
 RuleFunc = Callable[[CareData], pd.DataFrame]
@@ -44,8 +46,9 @@ def rule(code: str, message: str, fix: str, severity: str = "error") -> Callable
 
 
 def offences(frame: pd.DataFrame, mask: pd.Series, column: str | None = None) -> pd.DataFrame:
-    """The rows of ``frame`` where ``mask`` holds: SRC_FILE, SRC_ROW, column and value."""
-    hits = frame.loc[mask.fillna(False).astype(bool), [SRC_FILE, SRC_ROW]].copy()
+    """The rows of ``frame`` where ``mask`` holds: SRC_FILE, SRC_ROW, SRC_XML (if any), column and value."""
+    kept = [c for c in (SRC_FILE, SRC_ROW, SRC_XML) if c in frame.columns]
+    hits = frame.loc[mask.fillna(False).astype(bool), kept].copy()
     hits["column"] = column
     values = frame.loc[hits.index, column] if column else None
     if values is not None and pd.api.types.is_datetime64_any_dtype(values):
