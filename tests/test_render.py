@@ -149,8 +149,8 @@ def test_cross_references_are_numbered_per_document(built: dict) -> None:
     cp = built["cp_html"]
     assert '<a href="#fig-cic-trend">Figure 1</a> shows the number' in cp
     assert '<a href="#fig-ps02-trend">Figure 3</a>' in cp
-    assert '<a href="#tbl-scorecard">Table 18</a> lists every key' in cp
-    assert "<caption>Table 18: Caption of tbl-scorecard</caption>" in cp
+    assert '<a href="#tbl-scorecard">Table 20</a> lists every key' in cp
+    assert "<caption>Table 20: Caption of tbl-scorecard</caption>" in cp
     text = _pdf_text(built["cp_pages"])
     assert "Figure 1 shows the number of children in care" in text
     assert "Figure 1: Caption of fig-cic-trend" in text

@@ -7,9 +7,11 @@ writer with ``assets/typst/template.typ``, compiled in process by the ``typst`` 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,9 @@ from cpanalytics.render.subset import Expanded, expand_document
 
 #: Metadata passed through to pandoc's templates.
 META_KEYS = ("title", "subtitle", "author", "lang")
+#: An emoji that no font the PDF template names can draw (the supplementary pictographs),
+#: with any zero-width joiner or variation selector that follows it.
+EMOJI = re.compile("([\U0001F000-\U0001FAFF])[\u200d\ufe0f]*")
 
 
 def _pandoc() -> str:
@@ -61,17 +66,16 @@ def _pandoc_args(meta: dict[str, Any], to: str, assets: Path) -> list[str]:
     day = _date(meta.get("date"))
     lang = str(meta.get("lang", "en-GB"))
     args += ["-t", "typst", "--template", str(assets / "typst" / "template.typ")]
+    # Template variables go into Typst strings unescaped by pandoc: title and author are
+    # metadata (escaped by pandoc's writer); these are config values escaped here.
     variables = {
-        "pdf-title": _typst_string(meta.get("title")),
-        "pdf-author": _typst_string(meta.get("author")),
-        "short-title": _typst_string(meta.get("title")),
         "date-year": day.year, "date-month": day.month, "date-day": day.day,
-        "lang-code": lang.split("-")[0].lower(),
-        "region-code": [*lang.split("-"), "gb"][1].lower(),
-        "papersize": str(meta.get("papersize", "a4")),
+        "lang-code": _typst_string(lang.split("-")[0].lower()),
+        "region-code": _typst_string([*lang.split("-"), "gb"][1].lower()),
+        "papersize": _typst_string(meta.get("papersize", "a4")),
     }
     if numbered:
-        variables["section-numbering"] = str(meta.get("section-numbering", "1.1"))
+        variables["section-numbering"] = _typst_string(meta.get("section-numbering", "1.1"))
     for key, value in variables.items():
         args += ["-V", f"{key}={value}"]
     return args
@@ -117,6 +121,12 @@ def add_image_alt(typst_source: str, alts: dict[str, str]) -> str:
     return typst_source
 
 
+def describe_emoji(typst_source: str) -> str:
+    """Replace each emoji by its Unicode name in parentheses, e.g. "(fox face)": the PDF's
+    fonts have no emoji, which would otherwise print as empty boxes."""
+    return EMOJI.sub(lambda m: f"({unicodedata.name(m[1], 'emoji').lower()})", typst_source)
+
+
 def render_document(source: Path, stem: str, to: str, output: Path) -> Path:
     """Render ``source/<stem>.qmd`` to ``output`` (``to`` = "html" or "pdf")."""
     doc = expand_document(source / f"{stem}.qmd", source, "html" if to == "html" else "typst")
@@ -130,8 +140,11 @@ def render_document(source: Path, stem: str, to: str, output: Path) -> Path:
             import typst
 
             _run_pandoc(doc, "typst", work, work / "doc.typ", source)
+            if (source / "narrative").is_dir():  # images in the narrative (checked on staging)
+                shutil.copytree(source / "narrative", work / "narrative")
             typ = work / "doc.typ"
-            text = add_image_alt(left_align_tables(typ.read_text(encoding="utf-8")), doc.alts)
+            text = describe_emoji(
+                add_image_alt(left_align_tables(typ.read_text(encoding="utf-8")), doc.alts))
             typ.write_text(text, encoding="utf-8")
             partial = work / "out.pdf"
             try:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from cpanalytics.errors import UserError
+from cpanalytics.render.sanitise import check_narrative, markdown_text, sanitise_narrative
 
 #: Report source (in ``reports/``) -> output file stem (``<stem>-<year>.html|.pdf``).
 REPORTS = {"corporate_parenting": "corporate-parenting", "iro_annual": "iro-annual"}
@@ -87,7 +88,7 @@ def _shown(folder: Path) -> str:
 
 
 def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|") if value is not None else ""
+    return markdown_text(value) if value is not None else ""
 
 
 def appendix_markdown(manifest: Mapping[str, Any] | None) -> str:
@@ -132,17 +133,20 @@ def appendix_markdown(manifest: Mapping[str, Any] | None) -> str:
     rows += ["", "## Software", ""]
     software = manifest.get("software") or {}
     if isinstance(software, Mapping):
-        rows += [f"- {name} {version}" for name, version in software.items()]
+        rows += [f"- {markdown_text(name)} {markdown_text(version)}"
+                 for name, version in software.items()]
     else:
-        rows.append(f"- {software}")
+        rows.append(f"- {markdown_text(software)}")
     return "\n".join(rows) + "\n"
 
 
 def _project_yaml(template: Path, la_name: str, year: int, today: date) -> str:
+    """The staged ``_quarto.yml``; metadata strings are markdown, so the LA name is escaped."""
     config = yaml.safe_load(template.read_text(encoding="utf-8")) or {}
-    config["author"] = la_name
+    config["author"] = markdown_text(la_name)
     config["date"] = today
-    config["subtitle"] = f"{la_name}, {period(year)['year_label']}: {period(year)['period']}"
+    config["subtitle"] = markdown_text(
+        f"{la_name}, {period(year)['year_label']}: {period(year)['period']}")
     header = (
         f"# Staged by cpanalytics for {year}. Render with: quarto render <this folder>\n"
     )
@@ -160,7 +164,9 @@ def stage_project(
     today: date,
     repo: Path | None = None,
 ) -> StagedProject:
-    """Build ``out_dir/<year>/source/`` from the report sources, narrative and notebooks."""
+    """Build ``out_dir/<year>/source/`` from the report sources, narrative and notebooks.
+
+    The narrative is checked (E714) before anything is staged, then sanitised."""
     repo = repo or repository_root()
     reports_dir = repo / "reports"
     if not notebooks_dir.is_dir():
@@ -168,6 +174,8 @@ def stage_project(
             f"no executed notebooks for {year}: {notebooks_dir} does not exist",
             file=notebooks_dir, fix="run cpanalytics build first", code="E710",
         )
+    if narrative_dir.is_dir():
+        check_narrative(narrative_dir)
     source = out_dir / str(year) / "source"
     if source.exists():
         shutil.rmtree(source)
@@ -175,7 +183,7 @@ def stage_project(
     (source / "_quarto.yml").write_text(
         _project_yaml(repo / "_quarto.yml", la_name, year, today), encoding="utf-8"
     )
-    variables = {"la": la_name, **period(year)}
+    variables = {"la": markdown_text(la_name), **period(year)}
     (source / "_variables.yml").write_text(
         yaml.safe_dump(variables, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
@@ -188,6 +196,8 @@ def stage_project(
     narrative_out = source / "narrative"
     if narrative_dir.is_dir():
         shutil.copytree(narrative_dir, narrative_out, ignore=shutil.ignore_patterns(".*"))
+        for path in sorted(narrative_out.rglob("*.md")) + sorted(narrative_out.rglob("*.qmd")):
+            sanitise_narrative(narrative_dir / path.relative_to(narrative_out), path)
     narrative_out.mkdir(exist_ok=True)
     for name in expected_narrative(reports_dir):
         if not (narrative_out / name).is_file():

@@ -24,6 +24,7 @@ DIV_OPEN = re.compile(r"^(?P<colons>:{3,})\s*(?P<attrs>\{.*\}|[\w-]+)\s*$")
 DIV_CLOSE = re.compile(r"^:{3,}\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 ATTR = re.compile(r'(?P<cls>\.[\w-]+)|(?P<id>#[\w-]+)|(?P<key>[\w-]+)=(?P<val>"(?:[^"\\]|\\.)*"|\S+)')
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 XREF = re.compile(r"(?<![\w@])@(?P<kind>[Ff]ig|[Tt]bl|sec|eq|lst|thm)-(?P<name>[\w-]*\w)")
 
 #: Cell options (``#|`` lines) the built-in engine understands on embedded cells.
@@ -99,7 +100,9 @@ def document_metadata(project: dict[str, Any], front: dict[str, Any], to: str) -
 
 
 def expand_includes(lines: list[Line], root: Path, depth: int = 0) -> list[Line]:
-    """Replace each ``{{< include file >}}`` line by that file's lines (recursively)."""
+    """Replace each ``{{< include file >}}`` line by that file's lines (recursively).
+
+    Includes stay inside ``root``, and inside ``root/narrative`` for narrative files (E714)."""
     out: list[Line] = []
     for line in lines:
         m = STANDALONE.match(line.text)
@@ -108,6 +111,15 @@ def expand_includes(lines: list[Line], root: Path, depth: int = 0) -> list[Line]
             continue
         arg = m["arg"]
         target = root / arg.lstrip("/") if arg.startswith("/") else line.file.parent / arg
+        base = root / "narrative" if line.file.resolve().is_relative_to(
+            (root / "narrative").resolve()) else root
+        if not target.resolve().is_relative_to(base.resolve()):
+            raise _error(
+                f"included file {arg} is outside the "
+                f"{'narrative' if base != root else 'project'} folder", line,
+                "include only files inside the project (narrative: inside the narrative "
+                "folder), e.g. {{< include narrative/extra.md >}}", "E714",
+            )
         if not target.is_file():
             raise _error(
                 f"included file not found: {arg}", line,
@@ -177,9 +189,12 @@ def cell_options(cell: dict[str, Any]) -> dict[str, Any]:
             break
         opts.append(row[2:].strip())
     try:
-        return yaml.safe_load("\n".join(opts)) or {} if opts else {}
+        options = yaml.safe_load("\n".join(opts)) or {} if opts else {}
     except yaml.YAMLError:
         return {}
+    # PyYAML reads a JSON-escaped emoji ("\ud83e\udd8a") as two lone surrogates: pair them
+    return {k: v.encode("utf-16", "surrogatepass").decode("utf-16") if isinstance(v, str) else v
+            for k, v in options.items()} if isinstance(options, dict) else {}
 
 
 def _cell_code(cell: dict[str, Any]) -> str:
@@ -374,13 +389,13 @@ def _parse_attrs(text: str) -> tuple[list[str], dict[str, str]]:
             keys["#"] = m["id"][1:]
         else:
             val = m["val"]
-            keys[m["key"]] = val[1:-1].replace('\\"', '"') if val.startswith('"') else val
+            keys[m["key"]] = re.sub(r"\\(.)", r"\1", val[1:-1]) if val.startswith('"') else val
     return classes, keys
 
 
 def _callout_open(kind: str, title: str, to: str, line: Line) -> list[Line]:
-    if to == "typst":
-        esc = title.replace("\\", "\\\\").replace('"', '\\"')
+    if to == "typst":  # a Typst string: the title's markdown escapes are undone first
+        esc = MARKDOWN_ESCAPE.sub(r"\1", title).replace("\\", "\\\\").replace('"', '\\"')
         rows = ["", "```{=typst}", f'#callout(kind: "{kind}", title: "{esc}")[', "```", ""]
     else:
         rows = [f"::: {{.callout .callout-{kind}}}", "::: callout-title", title, ":::", ""]
