@@ -14,11 +14,13 @@ import pandas as pd
 import pytest
 
 from cpanalytics.cli import main
+from cpanalytics.codes import valid_codes
 from cpanalytics.commands.synth import parse_years
 from cpanalytics.errors import UserError
 from cpanalytics.model import LOCAL_EXTRACTS, TABLES_903
-from cpanalytics.synth import generate
-from cpanalytics.synth.calendar import add_months, add_working_days, age_on, day
+from cpanalytics.synth import episodes, generate
+from cpanalytics.synth.calendar import add_months, add_working_days, add_years, age_on, day
+from cpanalytics.synth.lives import ADOPT, LONG
 
 REPO = Path(__file__).resolve().parents[1]
 FIRST, LAST = 2019, 2025
@@ -31,6 +33,11 @@ def root(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("synth") / "a"
     generate(out, FIRST, LAST, seed=7, scale=SCALE)
     return out
+
+
+def days(dates: pd.Series) -> np.ndarray:
+    """dd/mm/YYYY texts as day numbers (the generator's calendar)."""
+    return (pd.to_datetime(dates, format="%d/%m/%Y") - pd.Timestamp("1970-01-01")).dt.days.to_numpy()
 
 
 def read(root: Path, year: int, table: str) -> pd.DataFrame:
@@ -127,6 +134,123 @@ def test_place_codes_follow_the_year_code_list(root):
         assert not place & {"Z11", "Z12", "Z13", "Z14"}
 
 
+def test_k3_placements_follow_the_dfe_rules(root):
+    # K3 starts from 1 April 2024, for young people of 16 or over (rule 371), with an
+    # Ofsted URN (rule 218: only P1, P3, R1, R2, R5, T0-T4 and Z1 go without)
+    eps = read(root, 2025, "episodes")
+    header = read(root, 2025, "header").set_index("CHILD")
+    k3 = eps[eps["PLACE"] == "K3"]
+    decom = days(k3["DECOM"])
+    assert len(k3) > 0 and (decom >= day("2024-04-01")).all()
+    assert (age_on(days(header.loc[k3["CHILD"], "DOB"]), decom) >= 16).all()
+    assert k3["URN"].str.fullmatch(r"SC\d{6}").all()
+
+
+def test_codes_written_are_valid_for_their_collection_year(root):
+    # every coded value is in that year's DfE code list (src/cpanalytics/codelists)
+    columns = {"episodes": ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC",
+                            "REASON_PLACE_CHANGE"),
+               "oc3": ("IN_TOUCH", "ACTIV", "ACCOM"), "header": ("SEX",)}
+    for year in YEARS:
+        for table, cols in columns.items():
+            df = read(root, year, table)
+            for col in cols:
+                written = set(df[col]) - {""}
+                assert written <= valid_codes(col, year), (year, col, written - valid_codes(
+                    col, year))
+
+
+def test_sgo_and_activity_codes_follow_their_era(root):
+    # SGOs: E43/E44 up to 2019/20, E45-E48 from 2020/21; OC3 training or employment:
+    # F3/P3 up to 2020/21, F4/P4 (training) and F5/P5 (employment) from 2021/22
+    for year in YEARS:
+        rec = set(read(root, year, "episodes")["REC"])
+        activ = set(read(root, year, "oc3")["ACTIV"])
+        old_sgo, new_sgo = rec & {"E43", "E44"}, rec & {"E45", "E46", "E47", "E48"}
+        assert (old_sgo and not new_sgo) if year <= 2020 else (new_sgo and not old_sgo), year
+        old_activ, new_activ = activ & {"F3", "P3"}, activ & {"F4", "P4", "F5", "P5"}
+        assert ((old_activ and not new_activ) if year <= 2021
+                else (new_activ and not old_activ)), year
+
+
+def with_previous(root: Path) -> pd.DataFrame:
+    """Each episode of each return beside the child's previous one in that return, as the
+    DfE validator compares them (rules 435, 436)."""
+    out = []
+    for year in YEARS:
+        eps = read(root, year, "episodes")
+        eps["DECOM"] = pd.to_datetime(eps["DECOM"], format="%d/%m/%Y")
+        eps = eps.sort_values(["CHILD", "DECOM"]).reset_index(drop=True)
+        cols = ["LS", "PLACE", "PL_POST", "URN", "PLACE_PROVIDER"]
+        prev = eps.groupby("CHILD")[cols].shift(1).add_suffix("_PRE")
+        out.append(eps.join(prev)[prev["LS_PRE"].notna()])
+    return pd.concat(out, ignore_index=True)
+
+
+def test_rne_codes_carry_their_dfe_meanings(root):
+    # DfE SSDA903 guidance and validator rules 435/436: T placement changed, same carer,
+    # legal status unchanged; U legal status and placement changed, same carer; B legal
+    # status, placement and carer changed; P placement and carer changed; L legal status only
+    eps = with_previous(root)
+    ls_changed = eps["LS"] != eps["LS_PRE"]
+    same_carer = (eps["URN"] == eps["URN_PRE"]) & (eps["PL_POST"] == eps["PL_POST_PRE"])
+    cols = ["PLACE", "PL_POST", "URN", "PLACE_PROVIDER"]
+    placement_changed = (eps[cols].to_numpy() != eps[[f"{c}_PRE" for c in cols]].to_numpy()
+                         ).any(axis=1)
+    rne = eps["RNE"]
+    assert (~ls_changed[rne.isin(["T", "P"])]).all()
+    assert ls_changed[rne.isin(["U", "B", "L"])].all()
+    assert placement_changed[rne.isin(["T", "U", "B", "P"])].all()
+    assert not placement_changed[rne == "L"].any()
+    assert same_carer[rne.isin(["T", "U"])].all()
+    assert (~same_carer[rne == "B"]).mean() > 0.98  # a new carer (postcodes may repeat)
+    # realistic rates among all episodes: T ~4-5%, U ~1%, B ~2-3%
+    share = stitched_episodes(root)["RNE"].value_counts(normalize=True)
+    assert 0.025 <= share["T"] <= 0.07
+    assert 0.004 <= share["U"] <= 0.025
+    assert 0.012 <= share["B"] <= 0.05
+
+
+def test_episodes_get_rne_from_what_changed_hand_worked():
+    # DfE SSDA903 guidance, RNE: S started; L legal status only; P placement and carer;
+    # T placement only, same carer; U legal status and placement, same carer; B legal
+    # status, placement and carer. Period 0: C1 with carer 1 (S); carer 2 on the day of the
+    # full care order (B); carer 3 (P); placement order only (L); carer 3 adopts (A5, T).
+    # Period 1: carer 10 becomes a long-term foster carer on the day of the care order (U).
+    periods = pd.DataFrame({
+        "child": [0, 1], "path": [ADOPT, LONG], "start": [0, 0], "end": [400, 400],
+        "rec": ["E11", "E8"], "cin": ["N1", "N1"], "HOME_POST": ["CT1 1AA", "CT1 1AA"],
+        "home_e": [0.0, 0.0], "home_n": [0.0, 0.0]})
+    seg = pd.DataFrame({
+        "poc": [0, 0, 0, 0, 1, 1], "day": [0, 40, 100, 220, 0, 120],
+        "carer": [1, 2, 3, 3, 10, 10], "place": ["U6", "U6", "U5", "A5", "U6", "U4"],
+        "provider": "PR1", "PL_POST": ["A", "B", "C", "C", "D", "D"],
+        "URN": ["SC1", "SC2", "SC3", "SC3", "SC10", "SC10"], "pl_e": 0.0, "pl_n": 0.0})
+    legal = pd.DataFrame({"poc": [0, 0, 0, 1, 1], "day": [0, 40, 160, 0, 120],
+                          "LS": ["C1", "C2", "E1", "C1", "C2"]})
+    ep = episodes.episodes(np.random.default_rng(0), periods, seg, legal)
+    assert list(ep["RNE"]) == ["S", "B", "P", "L", "T", "S", "U"]
+    assert list(ep["PLACE"]) == ["U6", "U6", "U5", "U5", "A5", "U6", "U4"]
+    assert list(ep["LS"]) == ["C1", "C2", "C2", "E1", "E1", "C1", "C2"]
+    # a reason for the change on the episode before each new placement; PLACE (the
+    # placement's status changed) when the child stays with the carer
+    reason = list(ep["REASON_PLACE_CHANGE"])
+    assert reason[0] not in ("", "PLACE") and reason[1] not in ("", "PLACE")
+    assert reason[2] == "" and reason[3] == "PLACE" and reason[5] == "PLACE"
+
+
+def test_foster_carer_adoptions_move_from_u4_u6_to_a5_with_the_same_carer(root):
+    # DfE rule 217: A5 (placed for adoption with current foster carers) starts with RNE
+    # S, T or U; the foster placement before it is U4-U6 with the same carer
+    eps = with_previous(root)
+    a5 = eps[eps["PLACE"] == "A5"]
+    assert set(a5["RNE"]) == {"T", "U"}
+    assert a5["PLACE_PRE"].isin(["U4", "U5", "U6"]).all()
+    assert ((a5["URN"] == a5["URN_PRE"]) & (a5["PL_POST"] == a5["PL_POST_PRE"])).all()
+    # U: placed on the day the placement order (LS E1) is made
+    assert (a5.loc[a5["RNE"] == "U", "LS"] == "E1").all()
+
+
 def test_child_ids_are_zero_padded_strings_consistent_across_tables(root):
     for year in (2019, 2025):
         header = read(root, year, "header")
@@ -206,6 +330,31 @@ def test_reviews_on_time_and_participation(root):
     took_part = code.isin([f"PN{i}" for i in range(1, 7)]).sum() / code.isin(
         [f"PN{i}" for i in range(1, 8)]).sum()
     assert 0.93 <= took_part <= 0.99  # seed IR-02 95.9%
+
+
+def test_care_leavers_of_both_dfe_age_groups(root):
+    # OC3: 17th-21st birthday in the year; 17 and 18 year olds only if they left care
+    # before that birthday (rules 1007 and 1016), so no episode of theirs ends after it
+    eps = stitched_episodes(root)
+    last_dec = (eps.groupby("CHILD")["DEC"].max() - pd.Timestamp("1970-01-01")).dt.days
+    for year in YEARS:
+        oc3 = read(root, year, "oc3")
+        dob = days(oc3["DOB"])
+        age = age_on(dob, day(f"{year}-03-31"))
+        assert ((age >= 17) & (age <= 21)).all(), year
+        young = age <= 18
+        assert 0.04 <= young.mean() <= 0.3, year
+        left = last_dec.reindex(oc3["CHILD"][young]).fillna(-1).to_numpy()
+        assert (left < add_years(dob[young], age[young])).all(), year
+    codes = pd.concat([read(root, y, "oc3").assign(YEAR=y) for y in YEARS])
+    assert {"YES", "NO", "REFU", "NREQ", "RHOM", "DIED"} <= set(codes["IN_TOUCH"])
+    # DIED and RHOM carry no activity or accommodation (rule 344)
+    gone = codes["IN_TOUCH"].isin(["DIED", "RHOM"])
+    assert (codes.loc[gone, ["ACTIV", "ACCOM"]] == "0").all().all()
+    # a young person reported as having died is not reported in a later year (rule 348)
+    died = codes[codes["IN_TOUCH"] == "DIED"].set_index("CHILD")["YEAR"]
+    later = codes[codes["CHILD"].isin(died.index)]
+    assert (later["YEAR"].to_numpy() <= died.reindex(later["CHILD"]).to_numpy()).all()
 
 
 def test_care_leavers_in_touch_eet_and_accommodation(root):
@@ -300,3 +449,7 @@ def test_dfe_tool_picks_the_ruleset_for_the_year():
     assert dfe_validate.ruleset_for(2024) == "lac_validator.rules.lac2023_24"
     assert dfe_validate.ruleset_for(2025) == "lac_validator.rules.lac2024_25"
     assert dfe_validate.parse_years("2019-2021,2025") == {2019, 2020, 2021, 2025}
+    # the RNE rules (217, 435, 436) must pass, not be allowed to fail
+    allowed = dfe_validate.load_allowlist()
+    assert not allowed.keys() & {"217", "435", "436"}
+    assert allowed["149"] == set(range(2014, 2021)) and allowed["132"] == set(range(2014, 2022))

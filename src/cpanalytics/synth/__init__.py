@@ -137,7 +137,7 @@ def simulate(seed: int, first: int, last: int, scale: float = 1.0, las: int = 1
     placed = pd.DataFrame({"child": ad_all["child"].to_numpy(),
                            "DATE_PLACED": ad_all["adm"].to_numpy(),
                            "ceased": ad_all["end"].to_numpy()})
-    leavers = outcomes.care_leavers(periods)
+    leavers = outcomes.care_leavers(streams[11], periods)
     starts = periods[["child", "start", "dob"]]
     prev = outcomes.previous_permanence(streams[11], starts).assign(
         start=starts["start"].to_numpy())

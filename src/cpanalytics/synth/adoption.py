@@ -14,6 +14,10 @@ from cpanalytics.synth.lives import ADOPT
 
 #: Share of adoptions by the child's foster carers (AD1 FOSTER_CARE = 1).
 FOSTER_CARER_ADOPTION = 0.15
+#: Share of those placed for adoption (U4-U6 -> A5) on the day of the placement order, so
+#: placement and legal status change together with the same carer (RNE U); the rest are
+#: placed later (RNE T). DfE rule 217: A5 starts with RNE S, T or U.
+PLACED_AT_ORDER = 0.4
 
 
 def adoption_timeline(rng: np.random.Generator, periods: pd.DataFrame) -> pd.DataFrame:
@@ -28,6 +32,10 @@ def adoption_timeline(rng: np.random.Generator, periods: pd.DataFrame) -> pd.Dat
     match = np.where(rng.random(n) < 0.06, e1 - rng.integers(1, 20, n), match)
     placed = np.maximum(match, e1) + rng.integers(7, 35, n)
     order = placed + np.maximum(70, rng.normal(200, 70, n)).astype(np.int64)
+    foster = rng.random(n) < FOSTER_CARER_ADOPTION
+    at_order = foster & (rng.random(n) < PLACED_AT_ORDER)
+    placed = np.where(at_order, e1, placed)
+    match = np.where(at_order, np.minimum(match, e1), match)
     # an order on 31 March would leave the child in both OC2 and AD1 (DfE rules 187/191)
     next_day = EPOCH + order + 1
     month = next_day.astype("datetime64[M]")
@@ -37,7 +45,7 @@ def adoption_timeline(rng: np.random.Generator, periods: pd.DataFrame) -> pd.Dat
         full[ad] = values
         p[col] = full
     p["foster_adopt"] = False
-    p.loc[ad, "foster_adopt"] = rng.random(n) < FOSTER_CARER_ADOPTION
+    p.loc[ad, "foster_adopt"] = foster
     p.loc[ad, "end"] = order
     p.loc[ad, "rec"] = rng.choice(["E11", "E12"], n, p=[0.1, 0.9])
     return p

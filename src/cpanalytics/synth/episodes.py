@@ -1,8 +1,13 @@
 """Episodes of care: placements (same-carer runs, temporary moves) and legal status over
 each period of care, merged into SSDA903 episodes with RNE S/P/T/L/U/B.
 
-A new episode starts whenever the placement or the legal status changes (data-contract.md
-"Code meanings"); a return from a temporary move (T0-T4) goes back to the same carer.
+A new episode starts whenever the placement or the legal status changes. RNE follows the
+DfE SSDA903 guidance and validator rules 217, 435 and 436: P and B bring a new carer (B
+with a legal status change), T and U keep the carer but change the placement (U with a
+legal status change), L changes the legal status only. Same-carer changes are foster
+placements becoming long-term (U6 -> U4, U3 -> U1) and foster-carer adoptions (U4-U6 ->
+A5); B comes from moves made on the day the legal status changes. A return from a
+temporary move (T0-T4) goes back to the same carer (RNE P, rule 383).
 """
 
 from __future__ import annotations
@@ -24,6 +29,15 @@ _CIN = {"N1": 0.62, "N2": 0.03, "N3": 0.03, "N4": 0.08, "N5": 0.14, "N6": 0.02, 
 _REASON_CHANGE = {"CARPL": 0.45, "CREQB": 0.12, "CREQO": 0.08, "CHILD": 0.07, "LAREQ": 0.08,
                   "CLOSE": 0.05, "ALLEG": 0.03, "STAND": 0.03, "APPRR": 0.02, "OTHER": 0.07}
 _NO_URN = ("P1", "P2", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1")
+#: Moves within this many days of a legal status change are made on that day (RNE B) with
+#: this probability.
+B_WINDOW, B_SHARE = 60, 0.7
+#: Foster placements (U6, U3) of children staying long term that become long-term with the
+#: same carer (U4, U1), and the share of those made on the day of the full care order (U).
+LONG_TERM_SHARE, LONG_TERM_AT_ORDER = 0.5, 0.4
+_LONG_TERM = ("U6", "U3")
+#: Foster carers who adopt the child are foster carers (U4-U6) before the A5 placement.
+_FOSTER_ADOPTER = {"U5": 0.6, "U6": 0.3, "U4": 0.1}
 
 
 def _key(poc: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -59,6 +73,60 @@ def placement_starts(rng: np.random.Generator, periods: pd.DataFrame, horizon: i
         "day": np.concatenate([r[1] for r in rows]),
         "nth": np.concatenate([r[2] for r in rows]),
     })
+    return out.sort_values(["poc", "day"], kind="stable").reset_index(drop=True)
+
+
+def moves_on_legal_days(rng: np.random.Generator, seg: pd.DataFrame, legal: pd.DataFrame,
+                        periods: pd.DataFrame) -> pd.DataFrame:
+    """Make some moves on the day of a nearby legal status change, so both change (RNE B).
+
+    Only moves after the first placement, and only to a legal change after the period start
+    (e.g. to a planned placement when police protection gives way to an interim care order);
+    not to a placement order (E1), the day some children are placed for adoption.
+    """
+    later = ((legal["day"].to_numpy() > periods["start"].to_numpy()[legal["poc"].to_numpy()])
+             & (legal["LS"].to_numpy() != "E1"))
+    lpoc, lday = legal["poc"].to_numpy()[later], legal["day"].to_numpy()[later]
+    poc, d = seg["poc"].to_numpy(), seg["day"].to_numpy()
+    if len(lday) == 0:
+        return seg
+    i = np.searchsorted(_key(lpoc, lday), _key(poc, d))
+    nxt, prv = np.minimum(i, len(lday) - 1), np.maximum(i - 1, 0)
+    gap_next = np.where((i < len(lday)) & (lpoc[nxt] == poc), lday[nxt] - d, np.inf)
+    gap_prev = np.where((i > 0) & (lpoc[prv] == poc), d - lday[prv], np.inf)
+    target = np.where(gap_next <= gap_prev, lday[nxt], lday[prv])
+    gap = np.minimum(gap_next, gap_prev)
+    snap = ((seg["nth"].to_numpy() > 0) & (gap > 0) & (gap <= B_WINDOW)
+            & (rng.random(len(seg)) < B_SHARE))
+    out = seg.assign(day=np.where(snap, target, d))
+    out = out.sort_values(["poc", "day"], kind="stable").drop_duplicates(["poc", "day"])
+    return out.reset_index(drop=True)
+
+
+def long_term_switches(rng: np.random.Generator, seg: pd.DataFrame, periods: pd.DataFrame,
+                       legal: pd.DataFrame) -> pd.DataFrame:
+    """Same-carer rows where a U6/U3 foster placement of a child in long-term care becomes
+    long-term (U4/U1): on the day of the full care order (RNE U) or later (RNE T)."""
+    poc, d = seg["poc"].to_numpy(), seg["day"].to_numpy()
+    place = seg["place"].to_numpy().astype(str)
+    nxt = seg.groupby("poc")["day"].shift(-1).to_numpy(dtype=float)
+    end = np.fmin(np.nan_to_num(nxt, nan=np.inf), periods["end"].to_numpy()[poc])
+    c2 = legal[legal["LS"] == "C2"]
+    c2poc = np.append(c2["poc"].to_numpy(), -1)  # sentinel: no later C2
+    c2day = np.append(c2["day"].to_numpy(), 0)
+    j = np.searchsorted(_key(c2poc[:-1], c2day[:-1]), _key(poc, d), "right")
+    has_c2 = (c2poc[j] == poc) & (c2day[j] > d) & (c2day[j] < end)
+    n = len(seg)
+    pick = (np.isin(place, _LONG_TERM) & (path_of(periods, seg) == LONG)
+            & (rng.random(n) < LONG_TERM_SHARE))
+    at_order = has_c2 & (rng.random(n) < LONG_TERM_AT_ORDER)
+    span = end - d
+    later = d + 90 + (rng.random(n) * np.clip(span - 120, 0, None)).astype(np.int64)
+    pick &= at_order | (span > 150)
+    when = np.where(at_order, c2day[j], later)
+    rows = seg[pick].assign(day=when[pick], nth=-2,
+                            place=np.where(place[pick] == "U6", "U4", "U1").astype(object))
+    out = pd.concat([seg, rows], ignore_index=True)
     return out.sort_values(["poc", "day"], kind="stable").reset_index(drop=True)
 
 
@@ -156,7 +224,7 @@ def placements(rng: np.random.Generator, periods: pd.DataFrame, geo: Geography,
 
     Adoptive placements and temporary moves (with the return to the same carer) included.
     """
-    seg = placement_starts(rng, periods, horizon)
+    seg = moves_on_legal_days(rng, placement_starts(rng, periods, horizon), legal, periods)
     poc = seg["poc"].to_numpy()
     path = periods["path"].to_numpy()[poc]
     age = age_on(periods["dob"].to_numpy()[poc], seg["day"].to_numpy())
@@ -172,6 +240,10 @@ def placements(rng: np.random.Generator, periods: pd.DataFrame, geo: Geography,
     ad = periods.index[(periods["path"] == ADOPT) & (periods["placed"] <= horizon)].to_numpy()
     last = seg.groupby("poc")["carer"].last()
     fc = periods["foster_adopt"].to_numpy()[ad]
+    final = seg.index[seg["poc"].isin(ad[fc]).to_numpy()
+                      & ~seg["poc"].duplicated(keep="last").to_numpy()]
+    not_foster = final[~seg.loc[final, "place"].isin(list(_FOSTER_ADOPTER)).to_numpy()]
+    seg.loc[not_foster, "place"] = draw(rng, _FOSTER_ADOPTER, len(not_foster))
     adoptive = pd.DataFrame({
         "poc": ad, "day": periods["placed"].to_numpy()[ad], "nth": -1,
         "place": np.where(fc, "A5", "A6"),
@@ -180,6 +252,7 @@ def placements(rng: np.random.Generator, periods: pd.DataFrame, geo: Geography,
     })
     seg = pd.concat([seg, adoptive], ignore_index=True)
     seg = seg.sort_values(["poc", "day"], kind="stable").reset_index(drop=True)
+    seg = long_term_switches(rng, seg, periods, legal)
     # temporary moves inside a placement, returning to the same carer
     nxt = seg.groupby("poc")["day"].shift(-1).to_numpy(dtype=float)
     end = np.fmin(np.nan_to_num(nxt, nan=np.inf),
@@ -283,11 +356,14 @@ def episodes(rng: np.random.Generator, periods: pd.DataFrame, seg: pd.DataFrame,
     carer = seg["carer"].to_numpy()[si]
     same_poc_prev = np.r_[False, poc[1:] == poc[:-1]]
     prev_carer = np.r_[-1, carer[:-1]]
-    carer_change = seg_change & (carer != prev_carer)
+    new_carer = seg_change & (carer != prev_carer)
+    same_carer = seg_change & ~new_carer
     first = ~same_poc_prev
+    # DfE RNE: L legal status only; P / B new carer (B with a legal change); T / U same
+    # carer, placement changed (U with a legal change); S first episode of the period
     rne = np.full(len(keys), "L", dtype=object)
-    rne[seg_change & ~carer_change] = np.where(leg_change[seg_change & ~carer_change], "B", "U")
-    rne[carer_change] = np.where(leg_change[carer_change], "T", "P")
+    rne[new_carer] = np.where(leg_change[new_carer], "B", "P")
+    rne[same_carer] = np.where(leg_change[same_carer], "U", "T")
     rne[first] = "S"
     last = np.r_[poc[1:] != poc[:-1], True]
     dec = np.where(last, periods["end"].to_numpy()[poc], np.r_[dstart[1:], 0])
@@ -299,7 +375,8 @@ def episodes(rng: np.random.Generator, periods: pd.DataFrame, seg: pd.DataFrame,
     next_t = np.char.startswith(next_place.astype(str), "T")
     needs_reason = (rec == "X1") & np.isin(next_rne, ["P", "B", "T", "U"]) & ~is_t & ~next_t
     reason = np.where(needs_reason, draw(rng, _REASON_CHANGE, len(keys)), "").astype(object)
-    same_carer_next = np.isin(next_rne, ["U", "B"])
+    # the child stays with the same carer: the placement's status changed (DfE code PLACE)
+    same_carer_next = np.isin(next_rne, ["T", "U"])
     reason[needs_reason & same_carer_next] = "PLACE"
     ls = legal["LS"].to_numpy()[li]
     short = np.isin(ls, ["V3", "V4"])

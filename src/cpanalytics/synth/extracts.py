@@ -34,11 +34,14 @@ _CATEGORY = {"Care planning": 0.35, "Placement": 0.2, "Health": 0.1, "Education"
 _GRADE = {"OUTSTANDING": 0.1, "GOOD": 0.65, "RI": 0.2, "INADEQUATE": 0.05}
 
 #: England and regional comparators: (indicator, England, Stat neighbours, South East).
+#: Invented comparator figures (England, statistical neighbours, region), each for the same
+#: measure as the indicator it is keyed to: CIC-02 excludes UASC, CIC-08D is the DfE "outside
+#: the LA and over 20 miles" measure, CL-02/CL-03 are shares of all care leavers.
 COMPARATORS = (
-    ("CIC-02", 64.0, 50.0, 52.0), ("CIC-08", 14.0, 9.0, 11.0), ("PS-01", 10.0, 10.5, 10.0),
+    ("CIC-02", 58.0, 50.0, 52.0), ("CIC-08D", 14.0, 9.0, 11.0), ("PS-01", 10.0, 10.5, 10.0),
     ("PS-02", 70.0, 69.0, 70.0), ("HE-04", 89.4, 90.0, 88.0), ("HE-05", 83.4, 85.0, 84.0),
-    ("AD-01", 593.0, 520.0, 540.0), ("AD-02", 190.0, 200.0, 195.0), ("AD-06", 14.0, 15.0, 15.0),
-    ("CL-01", 88.0, 87.0, 88.0), ("CL-02", 58.6, 57.0, 59.0), ("CL-03", 92.2, 91.0, 91.5),
+    ("AD-01", 593.0, 520.0, 540.0), ("AD-02", 190.0, 200.0, 195.0),
+    ("CL-01", 88.0, 87.0, 88.0), ("CL-02", 53.0, 52.0, 54.0), ("CL-03", 85.0, 84.0, 86.0),
     ("IR-01", 90.0, 92.0, 91.0), ("IR-02", 92.0, 93.0, 92.0),
 )
 

@@ -1,7 +1,8 @@
 """Annual outcome tables: OC2 (in care 12+ months), OC3 (care leavers), missing episodes,
 previous permanence, and the "should be placed for adoption" table.
 
-OC3 cohort (indicators.md): care leavers with their 17th-21st birthday in the year; ~87%
+OC3 cohort (DfE SSDA903 guidance): care leavers with their 17th-21st birthday in the year,
+17 and 18 year olds only if they left care before that birthday (rules 1007, 1016); ~87%
 in touch, ~65% of those in education, employment or training, ~93% suitably housed.
 """
 
@@ -15,11 +16,22 @@ from cpanalytics.synth.lives import SHORT
 from cpanalytics.synth.people import draw
 
 _IN_TOUCH = {"YES": 0.87, "NO": 0.05, "REFU": 0.03, "NREQ": 0.02, "RHOM": 0.03}
+#: Share of care leavers who die between their 17th and 22nd birthdays: IN_TOUCH DIED in
+#: the year they die, and no OC3 row after it (rule 348).
+DIED_BY_22 = 0.012
 #: DfE activity codes: F*/P* in education, employment or training (~65%), G4-G6 not.
 _ACTIV = {"F1": 0.08, "P1": 0.02, "F2": 0.25, "P2": 0.05, "F4": 0.15, "P4": 0.07, "F5": 0.02,
           "P5": 0.01, "G4": 0.07, "G5": 0.23, "G6": 0.05}
-_ACCOM_TYPE = {"U": 0.3, "T": 0.1, "E": 0.12, "K": 0.1, "Y": 0.08, "R": 0.1, "D": 0.1,
-               "B": 0.1}
+#: DfE accommodation letters (B parents or relatives, C residential, D semi-independent,
+#: E supported lodgings, K lodgings, R not known, S no fixed abode, T foyer, U independent,
+#: V emergency, W bed and breakfast, X custody, Y other, Z former foster carers), then 1
+#: suitable or 2 unsuitable. Under 18s are not in a foyer (rule 347) nor, at 17, with
+#: former foster carers (rule 3001).
+_ACCOM_19_21 = {"U": 0.30, "T": 0.08, "E": 0.11, "K": 0.09, "Y": 0.07, "R": 0.02, "D": 0.10,
+                "B": 0.11, "Z": 0.06, "C": 0.01, "V": 0.01, "W": 0.01, "S": 0.01, "X": 0.02}
+_ACCOM_17_18 = {"B": 0.30, "D": 0.22, "E": 0.13, "U": 0.08, "K": 0.06, "Y": 0.08, "R": 0.02,
+                "C": 0.03, "V": 0.02, "S": 0.01, "X": 0.05}
+_ONLY_UNSUITABLE = ("S", "X")
 
 
 def oc2(rng: np.random.Generator, periods: pd.DataFrame, ys: int, ye: int) -> pd.DataFrame:
@@ -51,8 +63,11 @@ def oc2(rng: np.random.Generator, periods: pd.DataFrame, ys: int, ye: int) -> pd
     })
 
 
-def care_leavers(periods: pd.DataFrame) -> pd.DataFrame:
-    """Children eligible for leaving-care support: 13+ weeks in care after 14, some after 16."""
+def care_leavers(rng: np.random.Generator, periods: pd.DataFrame) -> pd.DataFrame:
+    """Children eligible for leaving-care support: 13+ weeks in care after 14, some after 16.
+
+    ``died`` is the day a care leaver dies before 22, or -1.
+    """
     p = periods[periods["path"] != SHORT]
     dob = p["dob"].to_numpy()
     after14 = np.maximum(0, p["end"].to_numpy() - np.maximum(p["start"].to_numpy(),
@@ -64,23 +79,40 @@ def care_leavers(periods: pd.DataFrame) -> pd.DataFrame:
                                  end=("end", "max"), dob=("dob", "first"))
     last_rec = t.sort_values("end").groupby("child")["rec"].last()
     agg["rec"] = last_rec
-    return agg[(agg["after14"] >= 91) & agg["after16"] & ~agg["rec"].isin(["E2", "E3"])
-               ].reset_index()
+    out = agg[(agg["after14"] >= 91) & agg["after16"] & ~agg["rec"].isin(["E2", "E3"])
+              ].reset_index()
+    n = len(out)
+    on = add_years(out["dob"].to_numpy(), 17) + (rng.random(n) * 5 * 365.25).astype(np.int64)
+    dies = (rng.random(n) < DIED_BY_22) & (on > out["end"].to_numpy())
+    return out.assign(died=np.where(dies, on, -1))
 
 
 def oc3(rng: np.random.Generator, leavers: pd.DataFrame, ys: int, ye: int) -> pd.DataFrame:
-    """Care leavers with their 17th-21st birthday in the year, who have left care."""
-    dob = leavers["dob"].to_numpy()
-    birthday = np.zeros(len(leavers), dtype=bool)
+    """The DfE OC3 cohort of the year: care leavers with their 17th-21st birthday in it.
+
+    17 and 18 year olds count when they left care before that birthday (rules 1007, 1016),
+    19-21 year olds left care before the year. A care leaver who died is DIED that year.
+    """
+    dob, end = leavers["dob"].to_numpy(), leavers["end"].to_numpy()
+    died = leavers["died"].to_numpy()
+    young = np.zeros(len(leavers), dtype=bool)
+    older = np.zeros(len(leavers), dtype=bool)
     for age in range(17, 22):
         b = add_years(dob, age)
-        birthday |= (b >= ys) & (b <= ye)
-    c = leavers[birthday & (leavers["end"].to_numpy() <= ys)]
+        birthday = (b >= ys) & (b <= ye)
+        if age <= 18:
+            young |= birthday & (end < b)
+        else:
+            older |= birthday & (end <= ys)
+    keep = (young | older) & ((died < 0) | (died >= ys))
+    c, young = leavers[keep], young[keep]
     n = len(c)
     touch = draw(rng, _IN_TOUCH, n)
+    touch[(c["died"].to_numpy() >= ys) & (c["died"].to_numpy() <= ye)] = "DIED"
     yes = touch == "YES"
-    suitable = np.where(rng.random(n) < 0.93, "1", "2")
-    accom = np.char.add(draw(rng, _ACCOM_TYPE, n).astype(str), suitable)
+    letter = np.where(young, draw(rng, _ACCOM_17_18, n), draw(rng, _ACCOM_19_21, n))
+    suitable = (rng.random(n) < 0.95) & ~np.isin(letter, _ONLY_UNSUITABLE)
+    accom = np.char.add(letter.astype(str), np.where(suitable, "1", "2"))
     return pd.DataFrame({
         "child": c["child"].to_numpy(), "IN_TOUCH": touch,
         "ACTIV": np.where(yes, draw(rng, _ACTIV, n), "0"),

@@ -19,6 +19,15 @@ from cpanalytics.synth.calendar import DateText, year_end, year_start
 SEX_LETTERS_FROM = 2025
 #: Supported accommodation (H5) carries an Ofsted URN from the 2023/24 return.
 H5_URN_FROM = 2024
+#: SGOs are E45-E48 from this collection year and E43 (to former foster carers) or E44
+#: (to other carers) before it; the year follows the per-year code lists
+#: (src/cpanalytics/codelists, cpanalytics.codes.valid_codes).
+SGO_SPLIT_FROM = 2021
+OLD_SGO = {"E45": "E43", "E46": "E43", "E47": "E44", "E48": "E44"}
+#: OC3 ACTIV: training (F4/P4) and employment (F5/P5) from this year; one code (F3/P3)
+#: for training or employment before it.
+ACTIV_SPLIT_FROM = 2022
+OLD_ACTIV = {"F4": "F3", "F5": "F3", "P4": "P3", "P5": "P3"}
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -44,6 +53,13 @@ def _sex(sex: np.ndarray, year: int) -> np.ndarray:
     return np.where(np.asarray(sex) == 1, codes[1], codes[0])
 
 
+def _era(codes: np.ndarray, year: int, first_new: int, old: dict[str, str]) -> np.ndarray:
+    """Codes as written in collection year ``year``: the ``old`` ones before ``first_new``."""
+    if year >= first_new:
+        return codes
+    return pd.Series(codes, dtype=object).replace(old).to_numpy()
+
+
 def year_tables(year: int, world: dict[str, pd.DataFrame], fmt: DateText) -> dict[str, pd.DataFrame]:
     """The tables of the return for one collection year."""
     ys, ye = year_start(year), year_end(year)
@@ -58,7 +74,7 @@ def year_tables(year: int, world: dict[str, pd.DataFrame], fmt: DateText) -> dic
         "LS": ep["LS"].to_numpy(), "CIN": ep["CIN"].to_numpy(), "PLACE": ep["PLACE"].to_numpy(),
         "PLACE_PROVIDER": ep["PLACE_PROVIDER"].to_numpy(),
         "DEC": np.where(open_, "", fmt(ep["DEC"].to_numpy())),
-        "REC": np.where(open_, "", ep["REC"].to_numpy()),
+        "REC": np.where(open_, "", _era(ep["REC"].to_numpy(), year, SGO_SPLIT_FROM, OLD_SGO)),
         "REASON_PLACE_CHANGE": np.where(open_, "", ep["REASON_PLACE_CHANGE"].to_numpy()),
         "HOME_POST": ep["HOME_POST"].to_numpy(), "PL_POST": ep["PL_POST"].to_numpy(),
         "URN": np.where((ep["PLACE"].to_numpy() == "H5") & (year < H5_URN_FROM), "XXXXXXX",
@@ -91,7 +107,8 @@ def year_tables(year: int, world: dict[str, pd.DataFrame], fmt: DateText) -> dic
                          "LA_PERM": pp["LA_PERM"].to_numpy(),
                          "DATE_PERM": fmt(pp["DATE_PERM"].to_numpy())})
     oc2 = world["oc2"].get(year, pd.DataFrame(columns=["child"]))
-    oc3 = world["oc3"].get(year, pd.DataFrame(columns=["child"]))
+    oc3 = world["oc3"].get(year, pd.DataFrame(columns=["child", "ACTIV"]))
+    oc3 = oc3.assign(ACTIV=_era(oc3["ACTIV"].to_numpy(), year, ACTIV_SPLIT_FROM, OLD_ACTIV))
     in_care = np.unique(episodes["child"].to_numpy(dtype=np.int64))
     everyone = np.unique(np.concatenate([in_care, oc3["child"].to_numpy(dtype=np.int64),
                                          ad1["child"].to_numpy(dtype=np.int64)]))
