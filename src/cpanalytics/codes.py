@@ -13,6 +13,9 @@ from importlib.resources import files
 
 import yaml
 
+#: libyaml's safe loader when PyYAML was built with it (ten times faster), else the pure one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def _load() -> dict[str, dict[int, frozenset[str]]]:
     """Column -> collection year -> codes, from the packaged yaml files."""
@@ -21,7 +24,7 @@ def _load() -> dict[str, dict[int, frozenset[str]]]:
         if not path.name.endswith(".yaml"):
             continue
         year = int(path.name.removesuffix(".yaml"))
-        for column, codes in yaml.safe_load(path.read_text()).items():
+        for column, codes in yaml.load(path.read_text(), Loader=_LOADER).items():
             out.setdefault(column, {})[year] = frozenset(str(c) for c in codes)
     return out
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from cpanalytics.model import SRC_FILE, SRC_ROW, CareData
 from cpanalytics.validation.rules import offences, rule
-from cpanalytics.validation.rules.local_ids_lost_zeros import without_zeros
+from cpanalytics.validation.rules.local_ids_lost_zeros import return_ids, without_zeros
 
 
 @rule("V230", "none of the extract's CHILD ids matches a child in the 903 returns (reported "
@@ -16,12 +16,14 @@ from cpanalytics.validation.rules.local_ids_lost_zeros import without_zeros
       "zeros), or check the extract belongs to this local authority")
 def local_ids_all_unmatched(data: CareData) -> pd.DataFrame:
     """The first row of each local extract with CHILD ids, none of them (zeros stripped) in any 903 table."""
-    ids = pd.concat([f["CHILD"].astype(object) for f in data.tables.values()], ignore_index=True)
-    stripped = without_zeros(ids.drop_duplicates())
+    ids = return_ids(data)
     hits = []
     for frame in data.local.values():
         child = frame["CHILD"].astype(object) if "CHILD" in frame.columns else pd.Series()
-        if not ids.empty and child.notna().any() and not without_zeros(child).isin(stripped).any():
+        if ids.empty or not child.notna().any() or child.isin(ids).any():
+            continue
+        stripped = pd.Index(without_zeros(ids.to_series()).dropna())
+        if not without_zeros(child).isin(stripped).any():
             hits.append(offences(frame, frame[SRC_ROW] == frame[SRC_ROW].min(), "CHILD"))
     if not hits:
         return pd.DataFrame(columns=[SRC_FILE, SRC_ROW, "column", "value"])

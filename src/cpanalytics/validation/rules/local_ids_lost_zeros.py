@@ -15,7 +15,13 @@ from cpanalytics.validation.rules import offences, rule
 
 def without_zeros(ids: pd.Series) -> pd.Series:
     """The ids as text with leading zeros removed (blank ids and all-zero ids become missing)."""
-    return ids.astype(object).astype("string").str.lstrip("0").replace("", pd.NA)
+    return ids.astype(object).astype("string").str.lstrip("0").replace("", pd.NA).astype(object)
+
+
+def return_ids(data: CareData) -> pd.Index:
+    """Every distinct CHILD id in the 903 tables, as text."""
+    return pd.Index(pd.unique(pd.concat([f["CHILD"].astype(object) for f in data.tables.values()],
+                                        ignore_index=True)))
 
 
 @rule("V229", "the CHILD id matches no child in the 903 returns, but does when leading zeros "
@@ -24,13 +30,20 @@ def without_zeros(ids: pd.Series) -> pd.Series:
       "the CHILD column to Text before saving), so the ids are written as in the 903 return")
 def local_ids_lost_zeros(data: CareData) -> pd.DataFrame:
     """Local rows whose CHILD is not a 903 id, but is one once leading zeros are stripped on both sides."""
-    ids = pd.concat([f["CHILD"].astype(object) for f in data.tables.values()], ignore_index=True)
-    stripped = without_zeros(ids.drop_duplicates())
+    ids = return_ids(data)
+    stripped: pd.Index | None = None
     hits = []
     for frame in data.local.values():
-        if "CHILD" in frame.columns and not frame.empty:
-            child = frame["CHILD"].astype(object)
-            hits.append(offences(frame, ~child.isin(ids) & without_zeros(child).isin(stripped), "CHILD"))
+        if "CHILD" not in frame.columns or frame.empty:
+            continue
+        child = frame["CHILD"].astype(object)
+        unknown = ~child.isin(ids)
+        if not unknown.any():
+            continue
+        stripped = pd.Index(without_zeros(ids.to_series()).dropna()) if stripped is None else stripped
+        lost = pd.Series(False, index=frame.index)
+        lost[unknown] = without_zeros(child[unknown]).isin(stripped)
+        hits.append(offences(frame, lost, "CHILD"))
     if not hits:
         return pd.DataFrame(columns=[SRC_FILE, SRC_ROW, "column", "value"])
     return pd.concat(hits, ignore_index=True)
