@@ -76,13 +76,10 @@ def test_threshold_is_configurable():
 def test_secondary_suppression_3x3_with_totals():
     table = _table()
     out = suppress_table(table, ["A", "B", "C"], total_row="Total", total_column="Total")
-    # Working (one complement at a time, rows before columns):
-    # 1. row r1 has one [c] (A=2): smallest other non-zero is B=6 -> r1/B.
-    # 2. column A has one [c]: candidates r2 7, r3 5, total 14; none crosses a suppressed
-    #    row, so the smallest, r3/A=5.
-    # 3. row r3 has one [c]: B=12 crosses column B (already holds r1/B) so it is preferred
-    #    to the smaller C=10, which would open column C.  -> r3/B.
-    # Now r1, r3, A and B each hold two [c]; every other line holds none. Stable.
+    # The complements of least total count: row r1 and column A each need a second [c],
+    # and the rectangle r1/B 6, r3/A 5, r3/B 12 (23 children) closes both; every other
+    # choice hides more (r1/B 6 + r3/A 5 + r3/C 10 would leave column C with one [c]).
+    # Now r1, r3, A and B each hold two [c]; every other line holds none.
     expected_hidden = {("r1", "A"), ("r1", "B"), ("r3", "A"), ("r3", "B")}
     hidden = {(r, c) for r in out.index for c in out.columns if out.loc[r, c] == C}
     assert hidden == expected_hidden
@@ -111,10 +108,9 @@ def test_complement_prefers_closing_a_rectangle_even_through_a_total():
     # x      3   0     3      primary: x/a = 3 and x/Total = 3 (totals are counts too)
     # y     40   7    47
     # Total 43   7    50
-    # Row x already holds two [c]. Column a holds one (x/a): candidates y/a 40 and
-    # Total/a 43; both open a new row, so the smaller, y/a. Row y then holds one: y/b = 7
-    # would open column b, y/Total = 47 crosses column Total (already holding x/Total), so
-    # y/Total is chosen. Stable: x, y, a and Total each hold two; the zero x/b stays shown.
+    # Row x already holds two [c]. Columns a and Total each hold one: the least that
+    # balances both is y/a 40 with y/Total 47 (y/b 7 would leave column b with one [c]).
+    # x, y, a and Total each hold two; the zero x/b stays shown.
     table = pd.DataFrame(
         {"a": [3, 40, 43], "b": [0, 7, 7], "Total": [3, 47, 50]}, index=["x", "y", "Total"]
     )
@@ -125,6 +121,33 @@ def test_complement_prefers_closing_a_rectangle_even_through_a_total():
     # No line (row or column) holds exactly one [c], so none can be solved alone:
     assert ((out == C).sum(axis=1) != 1).all()
     assert ((out == C).sum(axis=0) != 1).all()
+
+
+def test_complement_hides_the_least_never_a_large_count():
+    # Issue 15, item 7. Closing rectangles first hid 97 and 9 (106 children) to protect
+    # youth justice's 2 and 1; the complements of least count are Other's 10 and 16.
+    table = pd.DataFrame(
+        {"A": [9, 2, 10, 21], "B": [97, 1, 16, 114], "C": [26, 13, 8, 47], "D": [23, 23, 14, 60],
+         "Total": [155, 39, 48, 242]},
+        index=["Care order", "Youth justice", "Other", "Total"],
+    )
+    out = suppress_table(table, ["A", "B", "C", "D"], total_row="Total", total_column="Total")
+    hidden = {(r, c) for r in out.index for c in out.columns if out.loc[r, c] == C}
+    assert hidden == {("Youth justice", "A"), ("Youth justice", "B"), ("Other", "A"), ("Other", "B")}
+    assert out.loc["Care order", "B"] == "97"
+
+
+def test_table_1_hides_the_smallest_count_that_can_protect_youth_justice():
+    # Table 1's legal status block: the published total (1,628, also the sum of every other
+    # block) means one more count must go with youth justice's 2, and every other count in
+    # the block is larger than placement orders' 97; so 97 is the least that can be hidden.
+    block = pd.DataFrame(
+        {"n": [242, 614, 97, 672, 2, 1627]},
+        index=["Interim care order", "Full care order", "Placement order", "Section 20",
+               "Youth justice", "Total"],
+    )
+    out = suppress_table(block, ["n"], total_row="Total")
+    assert out.index[out["n"] == C].tolist() == ["Placement order", "Youth justice"]
 
 
 def test_percentage_suppressed_with_its_count():

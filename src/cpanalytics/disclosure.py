@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 #: Default threshold: counts below it (and above zero) are suppressed.
 DEFAULT_THRESHOLD = 5
@@ -72,42 +73,53 @@ def secondary_mask(
     rows_totalled: bool,
     columns_totalled: bool,
 ) -> pd.DataFrame:
-    """Add complementary suppressions until no totalled row or column has exactly one.
+    """Add the complementary suppressions that hide the least, so that no totalled row or
+    column has exactly one suppressed cell.
 
-    A row (column) whose total is published, with exactly one suppressed cell, gets its
-    smallest non-zero unsuppressed cell suppressed too; a cell whose crossing line already
-    holds a suppression is preferred, closing a rectangle instead of starting a cascade.
+    A small integer program (scipy's ``milp``, HiGHS): hide further non-zero cells at the
+    least total count (issue 15: never a large count when smaller cells would do), every
+    totalled line holding none or at least two hidden cells. Zeros are hidden only when
+    nothing else can protect a cell.
     """
     values = counts.apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy(dtype=float)
-    hidden = mask.to_numpy(dtype=bool).copy()
-    axes = [axis for axis, on in ((1, rows_totalled), (0, columns_totalled)) if on]
-    while True:
-        cell = _next_complement(values, hidden, axes)
-        if cell is None:
-            return pd.DataFrame(hidden, index=mask.index, columns=mask.columns)
-        hidden[cell] = True
+    hidden = mask.to_numpy(dtype=bool)
+    lines = [line for axis, on in ((1, rows_totalled), (0, columns_totalled)) if on
+             for line in _lines(values.shape, axis)]
+    chosen = _least_complement(values, hidden, lines, zeros=False)
+    if chosen is None:
+        chosen = _least_complement(values, hidden, lines, zeros=True)
+    return pd.DataFrame(hidden if chosen is None else chosen, index=mask.index, columns=mask.columns)
 
 
-def _next_complement(
-    values: np.ndarray, hidden: np.ndarray, axes: list[int]
-) -> tuple[int, int] | None:
-    """The next cell to suppress: in the first totalled line with exactly one suppression."""
-    per_row = hidden.sum(axis=1)
-    per_col = hidden.sum(axis=0)
-    for axis in axes:
-        lines = per_row if axis == 1 else per_col
-        crossing_counts = per_col if axis == 1 else per_row
-        crossing_checked = (0 if axis == 1 else 1) in axes
-        for line in np.flatnonzero(lines == 1):
-            line_values = values[line] if axis == 1 else values[:, line]
-            line_hidden = hidden[line] if axis == 1 else hidden[:, line]
-            candidates = np.flatnonzero(~line_hidden & (line_values > 0))
-            if candidates.size == 0:
-                continue
-            opens = (crossing_counts[candidates] == 0) & crossing_checked
-            best = candidates[np.lexsort((candidates, line_values[candidates], opens))[0]]
-            return (line, best) if axis == 1 else (best, line)
-    return None
+def _lines(shape: tuple[int, int], axis: int) -> list[np.ndarray]:
+    """Flat indices of each row (``axis`` 1) or column (``axis`` 0) of a table."""
+    grid = np.arange(shape[0] * shape[1]).reshape(shape)
+    return list(grid if axis == 1 else grid.T)
+
+
+def _least_complement(
+    values: np.ndarray, hidden: np.ndarray, lines: list[np.ndarray], *, zeros: bool
+) -> np.ndarray | None:
+    """Hidden cells (primaries and the complements of least total count), or ``None``
+    when the lines cannot all be balanced."""
+    flat = hidden.ravel()
+    if not flat.any() or not lines:
+        return hidden.copy()
+    free = ~flat & ((values.ravel() > 0) | zeros)
+    rows = []  # in each line, each cell hidden => another cell of the line hidden
+    for line in lines:
+        for cell in line:
+            row = np.zeros(flat.size)
+            row[line] = 1.0
+            row[cell] = -1.0
+            rows.append(row)
+    cost = values.ravel() + 0.5  # the least count first, then the fewest cells
+    solved = milp(cost, integrality=np.ones(flat.size),
+                  bounds=Bounds(flat.astype(float), (flat | free).astype(float)),
+                  constraints=LinearConstraint(np.array(rows), lb=0.0))
+    if solved.status != 0:
+        return None
+    return (solved.x > 0.5).reshape(hidden.shape)
 
 
 def suppress_table(
@@ -163,7 +175,7 @@ def suppress_result(
     if unit is None and "unit" in result.columns and len(result):
         unit = str(result["unit"].iloc[0])
     unit = unit if unit is not None else result.attrs.get("unit")
-    count_columns = _child_count_columns(unit, result.columns)
+    count_columns = child_count_columns(unit, result.columns)
     counts = result[count_columns]
     hidden = primary_mask(counts, threshold)
     dates = result["date"] if "date" in result.columns else pd.Series(0, index=result.index)
@@ -195,7 +207,7 @@ def _places(value: float | None) -> int:
     return 0 if value is None or pd.isna(value) or float(value).is_integer() else 1
 
 
-def _child_count_columns(unit: str | None, columns: Iterable[str]) -> list[str]:
+def child_count_columns(unit: str | None, columns: Iterable[str]) -> list[str]:
     """Which result columns count children, by unit (see :func:`suppress_result`)."""
     means = ("days", "score", "reviews")
     if (unit or "").startswith("%"):

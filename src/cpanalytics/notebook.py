@@ -20,7 +20,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 from matplotlib.figure import Figure
 
-from cpanalytics import charts, config, disclosure, tables
+from cpanalytics import charts, config, disclosure, publication_audit, tables
 from cpanalytics.dates import parse_date
 from cpanalytics.model import IDENTIFIER_COLUMNS, CareData
 
@@ -95,10 +95,18 @@ def publish_table(
     path = Path(output_dir) / "tables" / f"{label}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False)
-    text = tables.markdown(frame)
-    if suppressed and _has_symbols(frame):
-        text += "\n\n" + disclosure.symbols_note()
+    text = tables.table_markdown(frame, suppressed=suppressed)
+    _write_sidecar(output_dir, label, publication_audit.sidecar(label, frame, text, suppressed=suppressed))
     display(Markdown(text))
+
+
+def _write_sidecar(output_dir: str | Path, name: str, record: Mapping[str, Any] | None) -> None:
+    """Keep a table's cell definitions (unsuppressed) for the disclosure audit, in the
+    private ``disclosure/`` folder of the output directory (never published)."""
+    if record is not None:
+        path = Path(output_dir) / publication_audit.SIDECAR_DIR / f"{name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(record, default=str) + "\n")
 
 
 def publish_measures(
@@ -166,10 +174,14 @@ def write_headlines(
     output_dir: str | Path,
 ) -> None:
     """Write ``<output_dir>/<name>.json``: ``{"notebook": name, "kpis": [records]}``."""
+    from cpanalytics.indicators import REGISTRY
+
     path = Path(output_dir) / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"notebook": name, "kpis": list(records)}
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    units = {i.id: "count" if i.kind in ("count", "table") else i.unit for i in REGISTRY.values()}
+    _write_sidecar(output_dir, f"{name}.headlines", publication_audit.headline_sidecar(name, records, units))
 
 
 def about(
@@ -205,11 +217,6 @@ def _available(result: pd.DataFrame) -> bool:
 def _number(value: Any) -> float | None:
     """A JSON number: ``None`` for missing."""
     return None if value is None or pd.isna(value) else float(value)
-
-
-def _has_symbols(frame: pd.DataFrame) -> bool:
-    symbols = {disclosure.CONFIDENTIAL, disclosure.NOT_AVAILABLE, disclosure.NOT_APPLICABLE}
-    return bool(frame.isin(symbols).to_numpy().any())
 
 
 def _local_names() -> set[str]:

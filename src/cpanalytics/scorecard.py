@@ -19,6 +19,7 @@ from cpanalytics import config as config_module
 from cpanalytics import disclosure
 from cpanalytics.config import Comparator, Config
 from cpanalytics.dates import parse_date
+from cpanalytics.publication_audit import describe, measure_cells
 
 #: Below this denominator no RAG is given (seed scorecard guidance notes).
 MIN_DENOMINATOR = 5
@@ -229,7 +230,20 @@ def publish(card: pd.DataFrame, threshold: int = disclosure.DEFAULT_THRESHOLD) -
         for e, y, u, d in zip(card["england"], card["england_year"], card["unit"], card["date"],
                               strict=True)
     ]
-    return out.reset_index(drop=True)
+    return describe(out.reset_index(drop=True), _cells(card), suppressible=False)
+
+
+def _cells(card: pd.DataFrame) -> list[dict[str, object]]:
+    """The published counts of children, for the disclosure audit (``publication_audit``)."""
+    shown = {"": {"numerator": "Numerator", "denominator": "Denominator", "value": "Value"},
+             "previous_": {"value": "Last month"}, "year_ago_": {"value": "One year ago"}}
+    when = {"": lambda d: d, "previous_": previous_month, "year_ago_": year_ago}
+    return [
+        cell for i, (_, row) in enumerate(card.iterrows()) for prefix, columns in shown.items()
+        for cell in measure_cells(i, row["indicator"], when[prefix](row["date"]), row["unit"],
+                                  {p: row[f"{prefix}{p}"] for p in ("numerator", "denominator", "value")},
+                                  columns)
+    ]
 
 
 def _suppressed(card: pd.DataFrame, prefix: str, threshold: int) -> pd.DataFrame:

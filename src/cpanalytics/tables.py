@@ -15,6 +15,7 @@ import pandas as pd
 from cpanalytics import disclosure
 from cpanalytics.config import Comparator
 from cpanalytics.disclosure import NOT_APPLICABLE, NOT_AVAILABLE
+from cpanalytics.publication_audit import ATTR, describe, figure_key, measure_cells
 
 #: GSS symbol after a figure that later data will revise (see :func:`counts_by_period`).
 PROVISIONAL = "[p]"
@@ -48,6 +49,13 @@ def markdown(frame: pd.DataFrame) -> str:
     ]
     lines = [header, align, *rows]
     return "\n".join("| " + " | ".join(line) + " |" for line in lines)
+
+
+def table_markdown(frame: pd.DataFrame, *, suppressed: bool = True) -> str:
+    """A published table as shown: the pipe table, then the symbols note when any appears."""
+    symbols = {disclosure.CONFIDENTIAL, NOT_AVAILABLE, NOT_APPLICABLE}
+    noted = suppressed and bool(frame.isin(symbols).to_numpy().any())
+    return markdown(frame) + ("\n\n" + disclosure.symbols_note() if noted else "")
 
 
 def counts_and_percentages(
@@ -113,9 +121,14 @@ def marginal(
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
     """Counts (and % of the total) of a table-type result summed over one ``category``."""
-    counts = _sum_by(result, category, count).rename(columns={category: label(category)})
-    return counts_and_percentages(counts, label(category), ["Number"], suppress=suppress,
-                                  threshold=threshold).rename(columns={"Number %": "%"})
+    summed = _sum_by(result, category, count)
+    counts = summed.rename(columns={category: label(category)})
+    shown = counts_and_percentages(counts, label(category), ["Number"], suppress=suppress,
+                                   threshold=threshold).rename(columns={"Number %": "%"})
+    if _origin(result) is None:
+        return shown
+    keys = _keys(result, category, summed[category])
+    return _described(shown, {"Number": (keys, summed["Number"])}, {"Number": "%"})
 
 
 def profile(
@@ -138,8 +151,17 @@ def profile(
     body = pd.concat(blocks, ignore_index=True)
     totals = body["Group"] == "Total"
     overall = body[totals].head(1).assign(Characteristic="All children", Group="")
-    return pd.concat([overall, body[~totals]], ignore_index=True)[
+    shown = pd.concat([overall, body[~totals]], ignore_index=True)[
         ["Characteristic", "Group", "Number", "%"]]
+    metas = [block.attrs.get(ATTR) for block in blocks]
+    if not all(metas):
+        return shown
+    cells, row = [{**metas[0]["cells"][-1], "row": 0}], 1  # the blocks' total is row 0
+    for meta in metas:
+        parts = meta["cells"][:-1]
+        cells += [{**c, "row": row + i} for i, c in enumerate(parts)]
+        row += len(parts)
+    return describe(shown, cells, [s for meta in metas for s in meta["sums"]])
 
 
 def compare_periods(
@@ -151,9 +173,14 @@ def compare_periods(
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
     """One count and % column pair per period (the keys, e.g. ``2024-25``) by ``category``."""
-    merged = _by_period(results, category, count).rename(columns={category: label(category)})
-    return counts_and_percentages(merged, label(category), list(results), suppress=suppress,
-                                  threshold=threshold)
+    wide = _by_period(results, category, count)
+    merged = wide.rename(columns={category: label(category)})
+    shown = counts_and_percentages(merged, label(category), list(results), suppress=suppress,
+                                   threshold=threshold)
+    if any(_origin(r) is None for r in results.values()):
+        return shown
+    counts = {p: (_keys(r, category, wide[category]), wide[p]) for p, r in results.items()}
+    return _described(shown, counts, {p: f"{p} %" for p in results})
 
 
 def counts_by_period(
@@ -167,12 +194,51 @@ def counts_by_period(
     """``category`` down, one count column per period (the keys), no totals (the rows are
     stages or measures that do not add up), small counts ``[c]``, and `` [p]`` after a count
     whose result rows are flagged ``provisional`` (e.g. AD-04's matches in the latest year)."""
-    merged = _by_period(results, category, count).rename(columns={category: label(category)})
+    wide = _by_period(results, category, count)
+    merged = wide.rename(columns={category: label(category)})
     if not suppress:
         shown = _format_plain(merged, list(results), [])
     else:
         shown = disclosure.suppress_table(merged, count_columns=list(results), threshold=threshold)
-    return _mark_provisional(shown, results, category)
+    shown = _mark_provisional(shown, results, category)
+    if any(_origin(r) is None for r in results.values()):
+        return shown
+    counts = {p: (_keys(r, category, wide[category])[:-1], wide[p]) for p, r in results.items()}
+    return _described(shown, counts, {}, totals=False)
+
+
+def _origin(result: pd.DataFrame) -> tuple[str, pd.Timestamp] | None:
+    """The measure and date a result counts (``None`` for a frame that is not a result)."""
+    if len(result) and {"indicator", "date"} <= set(result.columns):
+        return str(result["indicator"].iloc[0]), pd.Timestamp(result["date"].iloc[0])
+    return None
+
+
+def _keys(result: pd.DataFrame, category: str, groups: pd.Series) -> list[str]:
+    """The figure key of each group of ``category`` in a result, then of the result's total."""
+    measure, day = _origin(result)
+    return [*(figure_key(measure, day, "count", {category: g}) for g in groups.astype(str)),
+            figure_key(measure, day)]
+
+
+def _described(
+    shown: pd.DataFrame,
+    counts: Mapping[str, tuple[list[str], pd.Series]],
+    derived: Mapping[str, str],
+    *,
+    totals: bool = True,
+) -> pd.DataFrame:
+    """``shown`` with its count columns' cells (rows in order, then the Total row when
+    ``totals``) and each column's total = sum of its groups, for the disclosure audit."""
+    cells, sums = [], []
+    for column, (keys, values) in counts.items():
+        numbers = [*pd.to_numeric(values).fillna(0)]
+        numbers += [sum(numbers)] if totals else []
+        cells += [{"row": i, "column": column, "key": k, "value": v,
+                   "derived": [derived[column]] if column in derived else []}
+                  for i, (k, v) in enumerate(zip(keys, numbers, strict=True))]
+        sums += [(keys[-1], keys[:-1])] if totals else []
+    return describe(shown, cells, sums)
 
 
 def has_provisional(results: Mapping[str, pd.DataFrame]) -> bool:
@@ -234,12 +300,25 @@ def crosstab(
     table.index.name = label(rows)
     value_columns = [c for c in table.columns if c != "Total"]
     if not suppress:
-        return table.map(disclosure.format_number).reset_index()
-    shown = disclosure.suppress_table(
-        table, count_columns=value_columns, total_row="Total", total_column="Total",
-        threshold=threshold,
-    )
-    return shown.reset_index()
+        shown = table.map(disclosure.format_number).reset_index()
+    else:
+        shown = disclosure.suppress_table(
+            table, count_columns=value_columns, total_row="Total", total_column="Total",
+            threshold=threshold,
+        ).reset_index()
+    if _origin(units) is None:
+        return shown
+    measure, day = _origin(units)
+
+    def key(row: str, column: str) -> str:
+        where = {rows: row, columns: column}
+        return figure_key(measure, day, "count", {k: v for k, v in where.items() if v != "Total"})
+
+    cells = [{"row": i, "column": c, "key": key(r, c), "value": table.at[r, c]}
+             for i, r in enumerate(table.index) for c in table.columns]
+    sums = [(key(r, "Total"), [key(r, c) for c in value_columns]) for r in table.index]
+    sums += [(key("Total", c), [key(r, c) for r in table.index[:-1]]) for c in value_columns]
+    return describe(shown, cells, sums)
 
 
 def measures(
@@ -258,10 +337,13 @@ def measures(
     """
     from cpanalytics.indicators import REGISTRY
 
-    rows = []
+    rows, cells = [], []
     for result in results:
         ind = REGISTRY[str(result["indicator"].iloc[0])]
         shown = display_result(result, suppress=suppress, threshold=threshold).iloc[0]
+        first = result.iloc[0]
+        cells += measure_cells(len(rows), ind.id, first["date"], ind.unit, first,
+                               {"numerator": "Numerator", "denominator": "Denominator", "value": "Value"})
         rows.append({
             "Measure": f"{ind.id} {ind.title}",
             "Numerator": shown.get("numerator", NOT_APPLICABLE),
@@ -270,7 +352,7 @@ def measures(
             "Target": _reference(ind.unit, (targets or {}).get(ind.id)),
             "England": _comparator(ind.unit, (england or {}).get(ind.id)),
         })
-    return pd.DataFrame(rows)
+    return describe(pd.DataFrame(rows), cells, suppressible=False)
 
 
 def display_result(

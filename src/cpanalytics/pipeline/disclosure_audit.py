@@ -1,0 +1,114 @@
+"""The build's whole-publication disclosure audit (``cpanalytics.publication_audit``).
+
+Reads the sidecars the notebooks left in their private work folders, hides the extra
+cells the audit chooses in the staged CSV tables and in the executed notebooks' Markdown
+(which the reports and the spreadsheet are made from), and returns the manifest summary.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pandas as pd
+
+from cpanalytics.publication_audit import SIDECAR_DIR, Protection, Publication, hide, protect
+from cpanalytics.tables import table_markdown
+
+
+def run(year_dir: Path, work: Path, protection: Protection | None = None) -> tuple[dict[str, Any], str | None]:
+    """Audit the staged build; ``(summary, None)`` when it passes (extra cells hidden), else
+    ``(summary, message)`` naming each small count that could not be protected."""
+    started = time.perf_counter()
+    protection = protection or Protection()
+    sidecars = sorted(work.glob(f"*/{SIDECAR_DIR}/*.json"))
+    records = [json.loads(p.read_text(encoding="utf-8")) | {
+        "notebook": p.parent.parent.name, "csv": year_dir / "tables" / f"{p.stem}.csv"} for p in sidecars]
+    pub = Publication.from_sidecars(records)
+    audit = protect(pub, protection)
+    if audit.passed:
+        _apply(year_dir, [r for r in records if r["markdown"] is not None], set(audit.extra))
+    tables = {r["table"]: r for r in records}
+    summary = {
+        "passed": audit.passed,
+        "tables": sum(r["markdown"] is not None for r in records),
+        "tables_not_audited": sorted({p.stem for p in (year_dir / "tables").glob("*.csv")}
+                                     - {r["table"] for r in records}),
+        "cells_checked": sum(len(places) for places in pub.places.values()),
+        "figures_checked": len(pub.values),
+        "suppressed": audit.suppressed,
+        "small_counts_suppressed": len(audit.ranges),
+        "extra_suppressions": [_where(tables, pub, key) for key in audit.extra],
+        "min_interval_width": audit.min_width(),
+        "sums": len(pub.sums),
+        "shared_between_measures": pub.shared_used,
+        "inconsistent": {"figures": pub.conflicts, "sums": pub.not_holding},
+        "protection": {"threshold": protection.threshold, "margin": protection.margin},
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    if audit.passed:
+        return summary, None
+    failing = "\n".join(
+        f"  {_where(tables, pub, key)['table']}: {_label(_where(tables, pub, key))} ({_population(key)}) "
+        f"can be worked out to within {audit.ranges[key][1] - audit.ranges[key][0]:g}" for key in audit.failing)
+    return summary, (
+        f"disclosure audit FAILED: {len(audit.failing)} suppressed count(s) of 1 to "
+        f"{protection.threshold - 1} can be worked out from the published figures, and no "
+        "further cell could be hidden to protect them; nothing was published and the previous "
+        f"outputs are unchanged:\n{failing}"
+    )
+
+
+def _where(tables: dict[str, dict[str, Any]], pub: Publication, key: str) -> dict[str, str]:
+    """Table, row label and column of the first place a figure is ``[c]`` (never its value)."""
+    place = sorted(pub.places[key], key=lambda p: not p.hidden)[0]
+    record = tables[place.table]
+    frame = _read(record)
+    figures = {cell["column"] for cell in record["cells"]} | _derived(record)
+    heads = list(itertools.takewhile(lambda c: c not in figures, frame.columns))  # the row's labels
+    text = [str(frame.at[place.row, c]) for c in heads]
+    return {"table": place.table, "row": " / ".join(t for t in text if t) or str(place.row),
+            "column": place.column}
+
+
+def _label(where: dict[str, str]) -> str:
+    return f"row {where['row']!r}, column {where['column']!r}"
+
+
+def _population(key: str) -> str:
+    """``CIC-03 reason=Adopted on 2025-03-31`` from a figure key."""
+    measure, day, part, where = key.split("|")
+    return " ".join(t for t in [measure, part if part != "count" else "", where.replace(";", ", "), f"on {day}"] if t)
+
+
+def _derived(record: dict[str, Any]) -> set[str]:
+    return {d for cell in record["cells"] for d in cell["derived"]}
+
+
+def _read(record: dict[str, Any]) -> pd.DataFrame:
+    """A published table as its display strings (the headline JSON as one column)."""
+    if record["markdown"] is None:
+        return pd.DataFrame({"display": [c["shown"] for c in record["cells"]]})
+    return pd.read_csv(record["csv"], dtype=str, keep_default_na=False)
+
+
+def _apply(year_dir: Path, records: list[dict[str, Any]], keys: set[str]) -> None:
+    """Show ``keys`` as ``[c]`` in the staged CSVs and the executed notebooks' tables."""
+    for record in records:
+        new = hide(_read(record), record["cells"], keys) if keys else None
+        if new is None:
+            continue
+        new.to_csv(record["csv"], index=False)
+        executed = year_dir / "notebooks" / f"{record['notebook']}.ipynb"
+        notebook = nbformat.read(executed, as_version=4)
+        shown = [o["data"] for c in notebook.cells for o in c.get("outputs", [])
+                 if o.get("data", {}).get("text/markdown") == record["markdown"]]
+        if not shown:
+            raise ValueError(f"disclosure audit: table {record['table']} not found in {executed.name}")
+        for data in shown:
+            data["text/markdown"] = table_markdown(new, suppressed=record["suppressed"])
+        nbformat.write(notebook, executed)
