@@ -99,8 +99,10 @@ def test_one_full_file_per_collection_year():
 
 
 def test_sgo_codes_change_in_2020_21():
-    # DfE SSDA903 guidance: SGOs were E43/E44, then E45-E48 (lac_validator rules 149, 407);
-    # the validator's first ruleset (for 2020/21 returns) already lists only E45-E48.
+    # SGOs were E43/E44, then E45-E48 (lac_validator rules 149, 407). The switch year rests
+    # on the DfE beta validator for 2020/21 returns (August 2021), which lists only E45-E48,
+    # and liia-tools' 2016/17 schemas, which list only E43/E44; lac_validator's own rulesets
+    # begin at 2022/23 (docs/assumptions.md#code-lists).
     assert {"E43", "E44"} <= valid_codes("REC", 2020)
     assert not {"E45", "E46", "E47", "E48"} & valid_codes("REC", 2020)
     assert {"E45", "E46", "E47", "E48"} <= valid_codes("REC", 2021)

@@ -66,10 +66,12 @@ def test_local_comparators_frame_from_loaded_data():
 
 def test_nts_threshold_by_date(tmp_path):
     c = load(None, 2019, polarities=POL)
-    # 0.07% of 340,140 under-18s = 238.1 (indicators.md UA-04); 0.1% after 14 Dec 2021.
+    # 0.07% of 340,140 under-18s = 238.1 (indicators.md UA-04); 0.1% from the Home Office's
+    # increase of 24 August 2022 (the mandatory scheme of 14 December 2021 kept 0.07%).
     assert c.nts_rate("2019-07-31") * 340140 == pytest.approx(238.098)
-    assert c.nts_rate("2021-12-13") == 0.0007
-    assert c.nts_rate("2021-12-14") == 0.001
+    assert c.nts_rate("2021-12-14") == 0.0007
+    assert c.nts_rate("2022-08-23") == 0.0007
+    assert c.nts_rate("2022-08-24") == 0.001
     _write(tmp_path / "config" / "targets-2023.yaml", "nts_threshold: 0.0012\n")
     assert load(tmp_path, 2023, polarities=POL).nts_rate("2023-01-01") == 0.0012
 

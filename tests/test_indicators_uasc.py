@@ -109,10 +109,10 @@ def test_ua04_against_the_nts_threshold() -> None:
     assert row["numerator"] == 5
     assert row["denominator"] == pytest.approx(7.0)
     assert row["value"] == pytest.approx(500 / 7)
-    # 31/03/2022: the rate is 0.1% -> threshold 10; UASC on the date: A, K, L, M (B's DUC
-    # passed) -> 4 / 10 = 40%.
+    # 31/03/2022: still 0.07% (0.1% from 24 August 2022) -> threshold 7; UASC on the date:
+    # A, K, L, M (B's DUC passed) -> 4 / 7.
     row = compute("UA-04", data, as_at="2022-03-31").iloc[0]
-    assert (row["numerator"], row["denominator"]) == (4, pytest.approx(10.0))
+    assert (row["numerator"], row["denominator"]) == (4, pytest.approx(7.0))
 
 
 def test_nts_rate_by_date() -> None:

@@ -452,4 +452,24 @@ def test_dfe_tool_picks_the_ruleset_for_the_year():
     # the RNE rules (217, 435, 436) must pass, not be allowed to fail
     allowed = dfe_validate.load_allowlist()
     assert not allowed.keys() & {"217", "435", "436"}
-    assert allowed["149"] == set(range(2014, 2021)) and allowed["132"] == set(range(2014, 2022))
+    # no whole code-list rule is allowed: older codes are mapped to their successors instead,
+    # so any other invalid REC or ACTIV still fails
+    assert not allowed.keys() & {"149", "132"}
+
+
+def test_dfe_tool_maps_only_the_codes_of_older_years(tmp_path):
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import dfe_validate
+    finally:
+        sys.path.remove(str(REPO / "tools"))
+    year = tmp_path / "2019"
+    year.mkdir()
+    (year / "episodes.csv").write_text("CHILD,REC\n1,E43\n2,E44\n3,E99\n4,E11\n")
+    (year / "oc3.csv").write_text("CHILD,ACTIV\n1,F3\n2,P3\n3,F9\n")
+    [episodes, oc3] = dfe_validate.era_mapped(year, 2019, tmp_path / "out")
+    assert Path(episodes).read_text() == "CHILD,REC\n1,E45\n2,E47\n3,E99\n4,E11\n"
+    assert Path(oc3).read_text() == "CHILD,ACTIV\n1,F4\n2,P4\n3,F9\n"
+    # from 2020/21 (REC) and 2021/22 (ACTIV) the codes are passed through untouched
+    [episodes, _] = dfe_validate.era_mapped(year, 2022, tmp_path / "later")
+    assert Path(episodes).read_text() == "CHILD,REC\n1,E43\n2,E44\n3,E99\n4,E11\n"

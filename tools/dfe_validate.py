@@ -6,7 +6,9 @@ Usage (under the validator's own environment, which pins pandas 1.5)::
 
 For each ``DATA_ROOT/903/<YYYY>/`` it runs the ruleset for that year (``lac2022_23`` for
 years before 2023), with the previous year's CSVs as "Prev year", and prints the failing
-rule codes with row counts. It exits 1 when a rule fails that is not allowed for that year
+rule codes with row counts. The validator has no ruleset before 2022/23, so codes that were
+valid only in an older year (``ERA_CODES``: SGOs E43/E44, activity F3/P3) are first mapped
+to their successors in a temporary copy; any other invalid code still fails. It exits 1 when a rule fails that is not allowed for that year
 in ``tools/dfe_allowlist.csv`` (columns rule, years, reason; see docs/synthetic-data.md).
 """
 
@@ -18,10 +20,20 @@ import csv
 import importlib
 import io
 import logging
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ALLOWLIST = Path(__file__).with_name("dfe_allowlist.csv")
+
+
+#: Codes of an older collection year -> a successor the 2022/23 ruleset accepts, with the
+#: last collection year they were valid in (src/cpanalytics/codelists).
+ERA_CODES: dict[str, tuple[int, dict[str, str]]] = {
+    "REC": (2020, {"E43": "E45", "E44": "E47"}),
+    "ACTIV": (2021, {"F3": "F4", "P3": "P4"}),
+}
 
 
 def ruleset_for(year: int) -> str:
@@ -51,16 +63,44 @@ def load_allowlist(path: Path = ALLOWLIST) -> dict[str, set[int] | None]:
     }
 
 
+def era_mapped(folder: Path, year: int, into: Path) -> list[str]:
+    """The year's CSVs, copied into ``into`` with its era codes mapped to their successors."""
+    import pandas as pd
+
+    into.mkdir(parents=True, exist_ok=True)
+    out = []
+    for path in sorted(folder.glob("*.csv")):
+        dest = into / path.name
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        mapped = [c for c, (last, _) in ERA_CODES.items() if c in frame.columns and year <= last]
+        if mapped:
+            for column in mapped:
+                frame[column] = frame[column].replace(ERA_CODES[column][1])
+            frame.to_csv(dest, index=False)
+        else:
+            shutil.copy2(path, dest)
+        out.append(str(dest))
+    return out
+
+
 def validate_year(
     root: Path, year: int, la: str
 ) -> tuple[dict[str, tuple[int, str]], list[str]]:
     """Failing rule code -> (failing rows, message), and the rules that crashed, for one year."""
+    with tempfile.TemporaryDirectory() as tmp:
+        this = era_mapped(root / "903" / str(year), year, Path(tmp) / "this")
+        prev = era_mapped(root / "903" / str(year - 1), year - 1, Path(tmp) / "prev")
+        return _validate(this, prev, year, la)
+
+
+def _validate(
+    this: list[str], prev: list[str], year: int, la: str
+) -> tuple[dict[str, tuple[int, str]], list[str]]:
+    """Run the year's ruleset over the CSV paths of this year and the previous one."""
     from lac_validator.lac_validator import LacValidator
     from lac_validator.report import Report
     from lac_validator.utils import process_uploaded_files
 
-    this = sorted(str(p) for p in (root / "903" / str(year)).glob("*.csv"))
-    prev = sorted(str(p) for p in (root / "903" / str(year - 1)).glob("*.csv"))
     files = {"This year": this}
     if prev:
         files["Prev year"] = prev

@@ -196,8 +196,8 @@ def ua03a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         "UASC looked after on the date (numerator) as a percentage of the National Transfer "
         "Scheme threshold (denominator): the under-18 population times the rate in force on "
-        "the date, by default 0.07% from the scheme's start on 1 July 2016 and 0.1% from 14 "
-        "December 2021 (configurable: nts_threshold in config/targets-<YYYY>.yaml). There is "
+        "the date, by default 0.07% from the scheme's start on 1 July 2016 and 0.1% from 24 "
+        "August 2022 (configurable: nts_threshold in config/targets-<YYYY>.yaml). There is "
         "no threshold before the scheme began. The population is the ONS mid-year estimate "
         "in population.csv for the calendar year of the date, or the latest earlier one, "
         "never a later one."

@@ -148,7 +148,7 @@ def simulate(seed: int, first: int, last: int, scale: float = 1.0, las: int = 1
         "missing": outcomes.within_episodes(
             outcomes.missing_episodes(streams[11], periods, horizon), eps, first, last),
         "oc2": {y: outcomes.oc2(streams[11], periods, year_start(y), year_end(y)) for y in years},
-        "oc3": {y: outcomes.oc3(streams[11], leavers, year_start(y), year_end(y)) for y in years},
+        "oc3": {y: outcomes.oc3(streams[11], leavers, y) for y in years},
         "plan": plan, "geo": geo,
     }
     summary.seconds["annual tables"] = time.perf_counter() - t

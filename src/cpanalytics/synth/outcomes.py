@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpanalytics.synth.calendar import add_years, age_on
+from cpanalytics.synth.calendar import add_years, age_on, year_end, year_start
 from cpanalytics.synth.lives import SHORT
 from cpanalytics.synth.people import draw
 
@@ -87,12 +87,19 @@ def care_leavers(rng: np.random.Generator, periods: pd.DataFrame) -> pd.DataFram
     return out.assign(died=np.where(dies, on, -1))
 
 
-def oc3(rng: np.random.Generator, leavers: pd.DataFrame, ys: int, ye: int) -> pd.DataFrame:
-    """The DfE OC3 cohort of the year: care leavers with their 17th-21st birthday in it.
+#: The first collection year whose OC3 holds 17 and 18 year olds (DfE: collected for the
+#: first time for the year ending 31 March 2016); before it, 19-21 year olds only.
+OC3_17_18_FROM = 2016
+
+
+def oc3(rng: np.random.Generator, leavers: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The DfE OC3 cohort of collection ``year``: care leavers with their 17th-21st (from
+    2015/16; before, 19th-21st) birthday in it.
 
     17 and 18 year olds count when they left care before that birthday (rules 1007, 1016),
     19-21 year olds left care before the year. A care leaver who died is DIED that year.
     """
+    ys, ye = year_start(year), year_end(year)
     dob, end = leavers["dob"].to_numpy(), leavers["end"].to_numpy()
     died = leavers["died"].to_numpy()
     young = np.zeros(len(leavers), dtype=bool)
@@ -104,6 +111,7 @@ def oc3(rng: np.random.Generator, leavers: pd.DataFrame, ys: int, ye: int) -> pd
             young |= birthday & (end < b)
         else:
             older |= birthday & (end <= ys)
+    young &= year >= OC3_17_18_FROM
     keep = (young | older) & ((died < 0) | (died >= ys))
     c, young = leavers[keep], young[keep]
     n = len(c)
@@ -155,8 +163,6 @@ def previous_permanence(rng: np.random.Generator, starts: pd.DataFrame) -> pd.Da
 def within_episodes(missing: pd.DataFrame, eps: pd.DataFrame, first: int, last: int
                     ) -> pd.DataFrame:
     """Keep missing periods that end within one episode and one collection year, one at a time."""
-    from cpanalytics.synth.calendar import year_end
-
     key = eps["child"].to_numpy() * 100_000 + eps["DECOM"].to_numpy()
     order = np.argsort(key, kind="stable")
     mkey = missing["child"].to_numpy() * 100_000 + missing["MIS_START"].to_numpy()
