@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from cases import care_data
 
+from cpanalytics.indicators import compute
+
 # A: citizen girl born 2012, care since 2018, foster then residential.
 # U: UASC boy born 2002 (turns 18 on 10/05/2020 = DUC); arrived 01/02/2019.
 # H: went home to parents on 30/06/2018 (E13).
@@ -101,3 +103,35 @@ def test_leavers_use_the_one_dfe_reason_ceased_mapping() -> None:
         "E3": "Care taken over by another local authority",  # not independent living
         "E5": "Moved into independent living",
     }
+
+
+# DfE "Children looked after in England", ceased tables: "only the last occasion on which a
+# child ceased to be looked after in the year has been counted"; SSDA903 guidance: REC X1
+# (episode ceased, child remains looked after) ends no period of care. The cohort follows
+# CIC-03's rule, so a recipe on it agrees with the report.
+# A: returned home (E4A) 01/06/2018, back 01/09/2018 (RNE S), left to relatives (E13)
+#    01/02/2019 -> one leaver, on the last occasion: E13, in care 01/09/2018 -> 01/02/2019.
+# B: last episode ends X1 on 01/11/2018 with no next episode: still looked after, no leaver.
+# C: SGO (E44, the 2018/19 code) 01/08/2018.
+TWICE = """
+CHILD DECOM      RNE LS PLACE DEC        REC
+A     01/01/2018 S   C2 U4    01/06/2018 E4A
+A     01/09/2018 S   C2 U4    01/02/2019 E13
+B     01/01/2018 S   C2 U4    01/11/2018 X1
+C     01/01/2017 S   C2 U4    01/08/2018 E44
+"""
+
+
+def test_leavers_count_each_child_once_on_the_last_occasion_as_cic03() -> None:
+    data = care_data(TWICE)
+    leaves = data.leavers("2018-04-01", "2019-03-31").set_index("CHILD")
+    assert sorted(leaves.index) == ["A", "C"]
+    assert leaves.loc["A", "reason"] == "Left to live with parents or relatives"
+    assert leaves.loc["A", "days_in_care"] == 153  # 01/09/2018 -> 01/02/2019: 30+31+30+31+31
+    assert leaves.loc["C", "reason"] == "Special guardianship order"
+    # Year to 31/12/2018: A's last occasion so far is the return home (E4A).
+    so_far = data.leavers("2018-04-01", "2018-12-31").set_index("CHILD")
+    assert so_far.loc["A", "reason"] == "Returned home to parents"
+    # The same children as CIC-03 counts.
+    cic03 = compute("CIC-03", data, as_at="2019-03-31")
+    assert cic03["count"].sum() == len(leaves) == 2

@@ -346,15 +346,18 @@ def test_adoption_against_thresholds(run: dict, raw) -> None:
 
 @pytest.mark.e2e
 def test_uasc_leavers_outside_the_county(run: dict, raw) -> None:
-    """Former UASC leaving care at 18+ in three years; outside when the last placement's
-    postcode is in another upper-tier LA (E10000016 is the synthetic county's code)."""
+    """Former UASC leaving care at 18+ in three years, each once on their last leaving (as
+    CIC-03 and DfE statistics count leavers; REC X1 is no leaving); outside when the last
+    placement's postcode is in another upper-tier LA (E10000016 is the synthetic county's code)."""
     from cpanalytics.distance import centroids
 
     ep = _episodes(raw)
     per = _periods(ep)
     start = AS_AT - pd.DateOffset(years=3) + pd.Timedelta(days=1)
     dob = raw.header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
-    left = per[per["end"].between(start, AS_AT) & per["CHILD"].isin(raw.uasc["CHILD"])]
+    left = per[per["end"].between(start, AS_AT) & per["rec"].ne("X1")]
+    left = left.sort_values("end").drop_duplicates("CHILD", keep="last")
+    left = left[left["CHILD"].isin(raw.uasc["CHILD"])]
     left = left[_age(left["CHILD"].map(dob), left["end"]) >= 18]
     last = ep.drop_duplicates("period", keep="last").set_index("period")
     post = left["period"].map(last["PL_POST"])

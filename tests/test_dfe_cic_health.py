@@ -224,3 +224,40 @@ def test_he06_oc2_rates_use_the_dfe_oc2_cohort() -> None:
     # Cohort: S1-S6, S8, S9 = 8 (S7 started 02/04/2018); health assessment up to date: all
     # but S2 = 7.
     assert _row("HE-06a", _sdq(), "2019-03-31") == (7, 8)
+
+
+# One rule for a period that began before the data, in every measure
+# (docs/assumptions.md#period-start-unknown): its first loaded episode is not RNE S. SSDA903
+# guidance: DECOM is the date the episode started and RNE S means the child started to be
+# looked after; a return holds each episode with its true DECOM. So a start on the first day
+# the data cover (01/04/2017; collection year 2018 only) is a real start.
+# A: RNE S on Sat 01/04/2017, the first day covered. IHA completed 20/04/2017; 20 working
+#    days after the start (Good Friday 14/04, Easter Monday 17/04 and 01/05 are bank
+#    holidays) is 03/05/2017 -> in time. First review due 03/05/2017, held 10/05/2017: late.
+# B: first loaded episode RNE P on 01/04/2017: under way before the data, start unknown. No
+#    start, no IHA due; next review taken as due 6 months after 01/04/2017, held 01/12/2017
+#    -> next due 01/06/2018: in time on 31/03/2018.
+FIRST_DAY = """
+CHILD DECOM      RNE LS PLACE DEC REC
+A     01/04/2017 S   C2 U4    -   -
+B     01/04/2017 P   C2 U4    -   -
+"""
+
+
+def test_a_start_on_the_first_day_the_data_cover_is_a_start_for_every_measure() -> None:
+    data = care_data(FIRST_DAY, reviews="""
+        CHILD REVIEW     REVIEW_CODE
+        A     10/05/2017 PN1
+        B     01/12/2017 PN1
+    """, health_assessments="""
+        CHILD TYPE DATE_REQUESTED DATE_COMPLETED
+        A     IHA  03/04/2017     20/04/2017
+    """)
+    data.years = [2018]
+    assert _row("CIC-03S", data, "2018-03-31")[0] == 1  # A only
+    assert _row("HE-02", data, "2018-03-31") == (1, 1)  # A's IHA in time; B not in the cohort
+    # In care 12 months on 31/03/2018 (since 01/04/2017): A (assessed 20/04/2017) and B (no
+    # assessment) -> 1/2.
+    assert _row("HE-04", data, "2018-03-31") == (1, 2)
+    # A's first review was late (judged: its start is known); B's reviews are in time -> 1/2.
+    assert _row("IR-01", data, "2018-03-31") == (1, 2)

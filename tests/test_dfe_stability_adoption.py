@@ -131,20 +131,46 @@ def test_a10_stops_at_the_foster_placement_reached_by_t_or_u() -> None:
     assert a10["value"] == pytest.approx(216.0)
 
 
-# --- AD-06: SGO codes ----------------------------------------------------------------
+# --- AD-06: SGO codes, children counted once --------------------------------------------
+
+# SGO codes by year (src/cpanalytics/codelists/<YYYY>.yaml, SSDA903 REC codes): E43/E44 up
+# to 2019/20, E45-E48 from 2020/21; E41 is a residence or child arrangements order.
+# DfE "Children looked after in England", ceased tables: "only the last occasion on which a
+# child ceased to be looked after in the year has been counted".
+# In 2018/19: P SGO (E43), Q SGO (E44), S adopted (E11), T child arrangements order (E41),
+# U home to relatives (E13). K leaves to relatives (E13) 01/05/2018, comes back (RNE S)
+# 01/06/2018 and leaves on an SGO (E44) 01/12/2018: counted once, on the last occasion, an
+# SGO. M leaves on an SGO (E43) 01/06/2018, comes back 01/08/2018 and returns home (E4A)
+# 01/02/2019: counted once, on the last occasion, not an SGO. N's last episode ends X1 with
+# no next episode: still looked after, not a leaver.
+# In 2021/22: R SGO (E45), V SGO (E47), W child arrangements order (E41).
+AD06 = """
+CHILD DECOM      RNE LS PLACE DEC        REC
+P     01/01/2017 S   C2 U4    01/05/2018 E43
+Q     01/01/2017 S   C2 U4    01/06/2018 E44
+S     01/01/2017 S   C2 U4    01/08/2018 E11
+T     01/01/2017 S   C2 U4    01/09/2018 E41
+U     01/01/2017 S   C2 U4    01/10/2018 E13
+K     01/01/2017 S   C2 U4    01/05/2018 E13
+K     01/06/2018 S   C2 U4    01/12/2018 E44
+M     01/01/2017 S   C2 U4    01/06/2018 E43
+M     01/08/2018 S   C2 U4    01/02/2019 E4A
+N     01/01/2017 S   C2 U4    01/11/2018 X1
+R     01/01/2020 S   C2 U4    01/07/2021 E45
+V     01/01/2020 S   C2 U4    01/08/2021 E47
+W     01/01/2020 S   C2 U4    01/09/2021 E41
+"""
+
 
 def test_ad06_sgo_codes_are_e43_to_e48_not_e41() -> None:
-    # Six children leave care in 2018/19: E43 and E44 (older SGO codes), E45 (SGO), E11
-    # (adopted) count; E41 (child arrangements order) and E13 do not -> 4/6.
-    rows = "\n".join(
-        f"{c} 01/01/2017 S C2 U4 - - 01/0{m}/2018 {rec}"
-        for c, m, rec in (("P", 5, "E43"), ("Q", 6, "E44"), ("R", 7, "E45"), ("S", 8, "E11"),
-                          ("T", 9, "E41"))
-    )
-    episodes = "CHILD DECOM RNE LS PLACE URN PL_POST DEC REC\n" + rows + (
-        "\nU 01/01/2017 S C2 U4 - - 01/10/2018 E13")
-    row = compute("AD-06", care_data(episodes), as_at="2019-03-31").iloc[0]
-    assert (row["numerator"], row["denominator"]) == (4, 6)
+    data = care_data(AD06)
+    # 2018/19: 7 children left (P, Q, S, T, U, K, M; N did not); adopted or SGO on the last
+    # occasion: P, Q, S, K -> 4/7. Counting periods it would be 5/9 (K's E13, M's E43).
+    row = compute("AD-06", data, as_at="2019-03-31").iloc[0]
+    assert (row["numerator"], row["denominator"]) == (4, 7)
+    # 2021/22: R (E45) and V (E47) are SGOs, W (E41) is not -> 2/3.
+    row = compute("AD-06", data, as_at="2022-03-31").iloc[0]
+    assert (row["numerator"], row["denominator"]) == (2, 3)
 
 
 # --- AD-07 / AD-07a: disruptions and reversed decisions --------------------------------
@@ -219,20 +245,87 @@ def test_ad07_disrupted_placement_goes_back_to_not_matched() -> None:
     assert _waiting("2018-12-31", rematched)[("Matched, not placed", "Under 6 months")] == 1
 
 
+# --- AD-07 / AD-07a: matches in the latest year are provisional -----------------------
+
+# DfE AD1 guidance: the adoption return lists a child only in the year they are adopted, so
+# a match is seen only once the child is adopted. The data cover 01/04/2017 to 31/03/2019.
+# D: placement order 01/06/2017; matched 01/02/2019 but not adopted by 31/03/2019, so no
+#    AD1 row: on 31/03/2019 D shows as "placement order, not matched" (since the order, 22
+#    months: 18 months or more), though D was matched.
+# G: placed for adoption (B, A6) 01/03/2018, not adopted: placement comes from the episodes.
+# J: placement order 01/09/2017, matched 01/01/2018, placed 01/05/2018, adopted 01/12/2018
+#    (so in AD1).
+PROVISIONAL = """
+CHILD DECOM      RNE LS PLACE URN PL_POST DEC        REC
+D     01/01/2017 S   C2 U4    D1  DD1     01/06/2017 X1
+D     01/06/2017 L   E1 U4    D1  DD1     -          -
+G     01/01/2017 S   C2 U4    G1  GG1     01/03/2018 X1
+G     01/03/2018 B   E1 A6    G2  GG2     -          -
+J     01/01/2017 S   C2 U4    J1  JJ1     01/09/2017 X1
+J     01/09/2017 L   E1 U4    J1  JJ1     01/05/2018 X1
+J     01/05/2018 B   D1 A6    J2  JJ2     01/12/2018 E11
+"""
+PROVISIONAL_AD1 = """
+CHILD DOB        DATE_INT   DATE_MATCH FOSTER_CARE
+J     01/01/2010 01/10/2017 01/01/2018 0
+"""
+
+
+def _provisional_data():
+    data = care_data(PROVISIONAL, ad1=PROVISIONAL_AD1)
+    data.years = [2018, 2019]
+    return data
+
+
+def test_ad07_flags_the_statuses_that_need_a_match_in_the_latest_year() -> None:
+    data = _provisional_data()
+    # 31/03/2019 is in the last 12 months of the data: D's row needs the match (provisional);
+    # G's ("placed", since 01/03/2018: 12 to 18 months) does not.
+    latest = compute("AD-07", data, as_at="2019-03-31")
+    got = {(r.status, r.waiting): (r.count, r.provisional) for r in latest.itertuples()}
+    assert got == {
+        ("Placement order, not matched", "18 months or more"): (1, True),
+        ("Placed, not adopted", "12 to 18 months"): (1, False),
+    }
+    # 31/03/2018 is 12 months before the end of the data: nothing provisional. D has an
+    # order since 01/06/2017 (6 to 12 months), J matched 01/01/2018 (under 6 months), G
+    # placed 01/03/2018 (under 6 months).
+    earlier = compute("AD-07", data, as_at="2018-03-31")
+    assert not earlier["provisional"].any()
+    assert earlier.set_index("status")["count"].to_dict() == {
+        "Placement order, not matched": 1, "Matched, not placed": 1, "Placed, not adopted": 1}
+    # The published table: "[p]" after every count of D's row, none on the placed row or
+    # the totals (the number waiting does not depend on the match).
+    shown = tables.crosstab(latest, "status", "waiting", suppress=False).set_index("Status")
+    assert shown.loc["Placement order, not matched"].tolist() == ["0 [p]", "1 [p]", "1 [p]"]
+    assert shown.loc["Placed, not adopted"].tolist() == ["1", "0", "1"]
+    assert shown.loc["Total"].tolist() == ["1", "1", "2"]
+    assert tables.has_provisional({"2018/19": latest})
+    assert all(tables.is_numeric_column(shown[c]) for c in shown.columns)
+    # AD-07a counts D, matched but not yet in AD1: the definition says it is provisional.
+    assert compute("AD-07a", data, as_at="2019-03-31").iloc[0]["value"] == 1
+
+
 # --- Timeliness: periods that begin before the data, and dates out of order -------------
 
 # The returns loaded cover 01/04/2017 to 31/03/2019 (collection years 2018 and 2019).
+# One rule for a start before the data (docs/assumptions.md#period-start-unknown): the
+# period's first loaded episode is not RNE S. SSDA903 guidance: DECOM is the date the
+# episode started and RNE S "started to be looked after", and a return holds each episode
+# open in the year with its true DECOM, so an RNE S episode is a real start whatever its date.
 # V: the data begin part-way through V's period: its first loaded episode (01/04/2017) has
 #    RNE P, so its start is unknown. Order (L, E1) 01/09/2017, ADM 01/08/2017, match
 #    01/03/2018, placed (B, A6) 01/05/2018, adopted 01/02/2019.
-# W: first loaded episode RNE S, but on 01/04/2017, the first day the data cover: start
-#    unknown too, and so is its order (LS E1 on that first episode). ADM 01/05/2018, match
-#    01/04/2018 (before the decision: DfE rule 333 error), placed (B, A6) 01/06/2018,
-#    adopted 01/01/2019.
+# W: first loaded episode RNE S on 01/04/2017, the first day the data cover: a genuine
+#    1 April start, known, and so is its order (LS E1 on that first episode). ADM
+#    01/05/2018, match 01/04/2018 (before the decision: DfE rule 333 error), placed (B, A6)
+#    01/06/2018, adopted 01/01/2019.
 # Z: enters care 01/05/2017. ADM 01/06/2017, order 01/07/2017, match 01/01/2018, placed
 #    01/02/2018, adopted 01/10/2018.
 # Y: enters care 01/06/2017 with a placement order. ADM 01/05/2017, before entering care
 #    (DfE rule 334 error); match 01/08/2017; placed 01/09/2017; adopted 01/03/2019.
+# X: the data begin part-way through X's period (first loaded episode RNE P, 01/04/2017),
+#    already under a placement order (E1): its order date is unknown. Not adopted.
 TIMELINESS = """
 CHILD DECOM      RNE LS PLACE URN PL_POST DEC        REC
 V     01/04/2017 P   C2 U4    V1  VV1     01/09/2017 X1
@@ -245,6 +338,7 @@ Z     01/07/2017 L   E1 U4    Z1  ZZ1     01/02/2018 X1
 Z     01/02/2018 B   D1 A6    Z2  ZZ2     01/10/2018 E11
 Y     01/06/2017 S   E1 U4    Y1  YY1     01/09/2017 X1
 Y     01/09/2017 B   D1 A6    Y2  YY2     01/03/2019 E11
+X     01/04/2017 P   E1 U4    X1  XX1     -          -
 """
 TIMELINESS_AD1 = """
 CHILD DOB        DATE_INT   DATE_MATCH FOSTER_CARE
@@ -267,25 +361,28 @@ def _mean(measure: str) -> tuple[float, float]:
 
 
 def test_a1_leaves_out_periods_that_began_before_the_data() -> None:
-    # All four adopted in 2018/19. V and W: start unknown, left out.
+    # V, W, Z and Y adopted in 2018/19. V: start unknown, left out.
+    # W: 01/04/2017 -> 01/06/2018 = 365 (to 01/04/2018) + 30 + 31 = 426 (an RNE S start on
+    # the first day the data cover is kept).
     # Z: 01/05/2017 -> 01/02/2018 = 31+30+31+31+30+31+30+31+31 (May to Jan) = 276.
-    # Y: 01/06/2017 -> 01/09/2017 = 30+31+31 = 92. -> (368, 2).
-    assert _mean("AD-01") == (368, 2)
-    assert _mean("AD-05d") == (368, 2)
+    # Y: 01/06/2017 -> 01/09/2017 = 30+31+31 = 92. -> (426 + 276 + 92, 3) = (794, 3).
+    assert _mean("AD-01") == (794, 3)
+    assert _mean("AD-05d") == (794, 3)
 
 
 def test_a2_needs_a_known_order_date() -> None:
     # V's order is not on its first loaded episode, so it is known:
     # 01/09/2017 -> 01/03/2018 = 30+31+30+31+31+28 = 181. W's order is on its first loaded
-    # episode, on the first day the data cover: left out.
+    # episode, which is RNE S: known, 01/04/2017 -> 01/04/2018 = 365.
     # Z: 01/07/2017 -> 01/01/2018 = 31+31+30+31+30+31 = 184. Y: 01/06/2017 -> 01/08/2017 = 61.
-    assert _mean("AD-02") == (181 + 184 + 61, 3)
+    assert _mean("AD-02") == (181 + 365 + 184 + 61, 4)
 
 
 def test_dates_out_of_order_are_left_out_never_negative() -> None:
-    # AD-05a (entering care -> ADM): V, W unknown start; Z 01/05/2017 -> 01/06/2017 = 31;
-    # Y's decision precedes entering care (DfE rule 334) -> left out, not -31.
-    assert _mean("AD-05a") == (31, 1)
+    # AD-05a (entering care -> ADM): V unknown start; W 01/04/2017 -> 01/05/2018 = 365 + 30
+    # = 395; Z 01/05/2017 -> 01/06/2017 = 31; Y's decision precedes entering care (DfE rule
+    # 334) -> left out, not -31.
+    assert _mean("AD-05a") == (395 + 31, 2)
     # AD-05b (ADM -> match): V 01/08/2017 -> 01/03/2018 = 31+30+31+30+31+31+28 = 212;
     # W's match precedes its decision (DfE rule 333) -> left out, not -30;
     # Z 01/06/2017 -> 01/01/2018 = 30+31+31+30+31+30+31 = 214; Y 01/05/2017 -> 01/08/2017
@@ -321,9 +418,10 @@ def test_ad04_flags_the_latest_years_matches_provisional() -> None:
 
 
 def test_ad04_placements_and_orders_before_the_data_are_not_events() -> None:
-    # 2017/18 (as at 31/03/2018): placement orders V 01/09/2017, Z 01/07/2017, Y 01/06/2017
-    # (its first episode has RNE S after the data begin: known); W's order on 01/04/2017,
-    # the first day the data cover, is not an event. Placed: Z 01/02/2018, Y 01/09/2017.
+    # 2017/18 (as at 31/03/2018): placement orders V 01/09/2017, W 01/04/2017 (RNE S on the
+    # first day the data cover: a real start), Z 01/07/2017, Y 01/06/2017 -> 4. X's order is
+    # on the first loaded episode of a period under way before the data (RNE P): its date is
+    # unknown, so no event. Placed: Z 01/02/2018, Y 01/09/2017.
     got = compute("AD-04", _timeliness_data(), as_at="2018-03-31").set_index("stage")["count"]
-    assert got["Placement order"] == 3
+    assert got["Placement order"] == 4
     assert got["Placed for adoption"] == 2

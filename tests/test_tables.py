@@ -119,3 +119,17 @@ def test_marginal_sorts_numeric_categories_as_numbers():
     shown = tables.marginal(units, "age_at_arrival")
     assert shown["Age at arrival"].tolist() == ["9", "15", "16", "Total"]
     assert shown["Number"].tolist() == ["5", "6", "10", "21"]
+
+
+def test_a_provisional_single_figure_is_marked_wherever_it_is_shown():
+    # AD-07a on a date within the last 12 months of the data: AD1 lists a child only once
+    # adopted, so children matched but not adopted still count as not matched (DfE AD1
+    # guidance; docs/assumptions.md#adoption-matches). The count is shown with [p].
+    result = pd.DataFrame({
+        "indicator": ["AD-07a", "AD-07a"], "date": pd.to_datetime(["2024-03-31", "2025-03-31"]),
+        "numerator": [32, 35], "denominator": [float("nan")] * 2, "value": [32.0, 35.0],
+        "provisional": [False, True], "available": [True, True],
+    })
+    shown = tables.display_result(result)
+    assert shown["value"].tolist() == ["32", "35 [p]"]
+    assert shown["numerator"].tolist() == ["32", "35 [p]"]

@@ -311,8 +311,15 @@ nb.publish_measures("tbl-ad05-stages", [kpis[i] for i in stages], out, refs=refs
                     suppress=suppress)""",
            cap="Average days taken at each stage of the adoption journey"),
     output("tbl-ad07-waiting", """\
-nb.publish_table("tbl-ad07-waiting", tables.crosstab(
-    compute("AD-07", data, date), "status", "waiting", suppress=suppress), out)""",
+waiting = compute("AD-07", data, date)
+nb.publish_table("tbl-ad07-waiting", tables.crosstab(waiting, "status", "waiting",
+                                                     suppress=suppress), out)
+if tables.has_provisional({"AD-07": waiting}):
+    nb.show_note("[p] provisional: matches come from the adoption return (AD1), which lists a "
+                 "child only in the year they are adopted, so in the last 12 months of the "
+                 "data a child matched but not yet adopted shows as 'placement order, not "
+                 "matched'. These rows, and AD-07a, will move from 'not matched' to 'matched' "
+                 "as later returns are loaded; the number waiting is not affected.")""",
            cap="Children waiting for adoption by stage and time waiting"),
     about("ad", ["AD-01", "AD-01-3Y", "AD-02", "AD-02-3Y", "AD-03", "AD-03-3Y", "AD-04",
                  "AD-05a", "AD-05b", "AD-05c", "AD-05d", "AD-05", "AD-06", "AD-07", "AD-07a"]),

@@ -13,7 +13,7 @@ import pandas as pd
 
 from cpanalytics import breakdowns, groups
 from cpanalytics.dates import parse_date
-from cpanalytics.derive import Derived, derived, in_care_on
+from cpanalytics.derive import Derived, derived, first_or_last_per_child, in_care_on
 from cpanalytics.model import CareData
 
 _ATTRIBUTES = ("sex", "ethnicity_group", "uasc", "age_band", "district", "area", "nationality")
@@ -66,11 +66,16 @@ def starters(data: CareData, start: str | pd.Timestamp, end: str | pd.Timestamp)
 
 
 def leavers(data: CareData, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.DataFrame:
-    """One row per period of care ending between ``start`` and ``end``, with the reason ceased
-    in the DfE groups of :func:`cpanalytics.groups.reason_ceased` (the mapping CIC-03 uses)."""
+    """One row per child who left care between ``start`` and ``end`` inclusive, counted as
+    CIC-03 counts them: a period of care that ceased (a last REC of X1 is no leaving), once
+    per child on the last occasion. The reason ceased is in the DfE groups of
+    :func:`cpanalytics.groups.reason_ceased` (the mapping CIC-03 uses)."""
     d = derived(data)
     p = d.periods
-    chosen = p[p["end"].between(parse_date(start, "start"), parse_date(end, "end"))]
+    until = parse_date(end, "end")
+    ended = p["ceased"] & p["end"].between(parse_date(start, "start"), until)
+    chosen = first_or_last_per_child(p[ended.to_numpy(dtype=bool)].assign(date=until), "end",
+                                     "last")
     out = pd.DataFrame({
         "CHILD": chosen["CHILD"], "period_id": chosen["period_id"], "start": chosen["start"],
         "end": chosen["end"], "REC": chosen["last_rec"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,7 @@ def derived(data: CareData) -> Derived:
         episodes = care_episodes(data.episodes)
         hit = Derived(
             episodes=episodes,
-            periods=periods_of_care(episodes, coverage_start(data)),
+            periods=periods_of_care(episodes),
             placements=placements(episodes),
             children=children(data),
             root=data.root,
@@ -110,20 +111,15 @@ def _placement_ids(ep: pd.DataFrame) -> pd.Series:
     return ids
 
 
-def coverage_start(data: CareData) -> pd.Timestamp | None:
-    """First day the loaded returns cover (1 April before the first collection year), or
-    None when the collection years are not known."""
-    return pd.Timestamp(min(data.years) - 1, 4, 1) if data.years else None
-
-
-def periods_of_care(
-    episodes: pd.DataFrame, coverage: pd.Timestamp | None = None
-) -> pd.DataFrame:
+def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
     """One row per period of care: child, start, end (NaT if open), first RNE and LS, last REC.
 
-    ``start_known`` is False when the data begin part-way through the period, so its true
-    start is earlier than the first episode loaded: the first episode is not RNE S, or it
-    starts on ``coverage`` (the first day the data cover, where an extract may have cut it).
+    ``start_known``: the first loaded episode is RNE S, so the period starts in the data;
+    otherwise the data begin part-way through it and its true start is earlier. The one
+    rule every measure uses (docs/assumptions.md#period-start-unknown): a 903 episode keeps
+    its true DECOM, so a start on the first day the data cover is a real start.
+    ``ceased``: the period ended, with an end date and a last REC other than X1 (X1: the
+    child is still looked after, even when the next episode is missing).
     """
     g = episodes.groupby("period_id", sort=False)
     out = pd.DataFrame({
@@ -136,11 +132,22 @@ def periods_of_care(
         "last_rec": g["REC"].last(),
         "episodes": g.size(),
     })
-    known = _flags(out["first_rne"].eq("S"))
-    if coverage is not None:
-        known &= _flags(out["start"].ne(coverage))
-    out["start_known"] = known
+    out["start_known"] = _flags(out["first_rne"].eq("S"))
+    out["ceased"] = _flags(out["end"].notna() & out["last_rec"].ne("X1"))
     return out.reset_index()
+
+
+def first_or_last_per_child(
+    units: pd.DataFrame, column: str, keep: Literal["first", "last"]
+) -> pd.DataFrame:
+    """One row per (date, CHILD): the child's first or last (``keep``) event by ``column``.
+
+    DfE "Children looked after" statistics count children, not periods: a child who ceased
+    more than once in the year on the last occasion, one who started more than once on the
+    first. Used by CIC-03, CIC-03S, AD-06 and the leavers cohort.
+    """
+    ordered = units.sort_values(["date", column], kind="stable")
+    return ordered.drop_duplicates(["date", "CHILD"], keep=keep).reset_index(drop=True)
 
 
 def placements(episodes: pd.DataFrame) -> pd.DataFrame:

@@ -126,7 +126,8 @@ class CareData:
         return starters(self, start, end)
 
     def leavers(self, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.DataFrame:
-        """Periods of care ending between two dates (see :mod:`cpanalytics.cohorts`)."""
+        """Children who left care between two dates, once each on their last leaving (see
+        :mod:`cpanalytics.cohorts`)."""
         from cpanalytics.cohorts import leavers
 
         return leavers(self, start, end)

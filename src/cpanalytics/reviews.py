@@ -47,12 +47,13 @@ def review_chain(
 ) -> pd.DataFrame:
     """Each held review with its due date and the next due date it sets (IR-01 chain).
 
-    ``held`` is :func:`reviews_in_care`. Returns one row per review, sorted by period and
-    date: ``period_id``, ``CHILD``, ``k`` (1 = first review of the period), ``held``,
-    ``due``, ``late`` (held after due), ``late_so_far`` (any review 1..k late) and
-    ``next_due`` (when review k+1 falls due). When the first review fell due before
-    ``coverage_start`` (the first day the review data cover), the earlier reviews are
-    unknown: the first review seen is not judged (``due`` blank) and counts as a later one.
+    ``periods`` is ``derive.periods_of_care``; ``held`` is :func:`reviews_in_care`. Returns
+    one row per review, sorted by period and date: ``period_id``, ``CHILD``, ``k`` (1 =
+    first review of the period), ``held``, ``due``, ``late`` (held after due),
+    ``late_so_far`` (any review 1..k late) and ``next_due`` (when review k+1 falls due).
+    When the first review fell due before ``coverage_start`` (the first day the review data
+    cover), or the period began before the data (``start_known`` False), the earlier reviews
+    are unknown: the first review seen is not judged (``due`` blank) and counts as a later one.
     """
     first_due = first_review_due(periods)
     ch = held.sort_values(["period_id", "REVIEW"], kind="stable").rename(columns={"REVIEW": "held"})
@@ -60,11 +61,9 @@ def review_chain(
     ch["k"] = ch.groupby("period_id", sort=False).cumcount() + 1
     due_first = ch["period_id"].map(first_due).astype("datetime64[us]")
     # Earlier reviews are unknown when the first review fell due before the data begin, or
-    # when the period's first loaded episode is not a start (RNE S): its true start is earlier.
-    unseen = _before(due_first, coverage_start)
-    if "first_rne" in periods:
-        first_rne = ch["period_id"].map(periods.set_index("period_id")["first_rne"])
-        unseen = unseen | ~_flags(first_rne.eq("S")).to_numpy()
+    # when the period began before the data (start_known False): its true start is earlier.
+    known = ch["period_id"].map(periods.set_index("period_id")["start_known"])
+    unseen = _before(due_first, coverage_start) | ~_flags(known).to_numpy()
     after_first = ch["held"] + pd.DateOffset(months=SECOND_REVIEW_MONTHS)
     after_later = ch["held"] + pd.DateOffset(months=LATER_REVIEW_MONTHS)
     first_seen = ch["k"].eq(1).to_numpy(dtype=bool) & ~unseen
@@ -80,14 +79,14 @@ def review_chain(
 def first_review_due(periods: pd.DataFrame) -> pd.Series:
     """First review due date per period (20 working days after the start), indexed by period_id.
 
-    When the data begin part-way through a period (its first episode is not RNE S), the
-    reviews before are unknown: the next is taken as due 6 months after that episode.
+    When the data begin part-way through a period (``start_known`` False in
+    ``derive.periods_of_care``), the reviews before are unknown: the next is taken as due 6
+    months after its first loaded episode.
     """
     due = add_working_days(periods["start"], FIRST_REVIEW_WORKING_DAYS)
-    if "first_rne" in periods:
-        joined = _flags(periods["first_rne"].ne("S") & periods["first_rne"].notna())
-        later = (periods["start"] + pd.DateOffset(months=LATER_REVIEW_MONTHS)).astype(due.dtype)
-        due = due.where(~joined.to_numpy(), later.to_numpy())
+    known = _flags(periods["start_known"]).to_numpy()
+    later = (periods["start"] + pd.DateOffset(months=LATER_REVIEW_MONTHS)).astype(due.dtype)
+    due = due.where(known, later.to_numpy())
     return pd.Series(due.to_numpy(), index=periods["period_id"].to_numpy())
 
 

@@ -249,14 +249,16 @@ def has_provisional(results: Mapping[str, pd.DataFrame]) -> bool:
 def _mark_provisional(
     shown: pd.DataFrame, results: Mapping[str, pd.DataFrame], category: str
 ) -> pd.DataFrame:
-    """`` [p]`` after each period's count whose ``category`` rows are flagged provisional."""
+    """`` [p]`` after the counts in each column of ``results`` (column -> the result it
+    shows: a period's, or one result in every column) whose ``category`` rows are flagged
+    provisional (AD-04's latest matches, AD-07's statuses that need the match)."""
     out = shown.copy()
     keys = out[label(category)].astype(str)
-    for period, result in results.items():
+    for column, result in results.items():
         if "provisional" in result:
             flagged = result.loc[result["provisional"].astype(bool).to_numpy(), category]
             rows = keys.isin(flagged.astype(str)).to_numpy()
-            out.loc[rows, period] = out.loc[rows, period].astype(str) + " " + PROVISIONAL
+            out.loc[rows, column] = out.loc[rows, column].astype(str) + " " + PROVISIONAL
     return out
 
 
@@ -290,7 +292,9 @@ def crosstab(
     suppress: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
-    """A rows x columns display table of counts with row and column totals (suppressed)."""
+    """A rows x columns display table of counts with row and column totals (suppressed), and
+    `` [p]`` after the counts of ``rows`` flagged ``provisional`` (e.g. AD-07's statuses that
+    need a match in the latest year)."""
     table = units.pivot_table(index=rows, columns=columns, values=count, aggfunc="sum",
                               fill_value=0, observed=True)
     table.columns = [str(c) for c in table.columns]
@@ -306,6 +310,7 @@ def crosstab(
             table, count_columns=value_columns, total_row="Total", total_column="Total",
             threshold=threshold,
         ).reset_index()
+    shown = _mark_provisional(shown, dict.fromkeys(table.columns, units), rows)
     if _origin(units) is None:
         return shown
     measure, day = _origin(units)
@@ -376,6 +381,10 @@ def display_result(
     unavailable = ~_available(result)
     if unavailable.any():
         shown.loc[unavailable, ["numerator", "denominator", "value"]] = NOT_AVAILABLE
+    if "provisional" in result:
+        marked = result["provisional"].astype(bool).to_numpy() & ~unavailable.to_numpy()
+        for column in ("numerator", "value"):
+            shown.loc[marked, column] = shown.loc[marked, column].astype(str) + " " + PROVISIONAL
     return shown
 
 

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import groups
-from cpanalytics.derive import in_care_on
+from cpanalytics.dates import coverage
+from cpanalytics.derive import first_or_last_per_child, in_care_on
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
 from cpanalytics.indicators.windows import cached, events_in_window
@@ -193,8 +194,8 @@ _COHORT = "for children adopted (REC E11/E12) in the {window} ending on the date
 #: How every adoption timeliness measure treats unknown and out-of-order dates.
 _UNKNOWN = (
     " A child is left out when a date the measure needs lies before the earliest return "
-    "loaded (the period of care's first loaded episode is not RNE S, or starts on the first "
-    "day the data cover), or when the dates are out of order; no time is ever negative."
+    "loaded (the period of care's first loaded episode is not RNE S), or when the dates are "
+    "out of order; no time is ever negative."
 )
 _TIMELINESS = (
     ("AD-01", "A1: Days from entering care to moving in with the adoptive family",
@@ -257,15 +258,23 @@ def ad04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     are ``provisional`` when the year reaches into the last 12 months of the data."""
     units = events_in_window(cached(ctx, "adoption.events", lambda: _journey_events(ctx)),
                              "ref_date", dates, "FY")
-    recent = units["date"] > data_end(ctx) - pd.DateOffset(years=1)
-    return units.assign(provisional=(units["stage"].eq(STAGES[2]) & recent).to_numpy(dtype=bool))
+    match = units["stage"].eq(STAGES[2]).to_numpy(dtype=bool)
+    return units.assign(provisional=match & matches_provisional(ctx, units["date"]))
+
+
+def matches_provisional(ctx: Context, dates: pd.Series) -> np.ndarray:
+    """Whether figures that need matches are provisional on each date: it lies within the
+    last 12 months of the data, where AD1 (which lists a child only in the year they are
+    adopted) lacks the matches of children not yet adopted (AD-04, AD-07, AD-07a;
+    docs/assumptions.md#adoption-matches)."""
+    return (dates > data_end(ctx) - pd.DateOffset(years=1)).to_numpy(dtype=bool)
 
 
 def data_end(ctx: Context) -> pd.Timestamp:
     """Last day the loaded data cover: 31 March of the latest collection year, or (when the
     years are not known) the latest episode or AD1 date."""
     if ctx.data.years:
-        return pd.Timestamp(max(ctx.data.years), 3, 31)
+        return coverage(ctx.data.years)[1]
     ep, ad1 = ctx.data.episodes, ctx.data.ad1
     dates = [ep["DECOM"], ep["DEC"], ad1["DATE_INT"], ad1["DATE_MATCH"]]
     return pd.Timestamp(pd.concat([pd.to_datetime(d) for d in dates]).max())
@@ -341,29 +350,35 @@ for _id, _title, _start, _stop, _floor in _STAGE_MEANS:
     kind="rate",
     unit="%",
     definition=(
-        "Of children who left care (a period of care ended) in the 12 months ending on the date, "
-        "excluding children who were UASC at any time in that period of care, the percentage "
-        "who left because they were adopted (REC E11/E12) or made subject to a special "
-        "guardianship order (REC E45-E48, or E43/E44 in older returns). A residence or child "
-        "arrangements order (E41) is not a special guardianship order."
+        "Of children who left care (a period of care ended; REC X1 is no leaving) in the 12 "
+        "months ending on the date, counted once each on the last occasion as in DfE "
+        "statistics, excluding children who were UASC at any time in that period of care, the "
+        "percentage who left because they were adopted (REC E11/E12) or made subject to a "
+        "special guardianship order (REC E45-E48, or E43/E44 in older returns). A residence "
+        "or child arrangements order (E41) is not a special guardianship order."
     ),
     sources=("episodes", "uasc"),
+    assumptions=("cic03-reasons",),
 )
 def ad06(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """Periods ending in the window (not UASC in the period): adopted or SGO (AD-06)."""
-    return events_in_window(cached(ctx, "adoption.leavers", lambda: _leavers(ctx)), "ref_date",
-                            dates, "R12M").assign(denominator=1)
+    """Children who left care in the window, on the last occasion, not UASC in that period
+    of care: adopted or SGO (AD-06)."""
+    left = events_in_window(cached(ctx, "adoption.leavers", lambda: _leavers(ctx)), "ref_date",
+                            dates, "R12M")
+    last = first_or_last_per_child(left, "ref_date", "last")
+    return last[~last.pop("uasc").to_numpy(dtype=bool)].assign(denominator=1)
 
 
 def _leavers(ctx: Context) -> pd.DataFrame:
-    """Periods of care that ended (not UASC at any time in them): numerator = adopted or SGO."""
-    j = journeys(ctx)
-    left = j[j["end"].notna().to_numpy(dtype=bool) & ~j["last_rec"].isin(["X1", "nan", "None", ""])]
+    """Periods of care that ceased (``derive.periods_of_care``), with ``uasc`` (UASC at any
+    time in the period) and numerator = adopted or SGO."""
+    per = ctx.derived.periods
+    left = per[per["ceased"].to_numpy(dtype=bool)]
     duc = left["CHILD"].map(ctx.derived.children.set_index("CHILD")["duc"])
-    left = left[~(duc > left["start"]).to_numpy(dtype=bool, na_value=False)]
     permanent = left["last_rec"].isin(groups.ADOPTED_REC | groups.SGO_REC)
-    out = pd.DataFrame({"CHILD": left["CHILD"], "ref_date": left["end"],
-                        "numerator": permanent.to_numpy(dtype=int)})
+    out = pd.DataFrame({"CHILD": left["CHILD"], "ref_date": left["end"].astype("datetime64[us]"),
+                        "numerator": permanent.to_numpy(dtype=int),
+                        "uasc": (duc > left["start"]).to_numpy(dtype=bool, na_value=False)})
     return out.sort_values("ref_date", kind="stable").reset_index(drop=True)
 
 
@@ -442,15 +457,24 @@ def _decision_on(units: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
         "not yet adopted, by time waiting since the order, match or placement. A child whose "
         "adoptive placement ended without an adoption is back to 'placement order, not "
         "matched' until matched again; a child whose decision to be placed for adoption was "
-        "reversed (placed_for_adoption.DATE_PLACED_CEASED) is no longer waiting."
+        "reversed (placed_for_adoption.DATE_PLACED_CEASED) is no longer waiting. The adoption "
+        "return (AD1) lists a child only in the year they are adopted, so a child matched but "
+        "not yet adopted shows as not matched: on a date within the last 12 months of the data "
+        "the two rows that need the match are flagged provisional (shown [p]); the total "
+        "waiting is not affected."
     ),
     sources=("episodes", "ad1", "placed_for_adoption"),
-    assumptions=("adoption-disruption",),
-    categories=("status", "waiting"),
+    assumptions=("adoption-disruption", "adoption-matches"),
+    categories=("status", "waiting", "provisional"),
 )
 def ad07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """Children waiting on the date by status and waiting-time band (AD-07)."""
-    return _waiting(ctx, dates)[["date", "CHILD", "status", "waiting"]]
+    """Children waiting on the date by status and waiting-time band (AD-07); the statuses
+    that need the match are ``provisional`` in the last 12 months of the data."""
+    units = _waiting(ctx, dates)
+    needs_match = units["status"].isin(WAITING_STATUSES[:2]).to_numpy(dtype=bool)
+    provisional = needs_match & matches_provisional(ctx, units["date"])
+    return units.assign(provisional=provisional)[["date", "CHILD", "status", "waiting",
+                                                  "provisional"]]
 
 
 @indicator(
@@ -464,13 +488,17 @@ def ad07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "Children in care on the date whose legal status is a placement order (LS E1/D1), "
         "not placed for adoption and with no match (AD1.DATE_MATCH) on or before the date; a "
         "match made before an adoptive placement that ended without an adoption no longer "
-        "counts. A child whose decision to be placed for adoption was reversed is left out."
+        "counts. A child whose decision to be placed for adoption was reversed is left out. "
+        "The adoption return (AD1) lists a child only in the year they are adopted, so on a "
+        "date within the last 12 months of the data the count is provisional: it includes "
+        "children matched but not yet adopted, and falls as later returns are loaded."
     ),
     sources=("episodes", "ad1", "placed_for_adoption"),
-    assumptions=("adoption-disruption",),
+    assumptions=("adoption-disruption", "adoption-matches"),
 )
 def ad07a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Children with a placement order, not matched, on the date (AD-07a)."""
     units = _waiting(ctx, dates)
-    return units.loc[units["status"].eq(WAITING_STATUSES[0]).to_numpy(dtype=bool),
-                     ["date", "CHILD"]]
+    units = units.loc[units["status"].eq(WAITING_STATUSES[0]).to_numpy(dtype=bool),
+                      ["date", "CHILD"]]
+    return units.assign(provisional=matches_provisional(ctx, units["date"]))

@@ -6,13 +6,13 @@ reason) and CIC-08D (the DfE "more than 20 miles and outside the LA" measure).
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from cpanalytics import distance, groups
-from cpanalytics.derive import interval_arrays, rows_open_on
+from cpanalytics.derive import first_or_last_per_child, interval_arrays, rows_open_on
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
 from cpanalytics.indicators.windows import cached, events_in_window
@@ -181,7 +181,8 @@ def cic02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 
 
 def leavers(ctx: Context) -> pd.DataFrame:
-    """Every period of care that ended (last REC not X1) with its CIC-03 reason group.
+    """Every period of care that ceased (``derive.periods_of_care``: an end, last REC not
+    X1) with its CIC-03 reason group.
 
     The reason is the DfE group of the last REC (:func:`cpanalytics.groups.reason_ceased`),
     groups outside :data:`CIC03_SHOWN` as "Other"; a child who was UASC up to their 18th
@@ -192,11 +193,9 @@ def leavers(ctx: Context) -> pd.DataFrame:
 
 
 def _leavers(ctx: Context) -> pd.DataFrame:
-    # X1 (episode ceased, child still looked after) is not a leaving, even when the
-    # next episode is missing.
     periods = ctx.derived.periods
-    ended = periods["end"].notna() & periods["last_rec"].ne("X1")
-    out = periods.loc[ended.to_numpy(dtype=bool), ["CHILD", "start", "end", "last_rec"]].copy()
+    out = periods.loc[periods["ceased"].to_numpy(dtype=bool),
+                      ["CHILD", "start", "end", "last_rec"]].copy()
     kids = ctx.derived.children.set_index("CHILD")
     dob = out["CHILD"].map(kids["DOB"])
     adult = (groups.age_on(dob, out["end"]) >= 18).to_numpy(dtype=bool, na_value=False)
@@ -208,19 +207,6 @@ def _leavers(ctx: Context) -> pd.DataFrame:
     reason = reason.where(~(adult & uasc_at_18 & ordinary), UASC_TURNED_18)
     out["reason"] = pd.Categorical(reason, categories=LEAVING_REASON_ORDER)
     return out
-
-
-def first_or_last_per_child(
-    units: pd.DataFrame, column: str, keep: Literal["first", "last"]
-) -> pd.DataFrame:
-    """One row per (date, CHILD): the child's first or last (``keep``) event by ``column``.
-
-    DfE "Children looked after" statistics count children, not periods: a child who ceased
-    more than once in the year on the last occasion, one who started more than once on the
-    first.
-    """
-    ordered = units.sort_values(["date", column], kind="stable")
-    return ordered.drop_duplicates(["date", "CHILD"], keep=keep).reset_index(drop=True)
 
 
 def in_window(events: pd.DataFrame, column: str, dates: pd.DatetimeIndex, period: str) -> pd.DataFrame:
@@ -284,19 +270,18 @@ def cic03s(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 
 
 def period_starts(ctx: Context) -> pd.DataFrame:
-    """Periods of care that start in the data (first episode RNE S), with ``repeat``: the
-    child's previous period ended within the 24 months before. A period whose first
-    episode is not S began before the earliest return loaded, so its start is unknown."""
+    """Periods of care that start in the data (``start_known``: first episode RNE S), with
+    ``repeat``: the child's previous period ended within the 24 months before. Any other
+    period began before the earliest return loaded, so its start is unknown."""
     return cached(ctx, "cic.period_starts", lambda: _period_starts(ctx))
 
 
 def _period_starts(ctx: Context) -> pd.DataFrame:
     periods = ctx.derived.periods.sort_values(["CHILD", "start"], kind="stable")
-    first_rne = ctx.derived.episodes.groupby("period_id", sort=False)["RNE"].first()
     prev_end = periods.groupby("CHILD", sort=False)["end"].shift()
     cutoff = periods["start"] - pd.DateOffset(months=24)
     repeat = (prev_end.notna() & (prev_end >= cutoff)).to_numpy(dtype=bool)
-    started = periods["period_id"].map(first_rne).eq("S").to_numpy(dtype=bool, na_value=False)
+    started = periods["start_known"].to_numpy(dtype=bool)
     return periods[["CHILD", "start"]].assign(repeat=repeat)[started].reset_index(drop=True)
 
 

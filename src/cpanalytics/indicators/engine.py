@@ -191,6 +191,10 @@ def _aggregate(ind: Indicator, ctx: Context, dates: pd.DatetimeIndex, by: str | 
             value = num
             agg["denominator"] = np.nan
     agg["value"] = value.where(den > 0) if ind.kind != "count" else value
+    if "provisional" in units:  # e.g. AD-07a in the last 12 months of the data
+        flagged = units.groupby(group, observed=True, dropna=False)["provisional"].any()
+        agg["provisional"] = (agg.set_index(group).index.map(flagged).fillna(False)
+                              .to_numpy(dtype=bool))
     return agg
 
 

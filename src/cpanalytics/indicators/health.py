@@ -60,13 +60,13 @@ def _iha_cohort(ctx: Context) -> pd.DataFrame:
     ``completed`` (an IHA date recorded), ``outcome``, ``delay_reason``, ``quarter`` (of
     the IHA due date, April = Q1), ``age_at_entry``, ``legal_status_at_entry``.
     """
-    per = ctx.derived.periods[["period_id", "CHILD", "start", "first_ls", "first_rne"]].copy()
+    per = ctx.derived.periods[["period_id", "CHILD", "start", "first_ls", "start_known"]].copy()
     per["start"] = per["start"].astype("datetime64[us]")
     per = per.sort_values(["CHILD", "start"], kind="stable")
     per["next_start"] = per.groupby("CHILD", sort=False)["start"].shift(-1)
-    # Only periods that start in the data (RNE S): a period the data join part-way through
-    # started earlier, so its IHA clock is unknown.
-    per = per[per["first_rne"].eq("S").to_numpy(dtype=bool, na_value=False)].drop(columns="first_rne")
+    # Only periods that start in the data (start_known): a period the data join part-way
+    # through started earlier, so its IHA clock is unknown.
+    per = per[per.pop("start_known").to_numpy(dtype=bool)]
     iha = _assessments(ctx, ("IHA",))
     iha = iha.assign(anchor=iha["DATE_REQUESTED"].fillna(iha["DATE_COMPLETED"]))
     iha = iha.dropna(subset=["anchor"]).sort_values("anchor", kind="stable").drop(columns="TYPE")
@@ -245,11 +245,11 @@ def _long_stay(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
 
 
 def _began_before_data(ctx: Context, period_id: pd.Series) -> np.ndarray:
-    """Whether each period's first loaded episode is not RNE S: it began before the data
-    (its true start is unknown), so it counts as under way before any 12-month window."""
+    """Whether each period began before the data (``start_known`` False: its true start is
+    unknown), so it counts as under way before any 12-month window."""
     per = ctx.derived.periods
     unknown = cached(ctx, "health.began_before_data", lambda: pd.Series(
-        per["first_rne"].ne("S").to_numpy(dtype=bool), index=per["period_id"]))
+        ~per["start_known"].to_numpy(dtype=bool), index=per["period_id"]))
     return unknown.reindex(period_id).to_numpy(dtype=bool, na_value=False)
 
 
@@ -369,10 +369,10 @@ def _looked_after_12_months(ctx: Context, rows: pd.DataFrame) -> np.ndarray:
     ``ref_date`` (31 March), from the episodes as the DfE validator's OC2 cohort (rules 185
     to 191): a period that began on or before the 1 April before (or before the data) and
     was still open on 31 March (a period ending on 31 March counts)."""
-    per = ctx.derived.periods[["CHILD", "start", "end", "first_rne"]]
+    per = ctx.derived.periods[["CHILD", "start", "end", "start_known"]]
     both = rows[["CHILD", "ref_date"]].reset_index(names="row").merge(per, on="CHILD")
     since = window_start(both["ref_date"], "R12M").to_numpy()
-    before_data = both["first_rne"].ne("S") & (both["start"] <= both["ref_date"])
+    before_data = ~both["start_known"].astype(bool) & (both["start"] <= both["ref_date"])
     began = (both["start"].to_numpy() <= since) | before_data.to_numpy(dtype=bool)
     still_open = (both["end"].isna() | (both["end"] >= both["ref_date"])).to_numpy(dtype=bool)
     return rows.index.isin(both.loc[began & still_open, "row"])

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import groups, reviews
+from cpanalytics.dates import coverage
 from cpanalytics.derive import KEY_SPAN, day_numbers, latest_on_or_before
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import indicator
@@ -35,11 +36,9 @@ def held_reviews(ctx: Context) -> pd.DataFrame:
 
 
 def review_coverage_start(ctx: Context) -> pd.Timestamp | None:
-    """First day the loaded returns cover (1 April before the first collection year), or
-    None when the collection years are not known (then the review history is taken as whole)."""
-    if not ctx.data.years:
-        return None
-    return pd.Timestamp(min(ctx.data.years) - 1, 4, 1)
+    """First day the loaded returns cover (:func:`cpanalytics.dates.coverage`), or None when
+    the collection years are not known (then the review history is taken as whole)."""
+    return coverage(ctx.data.years)[0] if ctx.data.years else None
 
 
 def _chain(ctx: Context) -> tuple[pd.DataFrame, pd.Series]:
