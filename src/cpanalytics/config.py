@@ -29,6 +29,10 @@ TARGET_FIELDS = ("target", "floor", "tolerance", "floor_tolerance", "note")
 #: Comparator columns (data-contract.md, local extract ``comparators.csv``).
 COMPARATOR_COLUMNS = ["INDICATOR", "YEAR", "AREA", "VALUE"]
 
+#: Limits on a YAML configuration file: its size, and the values its aliases expand to.
+MAX_YAML_BYTES = 1_000_000
+MAX_YAML_VALUES = 100_000
+
 #: A comparator more than this many years older than the report carries a visible note.
 COMPARATOR_MAX_AGE = 2
 
@@ -267,9 +271,18 @@ def _per_file_version(read: Callable[[Path], _T]) -> Callable[[Path], _T]:
 
 @_per_file_version
 def _read_yaml(path: Path) -> dict:
-    """Parse a YAML mapping, turning syntax errors into a located UserError (E320)."""
+    """Parse a YAML mapping, turning syntax errors into a located UserError (E320); files
+    over ``MAX_YAML_BYTES`` or aliases that loop or expand too far are refused (E328, E329)."""
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise UserError(
+            f"the file is {size:,} bytes; a configuration file may be at most {MAX_YAML_BYTES:,}",
+            file=path, code="E329", fix="check that this is the right file: targets and areas take a few kB",
+        )
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        text = path.read_text(encoding="utf-8")
+        _check_aliases(text, path)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -285,6 +298,39 @@ def _read_yaml(path: Path) -> dict:
                         row=node.start_mark.line + 1, code="E320",
                         fix="start with 'targets:' followed by indented indicator ids")
     return _with_lines(node)
+
+
+def _check_aliases(text: str, path: Path) -> None:
+    """Refuse an alias inside its own anchor (E328) and aliases that expand to more than
+    ``MAX_YAML_VALUES`` values (E329, an "alias bomb"), from the events: nothing is expanded."""
+    sizes: dict[str, int] = {}  # anchor -> values it expands to
+    open_: list[list[Any]] = [[None, 0]]  # [anchor, values so far] of each open collection
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_.append([event.anchor, 1])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, count = open_.pop()
+            sizes[anchor] = count
+            open_[-1][1] += count
+        elif isinstance(event, yaml.ScalarEvent):
+            sizes[event.anchor] = 1
+            open_[-1][1] += 1
+        elif isinstance(event, yaml.AliasEvent) and event.anchor in sizes:
+            open_[-1][1] += sizes[event.anchor]
+        elif isinstance(event, yaml.AliasEvent) and any(a == event.anchor for a, _ in open_):
+            raise UserError(
+                f"the alias *{event.anchor} is inside its own anchor &{event.anchor}: "
+                "the value would contain itself for ever", file=path,
+                row=event.start_mark.line + 1, code="E328",
+                fix=f"write the value out instead of *{event.anchor}, or use an anchor defined "
+                    "before and outside this entry",
+            )  # an alias to no anchor at all: yaml.compose reports it (E320)
+        if sum(values for _, values in open_) > MAX_YAML_VALUES:
+            raise UserError(
+                f"the aliases (*name) in this file expand to more than {MAX_YAML_VALUES:,} values "
+                "(an alias bomb?)", file=path, row=event.start_mark.line + 1, code="E329",
+                fix="write the settings out; aliases are for sharing a few settings between entries",
+            )
 
 
 class _Lined(dict):
@@ -389,7 +435,7 @@ def _nts(raw: object, path: Path) -> dict[pd.Timestamp, float]:
         raw = {"2016-07-01": raw}
     if not isinstance(raw, dict) or not raw:
         raise UserError("nts_threshold must map start dates to rates", file=path, code="E325",
-                        fix="write e.g. 'nts_threshold: {2016-07-01: 0.0007, 2021-12-14: 0.001}'")
+                        fix="write e.g. 'nts_threshold: {2016-07-01: 0.0007, 2022-08-24: 0.001}'")
     out = {}
     for start, rate in raw.items():
         row = _line(raw, start)

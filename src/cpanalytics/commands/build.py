@@ -8,7 +8,8 @@ notebooks and renders are reused from OUT/.cache/ (--no-cache runs everything).
 within the collection year --year (1 April to 31 March).
 
 Exit status: 0 built, 1 build failed (validation errors, a notebook, the render or the
-privacy audit), 2 a problem with the options (message says how to fix), 130 interrupted.
+privacy audit), 2 a problem the message says how to fix (the options, a configuration
+file, a full disk, a lock or cache of another user's), 130 interrupted (Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations

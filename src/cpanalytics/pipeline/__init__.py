@@ -17,11 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cpanalytics import DEFAULT_LA_NAME, snapshot
+from cpanalytics import DEFAULT_LA_NAME, config, snapshot
 from cpanalytics.config import packaged_defaults_in_use
 from cpanalytics.errors import Finding, UserError
 from cpanalytics.pipeline import cache as cache_mod
-from cpanalytics.pipeline import inputs, outputs, privacy, rendering
+from cpanalytics.pipeline import disclosure_audit, inputs, outputs, privacy, rendering
 from cpanalytics.pipeline.exports import table_captions, write_spreadsheet
 from cpanalytics.pipeline.fingerprint import code_version, digest, file_sha256, tree_hashes
 from cpanalytics.pipeline.manifest import build_manifest, notebook_record, write_manifest
@@ -102,7 +102,8 @@ class BuildResult:
 
 
 def _checked(options: BuildOptions) -> BuildOptions:
-    """Options with defaults filled in; ``UserError`` E401/E402/E406 for bad ones."""
+    """Options with defaults filled in; ``UserError`` E401/E402/E406 for bad ones, E32x for
+    a bad configuration file."""
     this_year = date.today().year
     if not 2000 <= options.year <= this_year + 1:
         raise UserError(
@@ -114,6 +115,7 @@ def _checked(options: BuildOptions) -> BuildOptions:
             f"data folder not found: {options.data_dir}", file=options.data_dir, code="E402",
             fix="give --data the folder holding 903/<YYYY>/ (and optionally local/, config/)",
         )
+    config.load(options.data_dir, options.year)  # a bad targets or areas file: one message, no lock held
     notebooks_dir, names = options.notebooks_dir, options.notebooks
     if notebooks_dir is None:  # the checkout's notebooks: those the reports embed
         notebooks_dir = rendering.repository_root() / "notebooks"
@@ -131,15 +133,18 @@ def _checked(options: BuildOptions) -> BuildOptions:
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     """Run the whole build for one year; the previous outputs change only if it succeeds.
 
-    Raises ``UserError`` for bad options or a held lock, ``KeyboardInterrupt`` on Ctrl-C
-    or SIGTERM (after cleaning up). Returns a failed ``BuildResult`` for validation errors,
-    notebook failures and privacy-audit findings.
+    Raises ``UserError`` for bad options, a held lock, a full disk or an output file of
+    another user's, ``KeyboardInterrupt`` on Ctrl-C or SIGTERM (after cleaning up).
+    Returns a failed ``BuildResult`` for validation errors, notebook failures and
+    privacy-audit findings.
     """
     opts = _checked(options)
     reporter = reporter or PlainReporter()
     start = time.perf_counter()
-    with outputs.build_lock(opts.out, opts.year, wait=opts.wait), outputs.sigterm_as_interrupt():
+    with (outputs.write_errors(opts.out), outputs.build_lock(opts.out, opts.year, wait=opts.wait),
+          outputs.sigterm_as_interrupt()):
         outputs.recover(opts.out, opts.year)
+        outputs.check_writable(opts.out / ".cache" / str(opts.year))
         root = outputs.new_staging(opts.out, opts.year)
         try:
             one = _Build(opts, reporter, root / str(opts.year))
@@ -177,6 +182,7 @@ class _Build:
         self.render_warnings: list[str] = []
         self.notebooks_started = 0.0
         self.restored: dict[str, NotebookResult] = {}
+        self.disclosure: dict[str, Any] = {}
 
     def timed(self, stage: str, started: float) -> None:
         self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
@@ -426,6 +432,22 @@ class _Build:
         self.timed("audit", started)
         return {**summary, "cached": False}
 
+    # -- whole-publication disclosure audit (cpanalytics.publication_audit) -------------------
+
+    def audit_disclosure(self) -> bool:
+        """Audit every figure the notebooks published, hiding more cells where a suppressed
+        count could be worked out; False (with the message) when that cannot protect it.
+        Skipped when a notebook failed. Reads the sidecars in ``.work`` (never published)."""
+        if any(not r.ok for r in self.result.notebooks.values()):
+            return True
+        started = time.perf_counter()
+        self.reporter.stage("disclosure audit: checking what the published figures reveal")
+        self.disclosure, message = disclosure_audit.run(self.dir, self.dir / ".work")
+        self.timed("disclosure_audit", started)
+        if message:
+            self.result.messages.append(message)
+        return message is None
+
     # -- the whole build --------------------------------------------------------------------
 
     def run(self) -> BuildResult:
@@ -443,8 +465,10 @@ class _Build:
             )
         jobs, keys = self.notebook_jobs()
         with contextlib.ExitStack() as stack:
-            pool = stack.enter_context(self.kernel_pool(jobs)) if jobs else None
+            pool = self.kernel_pool(jobs) if jobs else None
             if pool is not None:
+                stack.push(pool)  # its exit before its start: a Ctrl-C while it starts still stops it
+                pool.__enter__()
                 self.start_notebooks(pool, jobs)
             summary = self.check_inputs()
             if summary is None:
@@ -453,7 +477,11 @@ class _Build:
             if pool is not None:
                 self.identifiers()  # for the audit, while the notebooks run
             self.finish_notebooks(jobs, keys, pool)
+        if not self.audit_disclosure():
+            self.failed_notebooks()
+            return self.result
         failed = self.failed_notebooks()
+        outputs.check_space(failed, self.opts.out)
         if failed:
             self.result.messages.append(
                 f"{len(failed)} notebook(s) failed; nothing was published and the previous "
@@ -496,7 +524,8 @@ class _Build:
                 "nothing was published:\n" + shown + (f"\n  ... and {more} more" if more > 0 else "")
             )
             return self.result
-        self.result.manifest = manifest({"privacy_audit": audit, "render_warnings": self.render_warnings})
+        self.result.manifest = manifest({"privacy_audit": audit, "disclosure_audit": self.disclosure,
+                                         "render_warnings": self.render_warnings})
         write_manifest(self.dir / "manifest.json", self.result.manifest)
         self.result.ok = True
         return self.result

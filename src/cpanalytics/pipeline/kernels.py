@@ -86,6 +86,7 @@ def fork_kernel(connection_file: Path, cwd: Path, exec_lines: str) -> ForkedKern
             os.setsid()
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())  # the worker may block some now
             os.chdir(cwd)
             from ipykernel.kernelapp import IPKernelApp
 

@@ -6,7 +6,7 @@ notebook after notebook in it through ``papermill.execute_notebook``, with the u
 namespace emptied and the working folder set before each (``cpanalytics.kernel``). A
 kernel that dies is replaced before the worker's next notebook. Workers report cell progress on a queue. A
 worker that is stopped (SIGTERM) kills its kernel first, so nothing keeps writing after
-a cancel.
+a cancel; so does a worker whose build process has died, even by ``kill -9``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -202,8 +202,12 @@ def _start_kernel(state: dict[str, Any], work: Path, index: int) -> None:
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    if state.get("km") is None:
-        state["km"] = fork_kernel(work / f"kernel-{index}.json", work, WARM_UP)
+    if state.get("km") is None:  # SIGTERM waits until the kernel is in state["km"], to be stopped too
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        try:
+            state["km"] = fork_kernel(work / f"kernel-{index}.json", work, WARM_UP)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     else:
         state["kc"].stop_channels()
         _kill_kernel(state)
@@ -224,11 +228,15 @@ def _kernel_alive(state: dict[str, Any]) -> bool:
 
 
 def _kill_kernel(state: dict[str, Any]) -> None:
-    """Kill the worker's kernel process group (kernels run in their own session)."""
+    """Kill the worker's kernel process group (kernels run in their own session); a kernel
+    forked a moment ago may still be in the build's group: then the kernel alone."""
     pid = kernel_pid(state.get("km"))
     if pid:
         with contextlib.suppress(OSError):
-            os.killpg(os.getpgid(pid), signal.SIGKILL)
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
 
 
 def _execute(job: NotebookJob, state: dict[str, Any]) -> NotebookResult:
@@ -270,18 +278,27 @@ def _execute(job: NotebookJob, state: dict[str, Any]) -> NotebookResult:
     return result
 
 
-def _worker(index: int, inbox: Any, events: Any, env: dict[str, str], work: Path) -> None:
-    """Worker body: start a warm kernel, then run each job from ``inbox`` until ``None``."""
+def _worker(index: int, inbox: Any, events: Any, env: dict[str, str], work: Path, lifeline: Any) -> None:
+    """Worker body: start a warm kernel, then run each job from ``inbox`` until ``None``.
+
+    ``lifeline`` is the read end of a pipe only the build's process can write to: it reads
+    end of file when that process dies, even by ``kill -9``, and the worker then goes too.
+    """
     from jupyter_core.utils import run_sync
     from papermill.engines import papermill_engines
 
     state: dict[str, Any] = {"cell": None}
 
-    def on_term(signum: int, frame: object) -> None:
+    def stop(status: int) -> None:
         _kill_kernel(state)
         with contextlib.suppress(Exception):
             state["km"].cleanup_connection_file()
-        os._exit(128 + signum)
+        os._exit(status)
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv_bytes()
+        stop(1)
 
     def kernel_problem() -> Exception | None:
         try:
@@ -291,15 +308,17 @@ def _worker(index: int, inbox: Any, events: Any, env: dict[str, str], work: Path
             return exc
         return None
 
-    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop(128 + signum))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C means
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked until now (workers.start_server)
     os.environ.update(env)
     work.mkdir(parents=True, exist_ok=True)
     log = os.open(work / f"kernel-{index}.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(log, 1)
     os.dup2(log, 2)
     papermill_engines.register(ENGINE_NAME, _progress_engine(events, state))
-    kernel_problem()
+    kernel_problem()  # forks the first kernel: before the worker has any thread
+    threading.Thread(target=watch, daemon=True).start()
     while (job := inbox.get()) is not None:
         events.put(Event("start", job.name, worker=index))
         problem = kernel_problem()
@@ -310,6 +329,25 @@ def _worker(index: int, inbox: Any, events: Any, env: dict[str, str], work: Path
         events.put(Event("done" if result.ok else "failed", job.name, result=result, worker=index))
     if state.get("km") is not None:
         run_sync(state["km"].shutdown_kernel)(now=True)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done, then deliver them (in the main
+    thread; elsewhere signals are not ours to handle)."""
+    held: list[int] = []
+    try:
+        previous = {sig: signal.signal(sig, lambda signum, frame: held.append(signum))
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread
+        previous = {}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for signum in held:
+            signal.raise_signal(signum)
 
 
 class KernelPool:
@@ -336,19 +374,24 @@ class KernelPool:
         self.processes: list[Any] = []
         self.results: dict[str, NotebookResult] = {}
         self.stopping = threading.Event()
+        #: Kept open until the pool is done: the workers stop when it closes (see ``_worker``).
+        self.lifeline, self.lifeline_writer = self.ctx.Pipe(duplex=False)
         self.starter = threading.Thread(target=self._start_workers, daemon=True)
         self.dispatcher: threading.Thread | None = None
         self.error: BaseException | None = None
 
     def __enter__(self) -> KernelPool:
-        self.starter.start()
+        with _interrupts_held():  # a Ctrl-C inside Thread.start would leave workers unstopped
+            workers.start_server()
+            self.starter.start()
         return self
 
     def _start_workers(self) -> None:
         for index in range(self.size):
             inbox = self.ctx.Queue()
             process = self.ctx.Process(
-                target=_worker, args=(index, inbox, self.events, self.env, self.work), daemon=True,
+                target=_worker, args=(index, inbox, self.events, self.env, self.work, self.lifeline),
+                daemon=True,
             )
             with workers.main_module_hidden():
                 process.start()
@@ -356,6 +399,8 @@ class KernelPool:
             self.processes.append(process)
 
     def __exit__(self, *exc: object) -> None:
+        if self.starter.ident is None:  # never entered (stopped as it started): nothing runs
+            return
         self.starter.join()
         finished = self.dispatcher is None or not self.dispatcher.is_alive()
         self.stopping.set()
@@ -375,6 +420,8 @@ class KernelPool:
                 process.kill()
                 process.join()
         self.events.close()
+        self.lifeline.close()
+        self.lifeline_writer.close()
 
     def start(self, jobs: list[NotebookJob]) -> None:
         """Begin executing ``jobs``, in order as kernels come free; :meth:`wait` for them."""

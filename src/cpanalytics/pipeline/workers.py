@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import signal
 import sys
 from collections.abc import Iterator
+from multiprocessing import forkserver
 from typing import Any
 
 from cpanalytics.kernel import WARM_MODULES
@@ -28,6 +30,23 @@ def context() -> Any:
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     return ctx
+
+
+def start_server() -> None:
+    """Start the forkserver (if not running) with Ctrl-C blocked from its first instruction.
+
+    Ctrl-C goes to every process of the terminal's group; the forkserver ignores it only
+    once its imports are done, and one killed while importing fails the worker starting
+    (a traceback). A blocked signal stays blocked through ``exec``, so the server, and the
+    workers forked from it, hold a Ctrl-C pending until they ignore it (``runner._worker``
+    then unblocks it). Here it is blocked in the calling thread only, and a Ctrl-C meanwhile
+    is not lost: another thread takes it, or it waits for the unblock.
+    """
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 @contextlib.contextmanager
