@@ -193,39 +193,28 @@ def _in_touch(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     return units[units["in_touch"].to_numpy()]
 
 
-@indicator(
-    "CL-02L",
-    title="Care leavers in touch in education, employment or training (local measure)",
-    polarity="H",
-    period="FY",
-    kind="rate",
-    unit="%",
-    definition=(
-        f"Local measure, not comparable with England: of {_COHORT_TEXT}, those the local "
-        f"authority was in touch with (IN_TOUCH YES), the percentage {_EET_TEXT}."
-    ),
-    sources=("oc3", "episodes"),
-    assumptions=("care-leaver-cohort",),
-)
-def cl02l(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """Care leavers in touch who are in EET (CL-02L, the seed scorecard's local measure)."""
-    return _share(_in_touch(ctx, dates), "eet")
+def _of_in_touch(flag: str):
+    def units(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+        """The DfE cohort restricted to those in touch, as CL-02L or CL-03L."""
+        return _share(_in_touch(ctx, dates), flag)
+    return units
 
 
-@indicator(
-    "CL-03L",
-    title="Care leavers in touch in suitable accommodation (local measure)",
-    polarity="H",
-    period="FY",
-    kind="rate",
-    unit="%",
-    definition=(
-        f"Local measure, not comparable with England: of {_COHORT_TEXT}, those the local "
-        f"authority was in touch with (IN_TOUCH YES), the percentage {_SUITABLE_TEXT}."
-    ),
-    sources=("oc3", "episodes"),
-    assumptions=("care-leaver-cohort",),
-)
-def cl03l(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    """Care leavers in touch who are suitably accommodated (CL-03L, local measure)."""
-    return _share(_in_touch(ctx, dates), "suitable")
+for _id, _flag, _what, _text in (("CL-02L", "eet", "in education, employment or training",
+                                  _EET_TEXT),
+                                 ("CL-03L", "suitable", "in suitable accommodation",
+                                  _SUITABLE_TEXT)):
+    indicator(
+        _id,
+        title=f"Care leavers in touch {_what} (local measure)",
+        polarity="H",
+        period="FY",
+        kind="rate",
+        unit="%",
+        definition=(
+            f"Local measure, not comparable with England: of {_COHORT_TEXT}, those the local "
+            f"authority was in touch with (IN_TOUCH YES), the percentage {_text}."
+        ),
+        sources=("oc3", "episodes"),
+        assumptions=("care-leaver-cohort",),
+    )(_of_in_touch(_flag))

@@ -12,7 +12,6 @@ so nothing enters the cache before it has passed the audit.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -21,20 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cpanalytics.pipeline.fingerprint import file_sha256
+
 META = "meta.json"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _file_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under ``folder`` but ``meta.json``, by relative POSIX path."""
-    return {p.relative_to(folder).as_posix(): _sha256(p)
+    return {p.relative_to(folder).as_posix(): file_sha256(p)
             for p in sorted(folder.rglob("*")) if p.is_file() and p != folder / META}
 
 
