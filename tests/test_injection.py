@@ -249,3 +249,20 @@ def test_safe_url() -> None:
 
 def test_emoji_sequences_are_named_once_each() -> None:
     assert builtin.describe_emoji("A 🦊 B 👨‍👩‍👧 ✓") == "A (fox face) B (man)(woman)(girl) ✓"
+
+
+def test_spreadsheet_cells_from_names_and_data_are_never_formulas(tmp_path):
+    """An LA name or a table value starting with = or @ is written as text (formula injection)."""
+    import openpyxl
+
+    from cpanalytics.pipeline.exports import write_spreadsheet
+
+    (tmp_path / "tbl-a.csv").write_text("Measure,Value\n=1+1,5\n@SUM(A1),3\n")
+    name = '=HYPERLINK("http://example.invalid","x")'
+    write_spreadsheet([tmp_path / "tbl-a.csv"], tmp_path / "x.xlsx", year=2025, la_name=name,
+                      captions={})
+    cells = [c for ws in openpyxl.load_workbook(tmp_path / "x.xlsx") for row in ws.iter_rows()
+             for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {str(c.value) for c in cells}
+    assert f"{name}, year ending 31 March 2025" in texts and "=1+1" in texts

@@ -96,5 +96,7 @@ def write_spreadsheet(
     gpt.write_workbook(
         filename=str(path), sheets=sheets, cover=cover, notes_table=SYMBOL_NOTES,
         contentsheet_label="Contents",
+        # Text from names, config or data stays text: never a formula or a live link.
+        workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
     )
     return path
