@@ -118,3 +118,20 @@ def test_a_cell_that_runs_too_long_fails_its_notebook_by_name_and_cell(tmp):  # 
     assert (slow.ename, slow.cell_index) == ("CellTimeoutError", 4)  # after the injected parameters
     assert "more than 3 s (raise it with --cell-timeout)" in slow.describe()
     assert result.notebooks["probe"].ok
+
+
+def test_the_cell_timeout_option(tmp, monkeypatch, capsys):  # noqa: F811
+    """``build --cell-timeout S`` reaches papermill; 0 or less is refused (E411)."""
+    from test_pipeline import notebooks
+
+    from cpanalytics.cli import main
+
+    monkeypatch.setattr(rendering, "renderer_available", lambda: False)
+    base = ["build", "--data", str(tmp / "data"), "--year", "2025", "--out", str(tmp / "out"),
+            "--notebooks", str(notebooks(tmp, "slow")), "--jobs", "1"]
+    assert main([*base, "--cell-timeout", "0"]) == 2
+    assert "error E411: --cell-timeout 0 must be more than 0" in capsys.readouterr().err
+    assert main([*base, "--cell-timeout", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "slow: FAILED at cell 4" in err
+    assert "CellTimeoutError: a cell ran for more than 2 s (raise it with --cell-timeout)" in err

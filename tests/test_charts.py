@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import matplotlib.colors as mcolors
 import pandas as pd
 from afcharts.af_colours import get_af_colours
 
-from cpanalytics import charts
+from cpanalytics import charts, publication_audit
 from cpanalytics.config import Comparator
 
 LA = "Synthetic County Council"
@@ -129,3 +131,19 @@ def test_small_points_are_left_out_of_trends():
     assert pd.isna(drawn[6]) and list(drawn[:6]) == [10.0] * 6
     kept = charts.indicator_trend(frame, la_name=LA, suppress=False).axes[0].lines[0].get_ydata()
     assert kept[6] == 7.5
+
+
+def test_a_count_trend_records_its_points_for_the_disclosure_audit(tmp_path):
+    # UA-01's numerator each month: 3 in month 6 is not drawn and is recorded as [c].
+    frame = ps01_series([10.0] * 13).assign(indicator="UA-01", numerator=50, denominator=500)
+    frame.loc[6, "numerator"] = 3
+    publication_audit.record_to(tmp_path)
+    try:
+        drawn = charts.numerator_trend(frame, la_name=LA).axes[0].lines[0].get_ydata()
+    finally:
+        publication_audit.record_to(None)
+    (record,) = [json.loads(p.read_text()) for p in (tmp_path / publication_audit.SIDECAR_DIR).glob("*.json")]
+    cells = record["cells"]
+    assert pd.isna(drawn[6]) and cells[6]["shown"] == "[c]" and cells[0]["shown"] == "50"
+    assert cells[6]["key"] == publication_audit.figure_key("UA-01", MONTHS[6], "numerator")
+    assert len(cells) == 13 and not record["suppressible"]

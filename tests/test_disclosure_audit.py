@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 
-from cpanalytics import notebook, tables
+from cpanalytics import charts, headlines, notebook, publication_audit, tables
 from cpanalytics.pipeline import disclosure_audit
 from cpanalytics.publication_audit import (
     SIDECAR_DIR,
@@ -232,3 +233,144 @@ def test_every_build_audits_and_a_failed_audit_publishes_nothing(tmp_path: Path)
     assert not leaky.ok
     assert any("disclosure audit FAILED" in m and "tbl-measures" in m for m in leaky.messages), leaky.messages
     assert {p: p.read_bytes() for p in published.rglob("*") if p.is_file()} == before
+
+    wider = build(BuildOptions(**{**opts.__dict__, "protection_margin": 2.0}))
+    assert wider.ok, wider.messages
+    audit = json.loads((published / "manifest.json").read_text())["disclosure_audit"]
+    assert audit["passed"] and audit["protection"] == {"threshold": 5, "margin": 2.0}
+
+
+def _cross_sex() -> pd.DataFrame:
+    """The linked-breakdowns case: the crosstab alone is safe, and Male (24) with the Other
+    total (16) gives Female = 42 - 24 - 16 = 2."""
+    counts = {("Under 10", "Female"): 1, ("Under 10", "Male"): 1, ("Under 10", "Other"): 5,
+              ("10 and over", "Female"): 1, ("10 and over", "Male"): 23, ("10 and over", "Other"): 11}
+    return _table_result("CIC-05", counts, ("age_band", "sex"))
+
+
+def _stage(work: Path, year_dir: Path, name: str, show: Callable[[], str | None], **frames: pd.DataFrame) -> None:
+    """:func:`_published`, with the sentences or charts ``show`` makes recorded in the notebook's
+    work folder as a notebook records them (``notebook.output_path``)."""
+    _published(work, year_dir, name, **frames)
+    notebook.output_path(str(work / name))
+    try:
+        show()
+    finally:
+        publication_audit.record_to(None)
+
+
+def _sidecars(work: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(work.glob(f"*/{SIDECAR_DIR}/*.json"))]
+
+
+FEMALE, MALE = (figure_key("CIC-05", DATE, "count", {"sex": s}) for s in ("Female", "Male"))
+
+
+def test_a_count_printed_only_in_a_sentence_is_audited(tmp_path: Path) -> None:
+    """The crosstab alone is safe; the share sentence prints Male = 24, which with the
+    crosstab's Other total pins Female's [c] at 2. The audit catches it and hides crosstab
+    cells; it never hides a figure a sentence prints, so the sentence reveals nothing hidden."""
+    result = _cross_sex()
+    work, year_dir = tmp_path / ".work", tmp_path / "2025"
+    sentences: list[str] = []
+    _stage(work, year_dir, "children_in_care", lambda: sentences.extend([
+        headlines.share_sentence(result, "sex", "Male", count="count", template="{n} of the {total} children were boys"),
+        headlines.share_sentence(result, "sex", "Female", count="count", template="{n} were girls ({pct})"),
+    ]), **{"tbl-cross": tables.crosstab(result, "age_band", "sex")})
+    assert sentences == ["24 of the 42 children were boys.", "[c] were girls ([c])."]
+    records = _sidecars(work)
+    printed = [c for r in records if r.get("kind") == "text" for c in r["cells"]]
+    assert {(c["key"], c["shown"]) for c in printed} == {
+        (MALE, "24"), (figure_key("CIC-05", DATE), "42"), (FEMALE, "[c]")}
+    pub = Publication.from_sidecars(records)
+    assert check(pub, Protection(), set())[FEMALE] == pytest.approx((2, 2))  # caught
+    without = Publication.from_sidecars([r for r in records if r.get("kind") != "text"])
+    assert FEMALE not in _failing_keys(without)  # the table alone is safe
+
+    summary, message = disclosure_audit.run(year_dir, work)
+    assert message is None and summary["passed"] and summary["sentences"] == 2
+    hidden = {(e["row"], e["column"]) for e in summary["extra_suppressions"]}
+    assert hidden and ("Total", "Male") not in hidden  # the sentence's 24 stays true
+    audit = protect(pub)
+    assert MALE not in audit.extra and all(pub.published(k, set(audit.extra)) for k in (MALE,))
+    lo, hi = audit.ranges[FEMALE]
+    assert lo <= 1 and hi >= 3
+    csv = pd.read_csv(year_dir / "tables" / "tbl-cross.csv", dtype=str).set_index("Age band")
+    assert all(csv.loc[row, column] == "[c]" for row, column in hidden)
+
+
+def _failing_keys(pub: Publication) -> set[str]:
+    found = check(pub, Protection(), set())
+    return {k for k, (lo, hi) in found.items() if not Protection().protected(pub.values[k], lo, hi)}
+
+
+def test_a_sentence_printing_a_count_hidden_elsewhere_fails_naming_the_sentence(tmp_path: Path) -> None:
+    result = _cross_sex()
+    work, year_dir = tmp_path / ".work", tmp_path / "2025"
+    _stage(work, year_dir, "nb", lambda: headlines.share_sentence(
+        result, "sex", "Female", count="count", suppress=False, template="{n} were girls"),
+        **{"tbl-cross": tables.crosstab(result, "age_band", "sex")})
+    summary, message = disclosure_audit.run(year_dir, work)
+    assert not summary["passed"] and "tbl-cross" in message and "sex=Female" in message
+
+
+def test_chart_data_is_audited_and_a_hidden_count_is_not_drawn(tmp_path: Path) -> None:
+    """A chart that draws Male (24) links like the sentence above; its small count is drawn
+    as nothing, recorded as [c], and the audit never hides a count a chart draws."""
+    result = _cross_sex()
+    work, year_dir = tmp_path / ".work", tmp_path / "2025"
+    figs = []
+    _stage(work, year_dir, "children_in_care", lambda: figs.extend(
+        charts.period_counts({"2024-25": result}, "sex", s, la_name="Test", measure=f"{s} children")
+        for s in ("Male", "Female")), **{"tbl-cross": tables.crosstab(result, "age_band", "sex")})
+    drawn = [c for r in _sidecars(work) if r.get("kind") == "chart" for c in r["cells"]]
+    assert [(c["key"], c["shown"]) for c in drawn] == [(MALE, "24"), (FEMALE, "[c]")]
+    assert figs[1].alt_text.endswith("2024-25 to 2024-25. 2024-25 [c]: not shown.")
+    assert check(Publication.from_sidecars(_sidecars(work)), Protection(), set())[FEMALE] == pytest.approx((2, 2))
+    summary, message = disclosure_audit.run(year_dir, work)
+    assert message is None and summary["charts"] == 2
+    hidden = {(e["row"], e["column"]) for e in summary["extra_suppressions"]}
+    assert hidden and ("Total", "Male") not in hidden
+
+
+def test_trend_charts_record_their_counts_with_each_dates_total(tmp_path: Path) -> None:
+    dates = pd.to_datetime(["2025-02-28", "2025-03-31"])
+    trend = pd.DataFrame({"indicator": "CIC-01", "date": dates.repeat(2), "uasc": ["Citizen", "UASC"] * 2,
+                          "value": [50.0, 3.0, 52.0, 6.0]})
+    publication_audit.record_to(tmp_path)
+    try:
+        charts.indicator_trend(trend, la_name="Test", group="uasc", stacked=True)
+    finally:
+        publication_audit.record_to(None)
+    (record,) = _sidecars_in(tmp_path)
+    assert [c["shown"] for c in record["cells"]] == ["50", "[c]", "52", "6"]
+    total = figure_key("CIC-01", dates[1])
+    assert [total, [figure_key("CIC-01", dates[1], "count", {"uasc": g}) for g in ("Citizen", "UASC")]] in record["sums"]
+
+
+def _sidecars_in(folder: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((folder / SIDECAR_DIR).glob("*.json"))]
+
+
+def test_the_protection_margin_is_set_for_a_build(tmp_path: Path) -> None:
+    """Margin 2 needs SGO's [c] 4 to be able to be 2 to 6: with staying put (1) the only
+    other [c], its range is 0 to 5, enough for margin 1, not for 2. The margin used is in
+    the summary (the manifest's ``disclosure_audit.protection``)."""
+    work, year_dir = tmp_path / ".work", tmp_path / "2025"
+    _published(work, year_dir, "nb", **{"tbl-ceased": tables.compare_periods({"2024-25": _ceased()}, "reason")})
+    one, _ = disclosure_audit.run(year_dir, work, Protection(margin=1))
+    assert one["passed"] and not one["extra_suppressions"] and one["protection"]["margin"] == 1
+    two, message = disclosure_audit.run(year_dir, work, Protection(margin=2))
+    assert message is None and two["protection"]["margin"] == 2
+    assert [e["row"] for e in two["extra_suppressions"]] == ["Adopted"] and two["min_interval_width"] >= 4
+    with pytest.raises(ValueError, match="more than 0"):
+        Protection(margin=0)
+
+
+def test_the_protection_margin_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cpanalytics.cli import main
+    from cpanalytics.pipeline import BuildOptions
+
+    assert BuildOptions(data_dir=tmp_path, year=2025).protection_margin == 1.0
+    assert main(["build", "--data", str(tmp_path), "--year", "2025", "--protection-margin", "0"]) == 2
+    assert "error E410: --protection-margin 0 must be more than 0" in capsys.readouterr().err

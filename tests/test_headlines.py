@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
 
-from cpanalytics import headlines
+from cpanalytics import headlines, publication_audit
 from cpanalytics.config import Comparator
+from cpanalytics.publication_audit import SIDECAR_DIR
 
 DATE = pd.Timestamp("2019-07-31")
 
@@ -154,3 +158,32 @@ def test_numerator_placeholder_uses_the_suppressed_count():
         "There were 316 unaccompanied asylum-seeking children (UASC) in care, 18.5% of all "
         "children in care on 31 July 2019."
     )
+
+
+def _recorded(folder: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((folder / SIDECAR_DIR).glob("*.json"))]
+
+
+def test_every_count_a_sentence_prints_is_recorded_with_its_table_key(tmp_path: Path):
+    # The split's total and parts (with their sum), UA-01's numerator, the arrivals total.
+    total = result("CIC-01", 1706, None, 1706)
+    by = pd.DataFrame({"indicator": "CIC-01", "date": DATE, "uasc": ["Citizen", "UASC"],
+                       "numerator": [1703, 3], "denominator": None, "value": [1703.0, 3.0],
+                       "available": True})
+    arrivals = pd.DataFrame({"indicator": "UA-02", "date": DATE, "count": [7, 9], "available": True})
+    publication_audit.record_to(tmp_path)
+    try:
+        headlines.split_sentence(total, by, "uasc")
+        headlines.kpi_sentence(result("UA-01", 316, 1706, 18.5))
+        headlines.table_sentence(arrivals)
+    finally:
+        publication_audit.record_to(None)
+    split, ua01, ua02 = sorted(_recorded(tmp_path), key=lambda r: int(r["table"].rsplit("-", 1)[1]))
+    key = publication_audit.figure_key
+    assert [(c["key"], c["value"], c["shown"]) for c in split["cells"]] == [
+        (key("CIC-01", DATE), 1706, "1,706"), (key("CIC-01", DATE, "count", {"uasc": "Citizen"}), 1703, "[c]"),
+        (key("CIC-01", DATE, "count", {"uasc": "UASC"}), 3, "[c]")]
+    assert split["sums"] == [[key("CIC-01", DATE), [c["key"] for c in split["cells"][1:]]]]
+    assert [(c["key"], c["shown"]) for c in ua01["cells"]] == [(key("UA-01", DATE, "numerator"), "316")]
+    assert [(c["key"], c["shown"]) for c in ua02["cells"]] == [(key("UA-02", DATE), "16")]
+    assert not ua01["suppressible"]  # the audit protects around printed counts, never hides them

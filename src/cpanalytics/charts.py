@@ -4,6 +4,8 @@ Each function takes indicator results and returns a matplotlib Figure (no pyplot
 so nothing is displayed twice) with an active title computed from the data, a subtitle
 naming the measure, geography and period, horizontal gridlines only, labelled axes and
 the afcharts categorical palette. Its alt text (key numbers included) is ``fig.alt_text``.
+The counts of children the indicator charts draw, and those they leave out as ``[c]``, are
+recorded for the whole-publication disclosure audit (``publication_audit.printed``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cpanalytics.config import Comparator, period_label
+from cpanalytics.disclosure import CONFIDENTIAL
 from cpanalytics.headlines import SHORT, sentence_number, trend_phrase
+from cpanalytics.publication_audit import figure_key, printed
 
 #: The Analysis Function categorical palette (afcharts), in order of use.
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -154,11 +158,29 @@ def indicator_trend(
 
     ind = REGISTRY[str(series["indicator"].iloc[0])]
     shown = hide_small(series, ind.unit) if suppress else series
+    if ind.unit == "count":
+        _record_points(ind.id, series, shown["value"], group)
+        if headline is not None:
+            _record_points(ind.id, headline, headline["value"], None)
     return kpi_trend(
         shown, title_subject=subject(ind.id, ind.title), measure=measure or ind.title,
         la_name=la_name, unit=ind.unit, group=group, target=target, england=england,
         floor=floor, polarity=ind.polarity or "H", stacked=stacked, headline=headline,
     )
+
+
+def _record_points(measure: str, series: pd.DataFrame, drawn: pd.Series, group: str | None,
+                   part: str = "count") -> None:
+    """Record a count chart's points (``[c]`` where ``drawn`` is NaN), by date and ``group``,
+    with each date's total as the sum of its groups."""
+    groups = series[group].astype(str) if group else pd.Series("", index=series.index)
+    keys = [figure_key(measure, d, part, {group: g} if group else None) for d, g in zip(series["date"], groups,
+                                                                                       strict=True)]
+    shown = [sentence_number(v, "count") if pd.notna(v) else CONFIDENTIAL for v in drawn]
+    by_date = pd.Series(keys, index=series.index).groupby(series["date"], sort=False)
+    sums = [(figure_key(measure, d, part), list(k)) for d, k in by_date] if group else []
+    printed("chart", [{"key": k, "value": v, "shown": t} for k, v, t in zip(keys, series["value"], shown,
+                                                                           strict=True)], sums)
 
 
 def hide_small(series: pd.DataFrame, unit: str, threshold: int = 5) -> pd.DataFrame:
@@ -232,6 +254,10 @@ def period_counts(
               results.values()]
     periods = list(results)
     shown = [c if not (suppress and 0 < c < threshold) else float("nan") for c in counts]
+    printed("chart", [{"key": figure_key(str(r["indicator"].iloc[0]), r["date"].iloc[0], "count", {category: stage}),
+                       "value": c, "shown": sentence_number(v, "count") if pd.notna(v) else CONFIDENTIAL}
+                      for r, c, v in zip(results.values(), counts, shown, strict=True)
+                      if {"indicator", "date"} <= set(r.columns) and len(r)])
     frame = pd.DataFrame({"Year": [p if pd.notna(v) else f"{p} [c]" for p, v in
                                    zip(periods, shown, strict=True)], "value": shown})
     first, last = counts[0], counts[-1]
@@ -251,6 +277,7 @@ def numerator_trend(series: pd.DataFrame, *, la_name: str, suppress: bool = True
     ind = REGISTRY[str(series["indicator"].iloc[0])]
     counts = series[["date", "numerator"]].assign(value=series["numerator"].astype(float))
     counts = hide_small(counts, "count") if suppress else counts
+    _record_points(ind.id, series.assign(value=series["numerator"]), counts["value"], None, "numerator")
     measure = ind.title.split(" and ")[0]  # "UASC in care and their share of ..." -> the count
     return kpi_trend(counts, title_subject=subject(ind.id, measure), measure=measure,
                      la_name=la_name, unit="count")
@@ -282,6 +309,8 @@ def measures_bars(
         value = result["value"].iloc[0] if not str(hidden).startswith("[") else float("nan")
         comparator = (england or {}).get(ind.id)
         shown += [comparator] if comparator is not None else []
+        if ind.unit == "count":
+            _record_points(ind.id, result.iloc[[0]], pd.Series([value]), None)
         rows.append({"Measure": "\n".join(textwrap.wrap(ind.title, 24)), "id": ind.id,
                      la_name: value, "Target": (targets or {}).get(ind.id),
                      "England": comparator.value if comparator is not None else None,

@@ -2,16 +2,22 @@
 
 The number in a sentence is the indicator value rounded to 1 dp for percentages, rates
 and means, and to 0 dp for counts and days; a suppressed figure reads ``[c]`` and the
-comparison that would reveal it is left out.
+comparison that would reveal it is left out. Every count of children a sentence prints
+is recorded for the whole-publication disclosure audit (``publication_audit.printed``),
+under the same population key as the table cells it equals.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
 from cpanalytics import disclosure
 from cpanalytics.config import Comparator
 from cpanalytics.disclosure import CONFIDENTIAL, NOT_AVAILABLE
+from cpanalytics.publication_audit import figure_key, measure_cells, printed
 
 #: Decimal places of the number in a sentence, by indicator unit (1 dp otherwise).
 SENTENCE_DECIMALS: dict[str, int] = {"%": 1, "count": 0, "days": 0}
@@ -165,7 +171,10 @@ def kpi_sentence(
     if not _is_available(result):
         return str(result["note"].iloc[0]) + "."
     number = figure(result, suppress=suppress, threshold=threshold)
-    text = _phrase(ind_id, result).format(value=number, **_counts(result, suppress, threshold))
+    phrase = _phrase(ind_id, result)
+    counts = _counts(result, suppress, threshold)
+    text = phrase.format(value=number, **counts)
+    printed("text", _result_cells(result, {"value": number} | {p: n for p, n in counts.items() if f"{{{p}}}" in phrase}))
     if when:
         text += f" {when}"
     if number != CONFIDENTIAL:
@@ -197,7 +206,10 @@ def split_sentence(
     text = _phrase(str(total["indicator"].iloc[0]), total).format(value=number)
     if when:
         text += f" {when}"
-    pieces = [f"{n} {(labels or {}).get(g, g)}" for g, n in _parts(by, column, suppress, threshold)]
+    parts = _parts(by, column, suppress, threshold)
+    cells, sums = _part_cells(by, column, parts)
+    printed("text", _result_cells(total, {"value": number}) + cells, sums)
+    pieces = [f"{n} {(labels or {}).get(g, g)}" for g, n in parts]
     if pieces:
         text += " (" + " and ".join(pieces) + ")"
     return _capitalise(text) + "."
@@ -214,7 +226,9 @@ def split_rates(
     (empty when unavailable)."""
     if not _is_available(by) or by.empty:
         return ""
-    return " " + "; ".join(f"{g}: {n}" for g, n in _parts(by, column, suppress, threshold)) + "."
+    parts = _parts(by, column, suppress, threshold)
+    printed("text", *_part_cells(by, column, parts))
+    return " " + "; ".join(f"{g}: {n}" for g, n in parts) + "."
 
 
 def share_sentence(
@@ -236,11 +250,15 @@ def share_sentence(
     total = float(counts.sum())
     hidden = suppress and 0 < n < threshold
     pct = 100 * n / total if total else float("nan")
-    text = template.format(
-        n=CONFIDENTIAL if hidden else sentence_number(n, "count"),
-        total=sentence_number(total, "count"),
-        pct=CONFIDENTIAL if hidden else sentence_number(pct, "%"),
-    )
+    shown = {"n": CONFIDENTIAL if hidden else sentence_number(n, "count"),
+             "total": sentence_number(total, "count")}
+    text = template.format(**shown, pct=CONFIDENTIAL if hidden else sentence_number(pct, "%"))
+    if (origin := _origin(by)) is not None:
+        keys = {g: figure_key(*origin, "count", {column: g}) for g in counts.index.astype(str)}
+        chosen = [("n", keys.get(group, figure_key(*origin, "count", {column: group})), n),
+                  ("total", figure_key(*origin), total)]
+        printed("text", [{"key": k, "value": v, "shown": shown[p]} for p, k, v in chosen if f"{{{p}}}" in template],
+                [(figure_key(*origin), list(keys.values()))])
     return _capitalise(text) + "."
 
 
@@ -271,6 +289,8 @@ def table_sentence(
         return str(result["note"].iloc[0]) + "."
     total = float(result["count"].sum())
     number = CONFIDENTIAL if suppress and 0 < total < threshold else sentence_number(total, "count")
+    if (origin := _origin(result)) is not None:
+        printed("text", [{"key": figure_key(*origin), "value": total, "shown": number}])
     text = _phrase(str(result["indicator"].iloc[0]), result).format(value=number)
     return _capitalise(text + (f" {when}" if when else "")) + "."
 
@@ -298,6 +318,36 @@ def _counts(result: pd.DataFrame, suppress: bool, threshold: int) -> dict[str, s
 
     shown = display_result(result.iloc[[0]], suppress=suppress, threshold=threshold).iloc[0]
     return {c: str(shown[c]) for c in ("numerator", "denominator") if c in shown}
+
+
+def _origin(result: pd.DataFrame) -> tuple[str, pd.Timestamp] | None:
+    """The measure and date a result counts (``None`` for a frame that is not a result)."""
+    if len(result) and {"indicator", "date"} <= set(result.columns):
+        return str(result["indicator"].iloc[0]), pd.Timestamp(result["date"].iloc[0])
+    return None
+
+
+def _result_cells(result: pd.DataFrame, shown: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The counts of children a one-row result's sentence prints (``shown``: part -> text),
+    for ``publication_audit.printed``."""
+    if (origin := _origin(result)) is None:
+        return []
+    row = result.iloc[0]
+    numbers = {p: row[p] for p in shown if p in row.index}
+    cells = measure_cells(0, *origin, _unit(result), numbers, {p: p for p in numbers})
+    return [{**c, "shown": shown[c["column"]]} for c in cells]
+
+
+def _part_cells(
+    by: pd.DataFrame, column: str, parts: Sequence[tuple[str, str]]
+) -> tuple[list[dict[str, Any]], list[tuple[str, list[str]]]]:
+    """The groups' counts a sentence prints (``parts``: group, text) and their sum (none
+    for a split of rates)."""
+    if (origin := _origin(by)) is None or _unit(by) != "count":
+        return [], []
+    keys = [figure_key(*origin, "count", {column: g}) for g, _ in parts]
+    cells = [{"key": k, "value": v, "shown": n} for k, v, (_, n) in zip(keys, by["value"], parts, strict=True)]
+    return cells, [(figure_key(*origin), keys)]
 
 
 def _phrase(ind_id: str, result: pd.DataFrame) -> str:

@@ -32,9 +32,11 @@ def as_at_date(year: int, as_at: str | None = None) -> pd.Timestamp:
 
 
 def output_path(output_dir: str | None) -> Path:
-    """The directory outputs go to (created), a fresh temporary one when ``None``."""
+    """The directory outputs go to (created), a fresh temporary one when ``None``; the
+    counts later sentences and charts print are recorded there for the disclosure audit."""
     path = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="cpanalytics-nb-"))
     (path / "tables").mkdir(parents=True, exist_ok=True)
+    publication_audit.record_to(path)
     return path
 
 

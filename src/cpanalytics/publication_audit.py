@@ -7,12 +7,16 @@ numerators that measures share with breakdown tables. For every suppressed figur
 scipy's HiGHS linear programming finds the range of values consistent with everything
 published; :func:`protect` hides further breakdown cells, the fewest children per count
 protected, until every small count's range covers its protection interval (:class:`Protection`).
+The counts sentences and charts print are figures too (:func:`printed`), never hidden after
+the fact: the audit protects around them, so no sentence or chart shows a count it hides.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -76,6 +80,41 @@ def describe(
     return frame
 
 
+@dataclass
+class _Recorder:
+    """Where the running notebook's sentences and charts record their figures."""
+
+    directory: Path | None = None
+    count: int = 0
+
+
+_RECORDER = _Recorder()
+
+
+def record_to(directory: str | Path | None) -> None:
+    """Record the counts later sentences and charts print in ``directory``'s sidecars
+    (``None``: record nothing). :func:`cpanalytics.notebook.output_path` calls it."""
+    _RECORDER.directory, _RECORDER.count = (Path(directory) if directory else None), 0
+
+
+def printed(kind: str, cells: Sequence[Mapping[str, Any]], sums: Iterable[tuple[str, Sequence[str]]] = ()) -> None:
+    """Record the counts a sentence or chart (``kind``) prints: ``key``, unsuppressed
+    ``value`` and the ``shown`` text (``[c]`` when hidden), with the sums between them.
+    They are not suppressible: the audit never hides them, and protects around them."""
+    shown = [c for c in cells if c["shown"] not in (NOT_AVAILABLE, NOT_APPLICABLE) and pd.notna(c["value"])]
+    if _RECORDER.directory is None or not shown:
+        return
+    _RECORDER.count += 1
+    name = f"{kind}-{_RECORDER.count}"
+    record = {"table": f"{_RECORDER.directory.name}/{name}", "kind": kind, "markdown": None, "suppressed": True, "suppressible": False,
+              "sums": [[total, list(parts)] for total, parts in sums],
+              "cells": [{"row": i, "column": kind, "key": c["key"], "value": float(c["value"]), "derived": [],
+                         "shown": str(c["shown"])} for i, c in enumerate(shown)]}
+    path = _RECORDER.directory / SIDECAR_DIR / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+
 def measure_cells(
     row: int, measure: str, date: Any, unit: str, numbers: Mapping[str, float], columns: Mapping[str, str],
 ) -> list[dict[str, Any]]:
@@ -137,6 +176,10 @@ class Protection:
     threshold: int = DEFAULT_THRESHOLD
     margin: float = 1.0
 
+    def __post_init__(self) -> None:
+        if not self.margin > 0:
+            raise ValueError(f"the protection margin must be more than 0, not {self.margin}")
+
     def sensitive(self, value: float) -> bool:
         return 0 < value < self.threshold
 
@@ -157,8 +200,9 @@ class Place:
 
 @dataclass
 class Publication:
-    """Every figure of one build (value and places), and the sums between figures; how many
-    figures had two values, sums did not hold (both left out), and shared figures were used."""
+    """Every figure of one build (value and places), and the sums between figures (a figure
+    published nowhere is an unknown in them); how many figures had two values, sums of known
+    figures did not hold (both left out), and shared figures were used."""
 
     values: dict[str, float] = field(default_factory=dict)
     places: dict[str, list[Place]] = field(default_factory=dict)
@@ -181,7 +225,7 @@ class Publication:
                     record["table"], cell["row"], cell["column"], record["suppressible"],
                     is_hidden(cell["shown"])))
             pub.sums += [(total, list(parts)) for total, parts in record["sums"]]
-        holding = [s for s in pub.sums if pub._holds(*s)]
+        holding = [s for s in pub.sums if pub._holds(*s) or not all(k in pub.values for k in [s[0], *s[1]])]
         pub.not_holding, pub.sums = len(pub.sums) - len(holding), holding
         pub._share()
         return pub

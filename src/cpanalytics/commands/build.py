@@ -39,6 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notebooks", type=Path, help="run every notebook in this folder (default: the notebooks the "
                         "report sources embed, from the checkout's notebooks/)")
     parser.add_argument("--narrative", type=Path, help="narrative folder (default: reports/narrative/<year>/)")
+    parser.add_argument("--protection-margin", type=float, default=1.0,
+                        help="how far either side of a suppressed count of 1-4 the disclosure audit requires "
+                             "the range that can be worked out from the publication to reach (default: 1)")
+    parser.add_argument("--cell-timeout", type=float, default=600.0,
+                        help="seconds one notebook cell may run before the build fails (default: 600)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs {args.jobs} must be 1 or more", code="E407",
                         fix="give --jobs a positive number, or leave it out to use every core")
+    if not args.protection_margin > 0:
+        raise UserError(f"--protection-margin {args.protection_margin:g} must be more than 0", code="E410",
+                        fix="give a positive number of children (1 by default; 2 for wider intervals)")
+    if not args.cell_timeout > 0:
+        raise UserError(f"--cell-timeout {args.cell_timeout:g} must be more than 0", code="E411",
+                        fix="give the seconds a cell may run (600 by default)")
     as_at = None
     if args.as_at is not None:
         as_at = parse_date(args.as_at, "--as-at")
@@ -59,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         as_at=as_at.date() if as_at is not None else None, jobs=args.jobs,
         la_name=args.la_name, engine=args.engine, use_cache=not args.no_cache, wait=args.wait,
         notebooks_dir=args.notebooks, narrative_dir=args.narrative, debug=args.debug,
+        protection_margin=args.protection_margin, cell_timeout=args.cell_timeout,
     )
     result = build(options, reporter_for(sys.stderr))
     for message in result.messages:

@@ -79,6 +79,9 @@ class BuildOptions:
     debug: bool = False
     #: Seconds one notebook cell may run before the build fails (``--cell-timeout``).
     cell_timeout: float | None = 600.0
+    #: How far either side of a suppressed small count the disclosure audit requires the
+    #: range an intruder can work out to reach (``--protection-margin``).
+    protection_margin: float = 1.0
 
 
 @dataclass
@@ -387,7 +390,8 @@ class _Build:
             return
         started = time.perf_counter()
         key = digest(["render", keys, self.input_hashes, self.code, self.la_name, o.engine,
-                      rendering.render_sources_hash(o.narrative_dir)])
+                      rendering.render_sources_hash(o.narrative_dir),
+                      self.disclosure.get("extra_suppressions")])  # they depend on the margin too
         entry = self.cache.get("render", "reports", key)
         if entry is not None:
             meta = self.cache.meta("render", "reports", key)
@@ -442,7 +446,8 @@ class _Build:
             return True
         started = time.perf_counter()
         self.reporter.stage("disclosure audit: checking what the published figures reveal")
-        self.disclosure, message = disclosure_audit.run(self.dir, self.dir / ".work")
+        self.disclosure, message = disclosure_audit.run(
+            self.dir, self.dir / ".work", disclosure_audit.Protection(margin=self.opts.protection_margin))
         self.timed("disclosure_audit", started)
         if message:
             self.result.messages.append(message)

@@ -3,6 +3,8 @@
 Reads the sidecars the notebooks left in their private work folders, hides the extra
 cells the audit chooses in the staged CSV tables and in the executed notebooks' Markdown
 (which the reports and the spreadsheet are made from), and returns the manifest summary.
+The counts sentences and charts print are never hidden after the fact (the audit protects
+around them), so no text or chart needs rewriting.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def run(year_dir: Path, work: Path, protection: Protection | None = None) -> tup
     summary = {
         "passed": audit.passed,
         "tables": sum(r["markdown"] is not None for r in records),
+        "sentences": sum(r.get("kind") == "text" for r in records),
+        "charts": sum(r.get("kind") == "chart" for r in records),
         "tables_not_audited": sorted({p.stem for p in (year_dir / "tables").glob("*.csv")}
                                      - {r["table"] for r in records}),
         "cells_checked": sum(len(places) for places in pub.places.values()),
@@ -90,9 +94,10 @@ def _derived(record: dict[str, Any]) -> set[str]:
 
 
 def _read(record: dict[str, Any]) -> pd.DataFrame:
-    """A published table as its display strings (the headline JSON as one column)."""
+    """A published table as its display strings (a headline JSON, sentence or chart as one
+    column, named as its cells' column so that no value is taken for a row label)."""
     if record["markdown"] is None:
-        return pd.DataFrame({"display": [c["shown"] for c in record["cells"]]})
+        return pd.DataFrame({record.get("kind", "display"): [c["shown"] for c in record["cells"]]})
     return pd.read_csv(record["csv"], dtype=str, keep_default_na=False)
 
 
