@@ -43,6 +43,7 @@ def _cli_build(tmp: Path, *names: str) -> list[str]:  # noqa: F811
 @pytest.mark.parametrize(("text", "code", "row"), [
     ("targets:\n  PS-01: &t {target: 10, again: *t}\n", "E328", 2),  # was a RecursionError
     ("targets: {}\nbomb:\n" + "".join(f"  {line}\n" for line in ALIAS_BOMB.splitlines()), "E329", 7),
+    ("targets: {}\ndeep: " + "[" * 20000 + "]" * 20000 + "\n", "E329", 2),  # was a RecursionError
 ])
 def test_yaml_aliases_that_loop_or_explode_are_refused_at_once(tmp_path, text, code, row):
     (tmp_path / "config").mkdir()

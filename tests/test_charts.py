@@ -147,3 +147,13 @@ def test_a_count_trend_records_its_points_for_the_disclosure_audit(tmp_path):
     assert pd.isna(drawn[6]) and cells[6]["shown"] == "[c]" and cells[0]["shown"] == "50"
     assert cells[6]["key"] == publication_audit.figure_key("UA-01", MONTHS[6], "numerator")
     assert len(cells) == 13 and not record["suppressible"]
+
+
+def test_a_dollar_or_emoji_in_the_la_name_is_drawn_as_text():
+    """``$`` is not mathtext (issue 13: `--la-name` with `$`, `#set` or an emoji)."""
+    name = "Any $\\undefinedcmd{$ #set Council $x$"
+    fig = charts.indicator_trend(ps01_series([10.0] * 13), la_name=name, target=10)
+    title = fig.axes[0].get_title(loc="left")
+    assert name in title.replace("\n", " ")
+    svg = charts.svg(fig)  # drawing would raise ParseFatalException if $...$ were parsed
+    assert "undefinedcmd" in svg

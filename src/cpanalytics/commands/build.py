@@ -15,6 +15,7 @@ file, a full disk, a lock or cache of another user's), 130 interrupted (Ctrl-C, 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -58,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.protection_margin > 0:
         raise UserError(f"--protection-margin {args.protection_margin:g} must be more than 0", code="E410",
                         fix="give a positive number of children (1 by default; 2 for wider intervals)")
-    if not args.cell_timeout > 0:
-        raise UserError(f"--cell-timeout {args.cell_timeout:g} must be more than 0", code="E411",
+    if not 0 < args.cell_timeout < math.inf:
+        raise UserError(f"--cell-timeout {args.cell_timeout:g} must be a number of seconds above 0",
+                        code="E411",
                         fix="give the seconds a cell may run (600 by default)")
     as_at = None
     if args.as_at is not None:

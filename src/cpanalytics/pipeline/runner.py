@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import queue
 import re
@@ -71,7 +72,7 @@ class NotebookResult:
         if self.ok:
             how = "from cache" if self.cached else f"in {self.seconds:.1f} s"
             return f"{self.name}: ok ({how})"
-        cell = f"cell {self.cell_index}" if self.cell_index is not None else "before any cell"
+        cell = f"cell {self.cell_index}" if self.cell_index is not None else "the start"
         if self.cell_label:
             cell += f" ({self.cell_label})"
         return f"{self.name}: FAILED at {cell}: {self.ename}: {self.evalue}\n    executed copy: {self.output}"
@@ -114,7 +115,11 @@ def apply_alt_text(nb: Any) -> Any:
         alts = [a for a in alts if a]
         if alts:
             line = "#| fig-alt: " + json.dumps(alts[0])
-            cell.source = re.sub(r"^#\| fig-alt:.*$", lambda _, line=line: line, cell.source,
+
+            def as_is(_: re.Match[str], line: str = line) -> str:  # no backslash escapes
+                return line
+
+            cell.source = re.sub(r"^#\| fig-alt:.*$", as_is, cell.source,
                                  count=1, flags=re.MULTILINE)
     return nb
 
@@ -166,8 +171,11 @@ def _progress_engine(events: Any, state: dict[str, Any]) -> type:
 
     class ProgressEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+        def execute_managed_notebook(
+            cls, nb_man: Any, kernel_name: str, log_output: bool = False, stdout_file: Any = None,
+            stderr_file: Any = None, start_timeout: float = 60, execution_timeout: float | None = None,
+            **kwargs: Any,
+        ) -> Any:
             job: NotebookJob = state["job"]
             cells = len(nb_man.nb.cells)
             original = nb_man.cell_start
@@ -253,7 +261,7 @@ def _execute(job: NotebookJob, state: dict[str, Any]) -> NotebookResult:
             str(job.source), str(job.output), parameters=job.parameters,
             kernel_name=KERNEL_NAME, engine_name=ENGINE_NAME, progress_bar=False,
             request_save_on_cell_execute=False,  # saved once at the end; progress goes on the queue
-            execution_timeout=job.cell_timeout,
+            execution_timeout=None if job.cell_timeout is None else math.ceil(job.cell_timeout),
         )
         result.cells = len(nb.cells)
     except PapermillExecutionError as exc:
@@ -262,6 +270,7 @@ def _execute(job: NotebookJob, state: dict[str, Any]) -> NotebookResult:
         )
     except TimeoutError:  # nbclient's CellTimeoutError: the kernel is still busy, so it goes
         _kill_kernel(state)
+        state["replace"] = True  # killed but maybe not reaped yet: never reuse it
         result.ok, result.cell_index, result.ename, result.evalue = (
             False, state["cell"], "CellTimeoutError",
             f"a cell ran for more than {job.cell_timeout:g} s (raise it with --cell-timeout)",
@@ -302,7 +311,7 @@ def _worker(index: int, inbox: Any, events: Any, env: dict[str, str], work: Path
 
     def kernel_problem() -> Exception | None:
         try:
-            if state.get("km") is None or not _kernel_alive(state):
+            if state.get("km") is None or state.pop("replace", False) or not _kernel_alive(state):
                 _start_kernel(state, work, index)
         except Exception as exc:  # no kernel at all (e.g. no python3 kernelspec): each job says so
             return exc
