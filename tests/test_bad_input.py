@@ -437,3 +437,16 @@ def test_mangled_files_never_crash(tmp_path, seed):
     except UserError as exc:
         assert exc.code.startswith("E")
         assert exc.fix
+
+
+def test_two_digit_years_on_several_rows_name_them(tmp_path, capsys):
+    # rows 2 and 3 both hold two-digit DECOMs: the warning counts both and names the second
+    eps = small_year(2019)["episodes"]
+    eps[0]["DECOM"] = "01/01/18"
+    eps[1]["DECOM"] = "01/05/18"
+    folder = write_year(tmp_path, 2019, year_with(episodes=eps))
+    expect_finding(capsys, tmp_path, "W105", file=folder / "episodes.csv", row=2, column="DECOM",
+                   value="01/01/18 read as 01/01/2018", status=0)
+    [finding] = [f for f in load_data(tmp_path).findings if f.rule == "W105"]
+    assert "2 date(s) have a two-digit year" in finding.message
+    assert "(1 more row like this, e.g. row 3)" in finding.message

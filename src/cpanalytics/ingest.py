@@ -13,7 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -228,7 +228,8 @@ def where(row: int, column: str | None, place: Locatable | float | None = None) 
     """Finding keywords locating a value: its row, and in an XML return the child, record,
     element, line and column (``place`` from SRC_XML; missing for CSV rows)."""
     if hasattr(place, "locate"):
-        record, line, char = place.locate(column)
+        # mypy's hasattr() narrowing does not reach a Protocol in a union
+        record, line, char = cast(Locatable, place).locate(column)
         return {"row": line, "record": record, "position": char}
     return {"row": int(row)}
 
@@ -329,7 +330,8 @@ def _parse_other_dates(
     if iso.any():
         findings.append(Finding(
             "warning", "W102", str(path),
-            f"{iso.sum()} date(s) are in ISO form YYYY-mm-dd; they were read as such",
+            f"{iso.sum()} date(s) are in ISO form YYYY-mm-dd; they were read as such"
+            f"{_more(_rows(sub, iso))}",
             column=column, **_first(sub, iso, column),
             value=None if column in IDENTIFIER_COLUMNS else text[iso].iloc[0],
             fix="export dates as dd/mm/YYYY as the SSDA903 specification requires",
@@ -338,7 +340,7 @@ def _parse_other_dates(
         findings.append(Finding(
             "warning", "W105", str(path),
             f"{two.sum()} date(s) have a two-digit year; each was read in the one century "
-            f"that gives a plausible {column}", column=column,
+            f"that gives a plausible {column}{_more(_rows(sub, two))}", column=column,
             **_first(sub, two, column),
             value=None if column in IDENTIFIER_COLUMNS else (
                 f"{text[two].iloc[0]} read as {fixed[two].iloc[0]:%d/%m/%Y}"),
