@@ -11,7 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from cpanalytics import charts, headlines, notebook, publication_audit, tables
+from cpanalytics import charts, disclosure, headlines, notebook, publication_audit, tables
 from cpanalytics.pipeline import disclosure_audit
 from cpanalytics.publication_audit import (
     SIDECAR_DIR,
@@ -374,3 +374,107 @@ def test_the_protection_margin_option(tmp_path: Path, capsys: pytest.CaptureFixt
     assert BuildOptions(data_dir=tmp_path, year=2025).protection_margin == 1.0
     assert main(["build", "--data", str(tmp_path), "--year", "2025", "--protection-margin", "0"]) == 2
     assert "error E410: --protection-margin 0 must be more than 0" in capsys.readouterr().err
+
+
+# Complements, bounds and percentages drawn (review D6)
+
+IR08 = {p: figure_key("IR-08", DATE, p) for p in ("numerator", "denominator", "complement")}
+GRADES = {g: figure_key("IR-08a", DATE, "count", {"grade": g}) for g in ("OUTSTANDING", "GOOD")}
+
+
+def _record(table: str, cells: dict[str, tuple[float, str]], *, suppressible: bool = False,
+            sums: tuple[tuple[str, list[str]], ...] = (), rates: tuple[dict, ...] = ()) -> dict:
+    """A hand-built sidecar: ``cells`` maps each key to (value, text shown)."""
+    return {"table": table, "kind": "text", "markdown": None, "suppressed": True, "suppressible": suppressible,
+            "sums": [list(s) for s in sums], "rates": list(rates),
+            "cells": [{"row": i, "column": "text", "key": k, "value": v, "derived": [], "shown": t}
+                      for i, (k, (v, t)) in enumerate(cells.items())]}
+
+
+def test_a_share_whose_complement_is_small_hides_its_numerator_in_tables_and_sentences() -> None:
+    """58 of 60 adopted or SGO tells that the other 2 left care otherwise: the numerator and
+    the % are [c] in the measures table, the scorecard's rule and the sentence (which prints
+    the recorded [c], never the hidden figure); 1,513 of 1,530 (complement 17) is shown."""
+    shown = tables.measures([_ad06(58)]).iloc[0]
+    assert (shown["Numerator"], shown["Denominator"], shown["Value"]) == ("[c]", "60", "[c]")
+    assert headlines.kpi_sentence(_ad06(58)).startswith("[c] of children leaving care")
+    card = disclosure.suppress_result(pd.DataFrame({"numerator": [58, 1513, 60, 0], "denominator": [60, 1530, 60, 3],
+                                                    "value": [96.7, 98.9, 100.0, 0.0]}),
+                                      unit="%", totals_published=False)  # as the scorecard's rows
+    assert card["numerator"].tolist() == ["[c]", "1,513", "60", "0"]  # a zero complement (100%) stays
+    assert card["value"].tolist() == ["[c]", "98.9%", "100.0%", "[c]"]
+    pub, _ = _publication(measures=tables.measures([_ad06(58)]))
+    ad06 = figure_key("AD-06", DATE, "complement")
+    assert pub.values[ad06] == 2 and pub.complements[ad06] == figure_key("AD-06", DATE, "numerator")
+    assert check(pub, Protection(), set())[ad06] == pytest.approx((0, 60)) and protect(pub).passed
+
+
+def test_a_complement_pinned_by_published_figures_fails_the_build_naming_it(tmp_path: Path) -> None:
+    """Numerator and denominator both shown (a sentence or scorecard cannot be edited
+    afterwards): the complement 2 is pinned and the audit fails, naming the numerator's place."""
+    record = _record("nb/text-1", {IR08["numerator"]: (58, "58"), IR08["denominator"]: (60, "60")})
+    pub = Publication.from_sidecars([record])
+    audit = protect(pub)
+    assert audit.failing == [IR08["complement"]] and audit.ranges[IR08["complement"]] == pytest.approx((2, 2))
+    assert pub.placed(IR08["complement"]) == IR08["numerator"]
+    (tmp_path / "work" / "nb" / SIDECAR_DIR).mkdir(parents=True)
+    (tmp_path / "work" / "nb" / SIDECAR_DIR / "text-1.json").write_text(json.dumps(record))
+    (tmp_path / "2025" / "tables").mkdir(parents=True)
+    summary, message = disclosure_audit.run(tmp_path / "2025", tmp_path / "work")
+    assert not summary["passed"] and summary["complements_checked"] == 1 and summary["small_complements"] == 1
+    assert message is not None and "nb/text-1: row '0', column 'text'" in message
+    assert "IR-08 complement (denominator minus numerator) on 2025-03-31" in message and "58" not in message
+
+
+def test_a_complement_worked_out_from_a_breakdown_is_protected_by_hiding_a_breakdown_cell(tmp_path: Path) -> None:
+    """The numerator is [c] at source, but the grades table (shared: IR-08 numerator =
+    OUTSTANDING + GOOD) gives it back: the audit hides the smaller grade."""
+    records = [_record("scorecard", {IR08["numerator"]: (58, "[c]"), IR08["denominator"]: (60, "60")}),
+               _record("grades", {GRADES["OUTSTANDING"]: (30, "30"), GRADES["GOOD"]: (28, "28")}, suppressible=True)]
+    pub = Publication.from_sidecars(records)
+    assert check(pub, Protection(), set())[IR08["complement"]] == pytest.approx((2, 2))
+    audit = protect(pub)
+    assert audit.passed and audit.extra == [GRADES["GOOD"]]
+    assert audit.ranges[IR08["complement"]] == pytest.approx((0, 30))
+
+
+def test_a_suppressed_numerator_lies_between_0_and_its_denominator_and_a_part_within_its_total() -> None:
+    part, other, total = (figure_key("CIC-05", DATE, "count", {"sex": s}) for s in ("Female", "Male", ""))
+    pub = Publication.from_sidecars([
+        _record("scorecard", {IR08["numerator"]: (3, "[c]"), IR08["denominator"]: (10, "10")}),
+        _record("sex", {part: (3, "[c]"), other: (4, "[c]"), total: (7, "7")}, sums=((total, [part, other]),)),
+    ])
+    found = publication_audit.ranges(pub, set(), [IR08["numerator"], part])
+    assert found[IR08["numerator"]] == pytest.approx((0, 10)) and found[part] == pytest.approx((0, 7))
+
+
+def test_a_percentage_drawn_bounds_its_numerator_by_the_rounding_of_the_percentage() -> None:
+    """A [c] numerator of 3 with its denominator 60 published is safe, until a chart draws
+    5.0%: 3 is then the only count within 60 x [4.95%, 5.05%)."""
+    published = _record("scorecard", {IR08["numerator"]: (3, "[c]"), IR08["denominator"]: (60, "60")})
+    drawn = publication_audit.rate("IR-08", DATE, {"numerator": 3, "denominator": 60, "value": 5.0}, 1)
+    assert (drawn["low"], drawn["high"]) == pytest.approx((0.0495, 0.0505))
+    assert protect(Publication.from_sidecars([published])).passed
+    chart = _record("chart", {}, rates=(drawn,))
+    pub = Publication.from_sidecars([published, chart])
+    assert len(pub.rates) == 1 and not protect(pub).passed
+    lo, hi = check(pub, Protection(), set())[IR08["numerator"]]
+    assert lo == pytest.approx(2.97) and hi == pytest.approx(3.03)
+
+
+def test_percentage_charts_record_the_points_they_draw(tmp_path: Path) -> None:
+    """A % trend records each drawn point with its numerator and denominator keys; a point
+    whose complement is small (58 of 60) is not drawn, so not recorded."""
+    dates = pd.to_datetime(["2025-01-31", "2025-02-28", "2025-03-31"])
+    trend = pd.DataFrame({"indicator": "IR-08", "date": dates, "numerator": [50, 58, 3],
+                          "denominator": [60, 60, 60], "value": [250 / 3, 290 / 3, 5.0]})
+    publication_audit.record_to(tmp_path)
+    try:
+        charts.indicator_trend(trend, la_name="Test")
+    finally:
+        publication_audit.record_to(None)
+    (record,) = _sidecars_in(tmp_path)
+    assert record["kind"] == "chart" and record["cells"] == []
+    (point,) = record["rates"]  # 58/60 (complement 2) and 3/60 (small) are not drawn
+    assert point["numerator"] == figure_key("IR-08", dates[0], "numerator") and point["values"] == [50, 60]
+    assert (point["low"], point["high"]) == pytest.approx((0.8325, 0.8335))

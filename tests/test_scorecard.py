@@ -211,6 +211,18 @@ def test_publish_suppresses_and_formats(card):
     assert table.loc["HE-01", "England"] == "[x]"
 
 
+def test_no_rag_or_direction_beside_a_hidden_value(card):
+    # A G beside a hidden rate would bound it (issue 13: no disclosure by differencing), so
+    # RAG and direction are blank whenever the value they compare is [c].
+    rated = card.reset_index()
+    i = rated.index[rated["indicator"].eq("IR-02")][0]
+    rated.loc[i, ["rag", "direction"]] = ["G", "improving"]
+    table = publish(rated).set_index("Indicator")
+    assert table.loc["IR-02", "Value"] == "[c]"
+    assert (table.loc["IR-02", "RAG"], table.loc["IR-02", "Direction"]) == ("", "")
+    assert table.loc["PS-01", "RAG"] != ""
+
+
 def test_unavailable_measure_has_no_rag():
     def unavailable(indicator_id, data, as_at):
         return pd.DataFrame({"indicator": [indicator_id], "date": [pd.Timestamp(as_at)],

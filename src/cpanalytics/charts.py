@@ -16,9 +16,11 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
 import matplotlib
 import matplotlib.dates as mdates
+import matplotlib.rcsetup
 import matplotlib.style
 import pandas as pd
 from matplotlib.axes import Axes
@@ -26,9 +28,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cpanalytics.config import Comparator, period_label
-from cpanalytics.disclosure import CONFIDENTIAL
+from cpanalytics.disclosure import CONFIDENTIAL, UNIT_DECIMALS
 from cpanalytics.headlines import SHORT, sentence_number, trend_phrase
-from cpanalytics.publication_audit import figure_key, printed
+from cpanalytics.publication_audit import figure_key, printed, rate
 
 #: The Analysis Function categorical palette (afcharts), in order of use.
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -49,6 +51,11 @@ def style_path() -> Path:
     return Path(afcharts.__file__).parent / "afcharts.mplstyle"
 
 
+def set_alt_text(fig: Figure, text: str) -> None:
+    """Attach a chart's alt text as ``fig.alt_text`` (read by :func:`cpanalytics.notebook.show_figure`)."""
+    fig.alt_text = text  # type: ignore[attr-defined]  # our own attribute on matplotlib's Figure
+
+
 @contextmanager
 def report_style() -> Iterator[None]:
     """afcharts style at report size: 9 pt text, 11 pt title, y gridlines only."""
@@ -56,8 +63,9 @@ def report_style() -> Iterator[None]:
         "font.size": 9, "axes.titlesize": 9, "axes.labelsize": 9, "xtick.labelsize": 9,
         "ytick.labelsize": 9, "legend.fontsize": 9, "figure.titlesize": 11,
         "figure.figsize": FIGSIZE,
-        "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+        "axes.prop_cycle": matplotlib.rcsetup.cycler(color=list(PALETTE)),
         "axes.grid": True, "axes.grid.axis": "y",
+        "text.parse_math": False,  # a $ in a name or label is text, never mathtext
     }
     with matplotlib.style.context([str(style_path()), overrides]):
         yield
@@ -119,8 +127,8 @@ def kpi_trend(
         if group or target is not None or england is not None:
             _legend(ax)
     kind = "Stacked area chart" if stacked else "Line chart"
-    fig.alt_text = _trend_alt(known, group, groups, measure, unit, target, england, start, end,
-                              kind)
+    set_alt_text(fig, _trend_alt(known, group, groups, measure, unit, target, england, start,
+                                 end, kind))
     return fig
 
 
@@ -162,6 +170,10 @@ def indicator_trend(
         _record_points(ind.id, series, shown["value"], group)
         if headline is not None:
             _record_points(ind.id, headline, headline["value"], None)
+    elif ind.unit.startswith("%"):
+        _record_rates(ind.id, series, shown["value"], group)
+        if headline is not None:
+            _record_rates(ind.id, headline, headline["value"], None)
     return kpi_trend(
         shown, title_subject=subject(ind.id, ind.title), measure=measure or ind.title,
         la_name=la_name, unit=ind.unit, group=group, target=target, england=england,
@@ -181,6 +193,16 @@ def _record_points(measure: str, series: pd.DataFrame, drawn: pd.Series, group: 
     sums = [(figure_key(measure, d, part), list(k)) for d, k in by_date] if group else []
     printed("chart", [{"key": k, "value": v, "shown": t} for k, v, t in zip(keys, series["value"], shown,
                                                                            strict=True)], sums)
+
+
+def _record_rates(measure: str, series: pd.DataFrame, drawn: pd.Series, group: str | None) -> None:
+    """Record a percentage chart's drawn points (``drawn`` not NaN) by date and ``group``: each
+    bounds its numerator by its denominator, to the rounding of the percentage shown."""
+    if not {"numerator", "denominator"} <= set(series.columns):
+        return
+    points = series.assign(value=drawn.to_numpy(dtype=float)).dropna(subset=["value", "numerator", "denominator"])
+    printed("chart", [], rates=[rate(measure, r["date"], r, UNIT_DECIMALS["%"], {group: str(r[group])} if group else None)
+                                for r in points.to_dict("records")])
 
 
 def hide_small(series: pd.DataFrame, unit: str, threshold: int = 5) -> pd.DataFrame:
@@ -229,10 +251,10 @@ def bars(
         if len(series) > 1 or target is not None:
             _legend(ax)
     labels = [label.replace("\n", " ") for label in labels]
-    fig.alt_text = (f"Bar chart of {_lower(measure)} by {x.lower()} for {la_name}, {period}. "
-                    + "; ".join(_bar_values(frame, labels, series, unit)) + "."
-                    + (f" The target is {sentence_number(target, unit)}." if target is not None
-                       else ""))
+    set_alt_text(fig, f"Bar chart of {_lower(measure)} by {x.lower()} for {la_name}, {period}. "
+                 + "; ".join(_bar_values(frame, labels, series, unit)) + "."
+                 + (f" The target is {sentence_number(target, unit)}." if target is not None
+                    else ""))
     return fig
 
 
@@ -302,7 +324,8 @@ def measures_bars(
     from cpanalytics.indicators import REGISTRY
     from cpanalytics.tables import display_result
 
-    rows, shown = [], []
+    rows: list[dict[str, Any]] = []
+    shown: list[Comparator] = []
     for result in results:
         ind = REGISTRY[str(result["indicator"].iloc[0])]
         hidden = display_result(result, suppress=suppress, threshold=threshold)["value"].iloc[0]
@@ -311,6 +334,8 @@ def measures_bars(
         shown += [comparator] if comparator is not None else []
         if ind.unit == "count":
             _record_points(ind.id, result.iloc[[0]], pd.Series([value]), None)
+        elif ind.unit.startswith("%"):
+            _record_rates(ind.id, result.iloc[[0]], pd.Series([value]), None)
         rows.append({"Measure": "\n".join(textwrap.wrap(ind.title, 24)), "id": ind.id,
                      la_name: value, "Target": (targets or {}).get(ind.id),
                      "England": comparator.value if comparator is not None else None,
@@ -346,7 +371,8 @@ def _measures_title(frame: pd.DataFrame, la_name: str, unit: str) -> str:
         return f"{met} of {len(with_target)} measures met their target"
     if known.empty:
         return "Figures are too small to show"
-    top = known.loc[known[la_name].idxmax()]
+    # one row (a label of a unique index); pandas-stubs' .loc refuses idxmax's Hashable
+    top = known.loc[cast(Any, known[la_name].idxmax())]
     name = top["Measure"].replace("\n", " ")
     return f"{name} was highest at {sentence_number(top[la_name], unit)}"
 

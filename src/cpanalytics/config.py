@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 
 import pandas as pd
 import yaml
@@ -32,6 +32,8 @@ COMPARATOR_COLUMNS = ["INDICATOR", "YEAR", "AREA", "VALUE"]
 #: Limits on a YAML configuration file: its size, and the values its aliases expand to.
 MAX_YAML_BYTES = 1_000_000
 MAX_YAML_VALUES = 100_000
+#: Deepest nesting of lists and mappings a configuration file may have (E329).
+MAX_YAML_DEPTH = 64
 
 #: A comparator more than this many years older than the report carries a visible note.
 COMPARATOR_MAX_AGE = 2
@@ -303,11 +305,17 @@ def _read_yaml(path: Path) -> dict:
 def _check_aliases(text: str, path: Path) -> None:
     """Refuse an alias inside its own anchor (E328) and aliases that expand to more than
     ``MAX_YAML_VALUES`` values (E329, an "alias bomb"), from the events: nothing is expanded."""
-    sizes: dict[str, int] = {}  # anchor -> values it expands to
+    sizes: dict[str | None, int] = {}  # anchor -> values it expands to
     open_: list[list[Any]] = [[None, 0]]  # [anchor, values so far] of each open collection
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.CollectionStartEvent):
             open_.append([event.anchor, 1])
+            if len(open_) > MAX_YAML_DEPTH:
+                raise UserError(
+                    f"the file nests lists or mappings more than {MAX_YAML_DEPTH} deep", file=path,
+                    row=cast(yaml.error.Mark, event.start_mark).line + 1, code="E329",
+                    fix="check that this is the right file: targets and areas nest three or four levels",
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
             anchor, count = open_.pop()
             sizes[anchor] = count
@@ -321,14 +329,16 @@ def _check_aliases(text: str, path: Path) -> None:
             raise UserError(
                 f"the alias *{event.anchor} is inside its own anchor &{event.anchor}: "
                 "the value would contain itself for ever", file=path,
-                row=event.start_mark.line + 1, code="E328",
+                # the parser sets every event's start mark; the stubs allow None
+                row=cast(yaml.error.Mark, event.start_mark).line + 1, code="E328",
                 fix=f"write the value out instead of *{event.anchor}, or use an anchor defined "
                     "before and outside this entry",
             )  # an alias to no anchor at all: yaml.compose reports it (E320)
         if sum(values for _, values in open_) > MAX_YAML_VALUES:
             raise UserError(
                 f"the aliases (*name) in this file expand to more than {MAX_YAML_VALUES:,} values "
-                "(an alias bomb?)", file=path, row=event.start_mark.line + 1, code="E329",
+                "(an alias bomb?)", file=path,
+                row=cast(yaml.error.Mark, event.start_mark).line + 1, code="E329",
                 fix="write the settings out; aliases are for sharing a few settings between entries",
             )
 
@@ -339,6 +349,10 @@ class _Lined(dict):
     lines: dict
 
 
+@overload
+def _with_lines(node: yaml.MappingNode) -> _Lined: ...
+@overload
+def _with_lines(node: yaml.Node) -> object: ...
 def _with_lines(node: yaml.Node) -> object:
     """Construct plain Python values from a YAML node, keeping key lines on mappings."""
     if isinstance(node, yaml.MappingNode):
@@ -384,7 +398,7 @@ def _targets(
                 column=f"{ind}.{key}", code="E326",
                 fix=f"use only {', '.join(TARGET_FIELDS)}",
             )
-        values = {}
+        values: dict[str, Any] = {}  # Target field -> number, for replace()
         for name in TARGET_FIELDS[:-1]:
             if name in entry:
                 values[name] = _number(entry[name], path, _line(entry, name) or row, f"{ind}.{name}")

@@ -114,7 +114,7 @@ def _least_complement(
             row[cell] = -1.0
             rows.append(row)
     cost = values.ravel() + 0.5  # the least count first, then the fewest cells
-    solved = milp(cost, integrality=np.ones(flat.size),
+    solved = milp(cost, integrality=np.ones(flat.size, dtype=np.int_),  # all integer
                   bounds=Bounds(flat.astype(float), (flat | free).astype(float)),
                   constraints=LinearConstraint(np.array(rows), lb=0.0))
     if solved.status != 0:
@@ -167,7 +167,9 @@ def suppress_result(
 
     Counts of children (numerator and denominator of a %, the denominator of a mean, the
     numerator of a rate per 10,000) below the threshold are ``[c]``, and so is the value
-    when either is. With several groups on one date (a ``by`` split) whose overall figure
+    when either is. A %'s numerator is ``[c]`` too when its complement (denominator minus
+    numerator, e.g. the children *not* reviewed in time) is 1 to ``threshold - 1`` and the
+    denominator is shown (:func:`complement_mask`). With several groups on one date (a ``by`` split) whose overall figure
     is published (``totals_published``), secondary suppression runs down each date's
     groups. Rows with ``available`` False show ``[x]``. ``unit`` defaults to the result's
     ``unit`` column, then to ``result.attrs["unit"]`` (set by the indicator engine).
@@ -178,6 +180,8 @@ def suppress_result(
     count_columns = child_count_columns(unit, result.columns)
     counts = result[count_columns]
     hidden = primary_mask(counts, threshold)
+    if {"numerator", "denominator"} <= set(count_columns):
+        hidden["numerator"] |= complement_mask(counts, threshold) & ~hidden["denominator"]
     dates = result["date"] if "date" in result.columns else pd.Series(0, index=result.index)
     if len(result) and not dates.is_unique:  # several groups on a date: balance each date
         hidden = pd.concat([
@@ -200,6 +204,13 @@ def suppress_result(
             masked = hidden[column].to_numpy(dtype=bool) if column in count_columns else any_hidden
         out[column] = np.where(missing, NOT_AVAILABLE, np.where(masked, CONFIDENTIAL, shown)).astype(object)
     return out
+
+
+def complement_mask(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.Series:
+    """True where a share's complement (``denominator - numerator``) is 1 to ``threshold - 1``:
+    publishing 58 of 60 tells that 2 children are in the complementary category."""
+    complement = counts[["denominator"]].sub(counts["numerator"], axis=0)
+    return primary_mask(complement, threshold)["denominator"]
 
 
 def _places(value: float | None) -> int:

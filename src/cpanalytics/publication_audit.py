@@ -9,6 +9,10 @@ published; :func:`protect` hides further breakdown cells, the fewest children pe
 protected, until every small count's range covers its protection interval (:class:`Protection`).
 The counts sentences and charts print are figures too (:func:`printed`), never hidden after
 the fact: the audit protects around them, so no sentence or chart shows a count it hides.
+A percentage a chart draws bounds its numerator by its denominator (to the rounding of the
+percentage), and every share whose numerator and denominator are figures implies a third,
+its *complement* (denominator = numerator + complement, e.g. the children not reviewed in
+time), audited like a suppressed count: a complement of 1 to 4 must not be pinned.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -97,17 +101,21 @@ def record_to(directory: str | Path | None) -> None:
     _RECORDER.directory, _RECORDER.count = (Path(directory) if directory else None), 0
 
 
-def printed(kind: str, cells: Sequence[Mapping[str, Any]], sums: Iterable[tuple[str, Sequence[str]]] = ()) -> None:
+def printed(
+    kind: str, cells: Sequence[Mapping[str, Any]], sums: Iterable[tuple[str, Sequence[str]]] = (),
+    rates: Sequence[Mapping[str, Any]] = (),
+) -> None:
     """Record the counts a sentence or chart (``kind``) prints: ``key``, unsuppressed
-    ``value`` and the ``shown`` text (``[c]`` when hidden), with the sums between them.
-    They are not suppressible: the audit never hides them, and protects around them."""
+    ``value`` and the ``shown`` text (``[c]`` when hidden), with the sums between them,
+    and the percentages it draws (:func:`rate`). They are not suppressible: the audit
+    never hides them, and protects around them."""
     shown = [c for c in cells if c["shown"] not in (NOT_AVAILABLE, NOT_APPLICABLE) and pd.notna(c["value"])]
-    if _RECORDER.directory is None or not shown:
+    if _RECORDER.directory is None or not (shown or rates):
         return
     _RECORDER.count += 1
     name = f"{kind}-{_RECORDER.count}"
     record = {"table": f"{_RECORDER.directory.name}/{name}", "kind": kind, "markdown": None, "suppressed": True, "suppressible": False,
-              "sums": [[total, list(parts)] for total, parts in sums],
+              "sums": [[total, list(parts)] for total, parts in sums], "rates": list(rates),
               "cells": [{"row": i, "column": kind, "key": c["key"], "value": float(c["value"]), "derived": [],
                          "shown": str(c["shown"])} for i, c in enumerate(shown)]}
     path = _RECORDER.directory / SIDECAR_DIR / f"{name}.json"
@@ -115,8 +123,23 @@ def printed(kind: str, cells: Sequence[Mapping[str, Any]], sums: Iterable[tuple[
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
 
 
+def rate(
+    measure: str, date: Any, numbers: Mapping[Any, Any] | pd.Series, decimals: int,
+    where: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A published percentage (``numbers["value"]``, shown to ``decimals`` places) of
+    ``numerator`` over ``denominator``: the numerator lies within the rounding interval
+    times the denominator, whether or not either count is published."""
+    shown, half = round(float(numbers["value"]), decimals), 0.5 * 10.0 ** -decimals
+    return {"numerator": figure_key(measure, date, "numerator", where),
+            "denominator": figure_key(measure, date, "denominator", where),
+            "values": [float(numbers["numerator"]), float(numbers["denominator"])],
+            "low": max(0.0, shown - half) / 100, "high": min(100.0, shown + half) / 100}
+
+
 def measure_cells(
-    row: int, measure: str, date: Any, unit: str, numbers: Mapping[str, float], columns: Mapping[str, str],
+    row: int, measure: str, date: Any, unit: str, numbers: Mapping[str, float] | pd.Series,
+    columns: Mapping[str, str],
 ) -> list[dict[str, Any]]:
     """The cells of one measure's published counts of children (``numbers`` by ``numerator``,
     ``denominator``, ``value``; ``columns`` says where each is shown)."""
@@ -200,39 +223,65 @@ class Place:
 
 @dataclass
 class Publication:
-    """Every figure of one build (value and places), and the sums between figures (a figure
-    published nowhere is an unknown in them); how many figures had two values, sums of known
-    figures did not hold (both left out), and shared figures were used."""
+    """Every figure of one build (value and places), the sums between figures (a figure
+    published nowhere is an unknown in them), the percentages drawn (numerator, denominator,
+    least and greatest share) and each complement's numerator; how many figures had two
+    values, sums of known figures did not hold (both left out), and shared figures were used."""
 
     values: dict[str, float] = field(default_factory=dict)
     places: dict[str, list[Place]] = field(default_factory=dict)
     sums: list[tuple[str, list[str]]] = field(default_factory=list)
+    rates: list[tuple[str, str, float, float]] = field(default_factory=list)
+    complements: dict[str, str] = field(default_factory=dict)
     conflicts: int = 0
     not_holding: int = 0
     shared_used: int = 0
 
     @classmethod
     def from_sidecars(cls, records: Iterable[Mapping[str, Any]]) -> Publication:
-        """Collect the sidecars' cells and sums, then the :data:`SHARED` figures that hold."""
+        """Collect the sidecars' cells, sums and percentages, then the :data:`SHARED` figures
+        that hold and the complement of every share."""
         pub = cls()
         for record in records:
             for cell in record["cells"]:
-                key = cell["key"]
-                if key in pub.values and pub.values[key] != cell["value"]:
-                    pub.conflicts += 1
-                pub.values.setdefault(key, cell["value"])
-                pub.places.setdefault(key, []).append(Place(
+                pub._value(cell["key"], cell["value"])
+                pub.places.setdefault(cell["key"], []).append(Place(
                     record["table"], cell["row"], cell["column"], record["suppressible"],
                     is_hidden(cell["shown"])))
             pub.sums += [(total, list(parts)) for total, parts in record["sums"]]
+            for r in record.get("rates", []):
+                pub._value(r["numerator"], r["values"][0])
+                pub._value(r["denominator"], r["values"][1])
+                pub.rates.append((r["numerator"], r["denominator"], r["low"], r["high"]))
         holding = [s for s in pub.sums if pub._holds(*s) or not all(k in pub.values for k in [s[0], *s[1]])]
         pub.not_holding, pub.sums = len(pub.sums) - len(holding), holding
         pub._share()
+        pub._complement()
         return pub
+
+    def _value(self, key: str, value: float) -> None:
+        if key in self.values and self.values[key] != value:
+            self.conflicts += 1
+        self.values.setdefault(key, value)
+
+    def _complement(self) -> None:
+        """Add each share's complement (denominator - numerator), published nowhere, with the
+        sum denominator = numerator + complement (so 0 <= numerator <= denominator)."""
+        for key in [k for k in self.values if k.split("|")[2] == "numerator"]:
+            measure, day, _, where = key.split("|")
+            total = f"{measure}|{day}|denominator|{where}"
+            if total in self.values:
+                complement = f"{measure}|{day}|complement|{where}"
+                self.values[complement] = self.values[total] - self.values[key]
+                self.complements[complement] = key
+                self.sums.append((total, [key, complement]))
 
     def _holds(self, total: str, parts: list[str]) -> bool:
         known = [self.values.get(k) for k in [total, *parts]]
-        return None not in known and abs(known[0] - sum(known[1:])) < 1e-6
+        if None in known:
+            return False
+        figures = cast("list[float]", known)  # no None left (checked above)
+        return abs(figures[0] - sum(figures[1:])) < 1e-6
 
     def _share(self) -> None:
         """Add each :data:`SHARED` relation, on every date both sides are known and equal."""
@@ -247,6 +296,10 @@ class Publication:
                     self.sums.append((key, parts))
                     self.shared_used += 1
 
+    def placed(self, key: str) -> str:
+        """The figure whose places stand for ``key`` (a complement's numerator)."""
+        return self.complements.get(key, key)
+
     def published(self, key: str, hidden: set[str]) -> bool:
         """True when ``key`` shows its value somewhere (and is not being hidden)."""
         return key not in hidden and any(not p.hidden for p in self.places.get(key, []))
@@ -258,48 +311,57 @@ class Publication:
 
 def ranges(pub: Publication, hidden: set[str], keys: Iterable[str]) -> dict[str, tuple[float, float]]:
     """For each of ``keys`` (figures not published), the least and greatest value consistent
-    with every published figure and sum, counts being non-negative (HiGHS, relaxed)."""
-    unknown = sorted({k for s in pub.sums for k in [s[0], *s[1]] if not pub.published(k, hidden)}
-                     | set(keys))
+    with every published figure, sum and percentage drawn, counts being non-negative
+    (HiGHS, relaxed)."""
+    terms = [[(total, 1.0)] + [(p, -1.0) for p in parts] for total, parts in pub.sums]
+    equal = len(terms)  # then: numerator <= high x denominator, low x denominator <= numerator
+    terms += [t for n, d, low, high in pub.rates for t in ([(n, 1.0), (d, -high)], [(d, low), (n, -1.0)])]
+    unknown = sorted({k for t in terms for k, _ in t if not pub.published(k, hidden)} | set(keys))
     index = {k: i for i, k in enumerate(unknown)}
-    rows, cols, coef, rhs = [], [], [], []
-    for total, parts in pub.sums:
-        terms = [(total, 1.0)] + [(p, -1.0) for p in parts]
-        free = [(index[k], c) for k, c in terms if k in index]
+    rows, cols, coef, rhs, kinds = [], [], [], [], []
+    for number, row in enumerate(terms):
+        free = [(index[k], c) for k, c in row if k in index]
         if not free:
             continue
-        rhs.append(-sum(c * pub.values[k] for k, c in terms if k not in index))
+        rhs.append(-sum(c * pub.values[k] for k, c in row if k not in index))
+        kinds.append(number < equal)
         rows += [len(rhs) - 1] * len(free)
         cols += [i for i, _ in free]
         coef += [c for _, c in free]
-    a = coo_matrix((coef, (rows, cols)), shape=(len(rhs), len(unknown))).tocsr()
-    links = coo_matrix((np.ones(len(cols)), (np.asarray(rows, dtype=int) + len(unknown), cols)),
+    # arrays, not lists, for scipy-stubs: coo_matrix converts lists to the same arrays
+    row_at, col_at = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
+    a = coo_matrix((np.asarray(coef, dtype=np.float64), (row_at, col_at)),
+                   shape=(len(rhs), len(unknown))).tocsr()
+    links = coo_matrix((np.ones(len(cols)), (row_at + len(unknown), col_at)),
                        shape=(len(rhs) + len(unknown),) * 2)
     _, component = connected_components(links, directed=False)
     out = {}
     for key in keys:
         group = np.flatnonzero(component[: len(unknown)] == component[index[key]])
         constraints = np.flatnonzero(component[len(unknown):] == component[index[key]])
-        out[key] = _bounds(a[constraints][:, group], np.asarray(rhs)[constraints],
-                           int(np.flatnonzero(group == index[key])[0]))
+        eq = np.asarray(kinds, dtype=bool)[constraints]
+        sub, b = a[constraints][:, group], np.asarray(rhs)[constraints]
+        out[key] = _bounds(sub[eq], b[eq], sub[~eq], b[~eq], int(np.flatnonzero(group == index[key])[0]))
     return out
 
 
-def _bounds(a: Any, b: np.ndarray, target: int) -> tuple[float, float]:
-    """Minimum and maximum of one variable subject to ``a x = b``, ``x >= 0``."""
-    if a.shape[0] == 0:
+def _bounds(a: Any, b: np.ndarray, a_ub: Any, b_ub: np.ndarray, target: int) -> tuple[float, float]:
+    """Minimum and maximum of one variable subject to ``a x = b``, ``a_ub x <= b_ub``, ``x >= 0``."""
+    if a.shape[0] + a_ub.shape[0] == 0:
         return 0.0, float("inf")
     cost = np.zeros(a.shape[1])
     cost[target] = 1.0
     found = []
+    equal = {"A_eq": a, "b_eq": b} if a.shape[0] else {}
+    upper = {"A_ub": a_ub, "b_ub": b_ub} if a_ub.shape[0] else {}
     for sign in (1.0, -1.0):
-        solved = linprog(sign * cost, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        solved = linprog(sign * cost, **equal, **upper, bounds=(0, None), method="highs")
         if solved.status == 3:
             found.append(float("inf"))
         elif solved.status != 0:
             raise ValueError(f"disclosure audit: the published figures are inconsistent ({solved.message})")
         else:
-            found.append(sign * solved.fun)
+            found.append(sign * cast(float, solved.fun))  # set whenever status is 0
     return found[0], found[1]
 
 
@@ -323,10 +385,10 @@ class Audit:
 
 
 def check(pub: Publication, protection: Protection, hidden: set[str]) -> dict[str, tuple[float, float]]:
-    """The range of each small count shown as ``[c]`` somewhere: its value alone when it
-    is published elsewhere, else as :func:`ranges` works it out."""
-    small = [k for k, v in pub.values.items() if protection.sensitive(v)
-             and (k in hidden or any(p.hidden for p in pub.places[k]))]
+    """The range of each small count shown as ``[c]`` somewhere, and of each small complement:
+    its value alone when it is published elsewhere, else as :func:`ranges` works it out."""
+    small = [k for k, v in pub.values.items() if protection.sensitive(v) and (
+        k in hidden or k in pub.complements or any(p.hidden for p in pub.places.get(k, [])))]
     shown = {k: (pub.values[k], pub.values[k]) for k in small if pub.published(k, hidden)}
     return {**ranges(pub, hidden, [k for k in small if k not in shown]), **shown}
 
@@ -357,7 +419,7 @@ def protect(pub: Publication, protection: Protection | None = None) -> Audit:
             hidden.discard(key)
             extra.remove(key)
             found = trial
-    suppressed = sum(not pub.published(k, hidden) for k in pub.values)
+    suppressed = sum(not pub.published(k, hidden) for k in pub.places)
     return Audit(found, sorted(extra), _failing(pub, protection, found), suppressed)
 
 
@@ -400,5 +462,6 @@ def hide(frame: pd.DataFrame, cells: Iterable[Mapping[str, Any]], keys: set[str]
     for cell in chosen:
         for column in [cell["column"], *cell["derived"]]:
             if column in out.columns:
-                out.iat[cell["row"], out.columns.get_loc(column)] = CONFIDENTIAL
+                # unique column names: get_loc gives the position as an int
+                out.iat[cell["row"], cast(int, out.columns.get_loc(column))] = CONFIDENTIAL
     return out

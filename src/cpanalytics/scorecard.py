@@ -11,6 +11,7 @@ so a colour never contradicts the printed figure.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,9 @@ from cpanalytics import disclosure
 from cpanalytics.config import Comparator, Config
 from cpanalytics.dates import parse_date
 from cpanalytics.publication_audit import describe, measure_cells
+
+if TYPE_CHECKING:
+    from cpanalytics.indicators.registry import Indicator
 
 #: Below this denominator no RAG is given (seed scorecard guidance notes).
 MIN_DENOMINATOR = 5
@@ -59,7 +63,7 @@ def build(
     as_at: str | pd.Timestamp,
     config: Config | None = None,
     compute: ComputeFunction | None = None,
-    registry: Mapping[str, object] | None = None,
+    registry: Mapping[str, Indicator] | None = None,
     indicators: Iterable[str] | None = None,
     compute_at: ComputeFunction | None = None,
 ) -> pd.DataFrame:
@@ -92,7 +96,7 @@ def build(
         ind = registry[ind_id]
         target = config.target(ind_id)
         england = config.comparator(ind_id, "England", year)
-        row = {
+        row: dict[str, object] = {
             "indicator": ind_id, "title": ind.title, "polarity": ind.polarity,
             "period": ind.period, "kind": ind.kind, "unit": ind.unit, "date": as_at,
             "target": target.target, "floor": target.floor, "tolerance": target.tolerance,
@@ -219,9 +223,13 @@ def publish(card: pd.DataFrame, threshold: int = disclosure.DEFAULT_THRESHOLD) -
         disclosure.format_value(t, u) if pd.notna(t) else disclosure.NOT_APPLICABLE
         for t, u in zip(card["target"], card["unit"], strict=True)
     ]
-    out["RAG"] = card["rag"].fillna("")
+    # A RAG or direction beside a hidden value would bound it (a G against 95% of 60 leaves
+    # at most 3 children): both are left blank when a value they compare is [c].
+    hidden = latest["value"].astype(str).eq(disclosure.CONFIDENTIAL).to_numpy()
+    out["RAG"] = card["rag"].fillna("").where(~hidden, "")
     out["Last month"] = _suppressed(card, "previous_", threshold)["value"]
-    out["Direction"] = card["direction"].fillna("")
+    hidden_before = out["Last month"].astype(str).eq(disclosure.CONFIDENTIAL).to_numpy()
+    out["Direction"] = card["direction"].fillna("").where(~(hidden | hidden_before), "")
     out["One year ago"] = _suppressed(card, "year_ago_", threshold)["value"]
     out["England"] = [
         Comparator(e, int(y), config_module.reporting_year(d)).describe(
@@ -251,7 +259,9 @@ def _suppressed(card: pd.DataFrame, prefix: str, threshold: int) -> pd.DataFrame
     cols = {f"{prefix}{c}": c for c in ("numerator", "denominator", "value", "available")}
     frame = card[list(cols)].rename(columns=cols)
     parts = [
-        disclosure.suppress_result(frame.loc[rows], threshold, unit=unit, totals_published=False)
+        # group keys of the "unit" column: strings
+        disclosure.suppress_result(frame.loc[rows], threshold, unit=cast(str, unit),
+                                   totals_published=False)
         for unit, rows in card.groupby("unit", sort=False).groups.items()
     ]
     return pd.concat(parts).loc[card.index]

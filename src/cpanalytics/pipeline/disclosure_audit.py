@@ -45,7 +45,10 @@ def run(year_dir: Path, work: Path, protection: Protection | None = None) -> tup
         "cells_checked": sum(len(places) for places in pub.places.values()),
         "figures_checked": len(pub.values),
         "suppressed": audit.suppressed,
-        "small_counts_suppressed": len(audit.ranges),
+        "small_counts_suppressed": sum(k not in pub.complements for k in audit.ranges),
+        "complements_checked": len(pub.complements),
+        "small_complements": sum(k in pub.complements for k in audit.ranges),
+        "percentages_checked": len(pub.rates),
         "extra_suppressions": [_where(tables, pub, key) for key in audit.extra],
         "min_interval_width": audit.min_width(),
         "sums": len(pub.sums),
@@ -68,8 +71,9 @@ def run(year_dir: Path, work: Path, protection: Protection | None = None) -> tup
 
 
 def _where(tables: dict[str, dict[str, Any]], pub: Publication, key: str) -> dict[str, str]:
-    """Table, row label and column of the first place a figure is ``[c]`` (never its value)."""
-    place = sorted(pub.places[key], key=lambda p: not p.hidden)[0]
+    """Table, row label and column of the first place a figure is ``[c]`` (never its value);
+    for a complement, its numerator's place."""
+    place = sorted(pub.places[pub.placed(key)], key=lambda p: not p.hidden)[0]
     record = tables[place.table]
     frame = _read(record)
     figures = {cell["column"] for cell in record["cells"]} | _derived(record)
@@ -86,7 +90,8 @@ def _label(where: dict[str, str]) -> str:
 def _population(key: str) -> str:
     """``CIC-03 reason=Adopted on 2025-03-31`` from a figure key."""
     measure, day, part, where = key.split("|")
-    return " ".join(t for t in [measure, part if part != "count" else "", where.replace(";", ", "), f"on {day}"] if t)
+    part = {"count": "", "complement": "complement (denominator minus numerator)"}.get(part, part)
+    return " ".join(t for t in [measure, part, where.replace(";", ", "), f"on {day}"] if t)
 
 
 def _derived(record: dict[str, Any]) -> set[str]:
