@@ -9,7 +9,7 @@ DATA   ?= data/synthetic
 OUT    ?= out
 LA_NAME ?= Synthetic County Council
 
-.PHONY: reports test install dfe-validate lint bench a11y clean
+.PHONY: reports test typecheck install dfe-validate lint bench a11y clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,14 @@ reports: install
 	$(BIN)/cpanalytics build --data $(DATA) --year $(YEAR) --out $(OUT) --la-name "$(LA_NAME)"
 
 # The DfE validator check of the synthetic data runs in its own environment (.venv-dfe).
+# A type error in src/ fails the run before any test starts.
 test: install .venv-dfe/.installed
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# mypy on src/cpanalytics with pandas-stubs ([tool.mypy] in pyproject.toml).
+typecheck: install
+	$(BIN)/mypy
 
 # The DfE validator pins pandas<2, so it lives in its own environment.
 .venv-dfe/.installed:

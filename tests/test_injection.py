@@ -1,21 +1,29 @@
-"""Injection from names and narrative (issue 13): escaped LA name, sanitised narrative,
+"""Injection from names, narrative and data (issue 13): escaped LA name and table values,
+sanitised narrative and notebook outputs, CSV cells that are never formulas,
 includes that cannot leave the narrative folder. Asserted on the rendered HTML and PDF."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
+import subprocess
+import sys
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pypdf
 import pytest
-from render_fakes import SVG, cell, svg_output, write_notebooks
+from render_fakes import SVG, cell, markdown, svg_output, write_notebooks
 
+from cpanalytics import tables
 from cpanalytics.errors import UserError
+from cpanalytics.markup import FORMULA_START, NUMBER, csv_text
 from cpanalytics.render import builtin, quarto, render_reports
-from cpanalytics.render.sanitise import markdown_text, safe_url
+from cpanalytics.render.sanitise import markdown_text, safe_url, sanitise_outputs
 from cpanalytics.render.stage import appendix_markdown, repository_root, stage_project
 from cpanalytics.render.subset import expand_document
 
@@ -157,6 +165,8 @@ def test_emoji_in_chart_alt_text_renders(tmp_path: Path) -> None:
         ('{{< include "/etc/hostname" >}}', "include '/etc/hostname' is not"),
         ("{{< embed ../notebooks/scorecard.ipynb#tbl-scorecard >}}", "embed '../notebooks"),
         ("{{< env HOME >}}", "env shortcode"),
+        ("{{< include\n../outside.md >}}", "include '../outside.md' is not"),  # over two lines
+        ("{{<\n  env HOME\n>}}", "env shortcode"),
     ],
 )
 def test_include_outside_narrative_is_refused_before_staging(
@@ -266,3 +276,177 @@ def test_spreadsheet_cells_from_names_and_data_are_never_formulas(tmp_path):
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = {str(c.value) for c in cells}
     assert f"{name}, year ending 31 March 2025" in texts and "=1+1" in texts
+
+
+# Values from the local data files (issue 13, D1): a NATIONALITY is published in
+# tbl-ua03-nationality as a table cell of the HTML, PDF, CSV and spreadsheet.
+HOSTILE = {"Sudan": "<img src=x onerror=alert(1)>",
+           "Iraq": '=HYPERLINK("http://example.invalid","x")',
+           "Syria": "-5 @SUM(A1)"}
+
+
+class _Tags(HTMLParser):
+    """Every start tag of an HTML page with its attributes."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _assert_no_live_markup(page: str) -> None:
+    """No event handler, script, frame or javascript: URL; images only the embedded charts."""
+    tags = _Tags(page).tags
+    assert not [(t, a) for t, a in tags if any(k.startswith("on") for k in a)]
+    assert not [t for t, _ in tags if t in ("script", "iframe", "object", "embed")]
+    assert not [a for _, a in tags if "javascript:" in (a.get("href") or "").lower()]
+    assert all((a.get("src") or "").startswith("data:image/") for t, a in tags if t == "img")
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A full build of the synthetic data with markup and formulas as nationalities."""
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data"
+    shutil.copytree(REPO / "data" / "synthetic", data)
+    path = data / "local" / "child_attributes.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    for row in rows[1:]:
+        row[1] = HOSTILE.get(row[1], row[1])
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    done = subprocess.run(
+        [sys.executable, "-m", "cpanalytics", "build", "--data", str(data), "--year", "2025",
+         "--out", str(root / "out"), "--engine", "builtin"],
+        cwd=REPO, capture_output=True, text=True, timeout=900, check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return root / "out" / "2025"
+
+
+def test_values_from_data_publish_as_text_in_html_and_pdf(hostile_build: Path) -> None:
+    page = (hostile_build / "corporate-parenting-2025.html").read_text(encoding="utf-8")
+    _assert_no_live_markup(page)
+    # the loader title-cases nationalities; each shows as typed in its own table cell
+    for shown in ("&lt;Img Src=X Onerror=Alert(1)&gt;", "-5 @Sum(A1)"):
+        assert f'<td style="text-align: left;">{shown}</td>' in page
+    assert "=Hyperlink(" in page
+    pdf = pypdf.PdfReader(hostile_build / "corporate-parenting-2025.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert "<Img Src=X Onerror=Alert(1)>" in text and "5 @Sum(A1)" in text  # Typst: "−5"
+
+
+def test_csv_cells_from_data_are_never_formulas(hostile_build: Path) -> None:
+    with (hostile_build / "tables" / "tbl-ua03-nationality.csv").open(encoding="utf-8") as f:
+        cells = {row[0]: row[1:] for row in csv.reader(f)}
+    assert "'=Hyperlink(\"Http://Example.Invalid\",\"X\")" in cells
+    assert "'-5 @Sum(A1)" in cells
+    assert "<Img Src=X Onerror=Alert(1)>" in cells  # starts with no formula character
+    assert cells["Total"][0].isdigit()
+    for table in (hostile_build / "tables").glob("*.csv"):  # every published CSV
+        with table.open(encoding="utf-8") as f:
+            risky = [c for row in csv.reader(f) for c in row
+                     if c.startswith(FORMULA_START) and not NUMBER.fullmatch(c)]
+        assert not risky, (table.name, risky)
+
+
+def test_spreadsheet_shows_the_neutralised_cell_as_text(hostile_build: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(hostile_build / "tables" / "cpanalytics-2025.xlsx")
+    cells = [c for ws in book for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and "Hyperlink" in c.value]
+    assert cells and all(c.data_type == "s" and c.value.startswith("'=") for c in cells)
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("=1+1", "'=1+1"), ("+A1", "'+A1"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("-inf", "'-inf"), ("-5\n=1", "'-5\n=1"),
+    ("-5", "-5"), ("-1,234", "-1,234"), ("+5", "+5"), ("-12.5%", "-12.5%"),
+    ("-3 [p]", "-3 [p]"), ("-", "-"), ("[c]", "[c]"), ("[x]", "[x]"), ("[z]", "[z]"),
+    ("12 [p]", "12 [p]"), ("Afghanistan", "Afghanistan"), ("", ""), (-5, -5), (None, None),
+])
+def test_csv_text_prefixes_formulas_only(value: object, written: object) -> None:
+    assert csv_text(value) == written
+
+
+def test_table_markdown_escapes_text_cells_and_headings() -> None:
+    import pypandoc
+
+    frame = pd.DataFrame({"Group <b>": ["<img src=x onerror=alert(1)>", "[l](javascript:x)",
+                                        "a | b", "Total"],
+                          "Number": ["-5", "[c]", "1,234", "12 [p]"]})
+    text = tables.table_markdown(frame)
+    assert "| Group \\<b\\> | Number |" in text
+    assert "| \\<img src\\=x onerror\\=alert\\(1\\)\\> | -5 |" in text  # numbers as they are
+    assert "| a \\| b | 1,234 |" in text and "| Total | 12 [p] |" in text
+    page = pypandoc.convert_text(text, "html", format="markdown")
+    _assert_no_live_markup(page)
+    for shown in ("&lt;img src=x onerror=alert(1)&gt;", "[l](javascript:x)", "a | b"):
+        assert f'<td style="text-align: left;">{shown}</td>' in page
+
+
+HOSTILE_MARKDOWN = """\
+| Nationality | Number |
+|:--|--:|
+| <img src=x onerror=alert(1)> | 21 |
+| `<b onclick="alert(2)">x</b>`{=html} | 14 |
+
+A [link](javascript:alert(3)), ![an image](/etc/passwd) and config/targets-<YYYY>.yaml.
+"""
+
+
+def _notebook(path: Path, *texts: str) -> None:
+    outputs = [markdown(text) for text in texts]
+    path.write_text(json.dumps({"cells": [cell("tbl-x", outputs, tbl_cap="X")]}), "utf-8")
+
+
+def test_staged_notebook_outputs_hold_no_raw_markup(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_notebooks(REPO / "reports", out / "2025" / "notebooks")
+    uasc = out / "2025" / "notebooks" / "uasc_trends.ipynb"
+    nb = json.loads(uasc.read_text(encoding="utf-8"))
+    for c in nb["cells"]:
+        if "tbl-ua03-nationality" in c["source"]:
+            c["outputs"] = [markdown(HOSTILE_MARKDOWN)]
+    uasc.write_text(json.dumps(nb), encoding="utf-8")
+    staged = stage_project(2025, out, notebooks_dir=out / "2025" / "notebooks",
+                           narrative_dir=tmp_path / "none", la_name="X", appendix="",
+                           today=date(2025, 7, 14))
+    page = builtin.render_document(staged.path, "corporate_parenting", "html",
+                                   tmp_path / "cp.html").read_text(encoding="utf-8")
+    _assert_no_live_markup(page)
+    for shown in ("&lt;img src=x onerror=alert(1)&gt;", "&lt;b onclick=", "A link, an image",
+                  "config/targets-&lt;YYYY&gt;.yaml"):
+        assert shown in page
+    assert re.search(r"Table \d+: Caption of tbl-ua03-nationality", page)  # still a table
+
+
+def test_sanitise_outputs_rewrites_only_outputs_with_markup(tmp_path: Path) -> None:
+    import pypandoc
+
+    plain = [tables.markdown(pd.DataFrame({"Group": ["Under 1"], "%": ["98.1"]})),
+             "**Bold** text, 1,234 children (56.7%).\n\n- a list"]
+    _notebook(tmp_path / "nb.ipynb", *plain)
+    before = (tmp_path / "nb.ipynb").read_text(encoding="utf-8")
+    sanitise_outputs(tmp_path / "nb.ipynb")
+    assert (tmp_path / "nb.ipynb").read_text(encoding="utf-8") == before
+
+    def texts_after(*texts: str) -> list[str]:
+        _notebook(tmp_path / "nb.ipynb", *texts)
+        sanitise_outputs(tmp_path / "nb.ipynb")
+        return [o["data"]["text/markdown"] for o in json.loads(
+            (tmp_path / "nb.ipynb").read_text(encoding="utf-8"))["cells"][0]["outputs"]]
+
+    # YAML metadata (pandoc reads it anywhere in a document: header-includes) is dropped
+    yaml_block = "---\nheader-includes: '<script>alert(2)</script>'\n---\n\nText."
+    assert texts_after(*plain, yaml_block) == [*plain, "Text.\n"]
+    # an output that leaves a code block open is read on its own: the next is still checked
+    texts = texts_after(*plain, "```\nopen", "<script>alert(1)</script>")
+    assert texts[:3] == [*plain, "```\nopen"]
+    page = pypandoc.convert_text(texts[3], "html", format="markdown")
+    assert page.strip() == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"

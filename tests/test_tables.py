@@ -14,9 +14,9 @@ def test_markdown_right_aligns_numbers_and_symbols_only():
     frame = pd.DataFrame({"Group": ["Under 1", "1 to 4"], "Number": ["1,234", "[c]"],
                           "%": ["98.1", "[c]"]})
     # Dashes: longest entry or header word plus 2 for padding: Group 7 ("Under 1") + 2,
-    # Number 6 + 2, % 4 ("98.1") + 2.
+    # Number 6 + 2, % 4 ("98.1") + 2. Headings and text are escaped markdown (the "%").
     assert tables.markdown(frame) == (
-        "| Group | Number | % |\n"
+        "| Group | Number | \\% |\n"
         "| :-------- | -------: | -----: |\n"
         "| Under 1 | 1,234 | 98.1 |\n"
         "| 1 to 4 | [c] | [c] |"

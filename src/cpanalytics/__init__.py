@@ -6,7 +6,7 @@ The public entry point for analysts is :func:`load_data`; indicators live in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_LA_NAME", "__version__", "load_data"]
 
 
-def load_data(path: str | Path, **kwargs: object) -> CareData:
-    """Load every collection year under ``path`` (see ``shared/spec/data-contract.md``)."""
+def load_data(path: str | Path, **kwargs: Any) -> CareData:
+    """Load every collection year under ``path`` (see ``shared/spec/data-contract.md``).
+
+    ``kwargs`` (``years``) go to :func:`cpanalytics.loading.load_data`."""
     from cpanalytics.loading import load_data as _load
 
     return _load(path, **kwargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from types import ModuleType
 
 from cpanalytics import __version__
 from cpanalytics.errors import UserError
@@ -16,7 +17,7 @@ from cpanalytics.errors import UserError
 COMMANDS = ("synth", "validate", "indicators", "series", "compare", "build", "render")
 
 
-def _parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     parser = argparse.ArgumentParser(
@@ -25,7 +26,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     )
     parser.add_argument("--version", action="version", version=f"cpanalytics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    modules: dict[str, object] = {}
+    modules: dict[str, ModuleType] = {}
     for name in COMMANDS:
         module = importlib.import_module(f"cpanalytics.commands.{name}")
         sp = sub.add_parser(

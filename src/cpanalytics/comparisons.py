@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -19,6 +20,9 @@ from cpanalytics import config as config_module
 from cpanalytics import disclosure
 from cpanalytics.config import COMPARATOR_MAX_AGE, Config, period_label
 from cpanalytics.dates import coverage, parse_date
+
+if TYPE_CHECKING:
+    from cpanalytics.indicators.registry import Indicator
 
 DEFAULT_AREAS = ("England", "Stat neighbours", "South East")
 
@@ -37,7 +41,7 @@ def compare(
     areas: Iterable[str] = DEFAULT_AREAS,
     config: Config | None = None,
     compute: Callable[..., pd.DataFrame] | None = None,
-    registry: Mapping[str, object] | None = None,
+    registry: Mapping[str, Indicator] | None = None,
     la_name: str = "This authority",
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
@@ -53,7 +57,8 @@ def compare(
     if compute is None or registry is None:
         from cpanalytics import indicators as engine
 
-        compute = compute or engine.compute
+        # kept as a plain callable: ``data`` is whatever the given ``compute`` accepts
+        compute = compute or cast("Callable[..., pd.DataFrame]", engine.compute)
         registry = registry or engine.REGISTRY
     ind = registry[indicator_id]
     years = _years(data, as_at, years)
@@ -127,10 +132,11 @@ def headline(table: pd.DataFrame) -> str:
     both = wide.dropna(subset=[la_name, "England"]) if "England" in wide.columns else wide.iloc[:0]
     if both.empty:
         year = int(wide[la_name].dropna().index.max())
-        value = disclosure.format_value(wide.loc[year, la_name], unit)
+        value = disclosure.format_value(cast(float, wide.loc[year, la_name]), unit)  # a number
         return f"{la_name}: {value} in {period_label(year)}"
     year = int(both.index.max())
-    ours, england = both.loc[year, la_name], both.loc[year, "England"]
+    # numbers: pandas-stubs types a .loc cell as any scalar
+    ours, england = cast(float, both.loc[year, la_name]), cast(float, both.loc[year, "England"])
     shown = disclosure.format_value(ours, unit), disclosure.format_value(england, unit)
     last = int(table["year"].max())
     old = (f"; the latest year with both, {last - year} years before {period_label(last)}"
@@ -151,15 +157,16 @@ def plot_compare(
     data: object = None,
     *,
     table: pd.DataFrame | None = None,
-    **kwargs: object,
+    **kwargs: Any,
 ) -> Figure:
     """Line chart of :func:`compare` (or a given ``table``) in the Analysis Function style:
     the authority first in dark blue, an active title and a subtitle with measure and period.
     Suppressed values are not drawn. The alt text is ``fig.alt_text``."""
-    from cpanalytics.charts import PALETTE, report_style
+    from cpanalytics.charts import PALETTE, report_style, set_alt_text
 
     if table is None:
-        table = compare(indicator_id, data, **kwargs)
+        # without a table, the caller names the indicator
+        table = compare(cast(str, indicator_id), data, **kwargs)
     attrs = table.attrs
     la_name = attrs.get("la_name", "This authority")
     unit = attrs.get("unit", "")
@@ -187,7 +194,7 @@ def plot_compare(
         ax.grid(axis="x", visible=False)
         fig.legend(*ax.get_legend_handles_labels(), loc="outside lower left",
                    ncol=min(4, len(areas)), frameon=False)
-    fig.alt_text = _alt_text(visible, areas, unit, subtitle)
+    set_alt_text(fig, _alt_text(visible, areas, unit, subtitle))
     return fig
 
 

@@ -153,5 +153,7 @@ def placement_location(data: CareData, units: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "distance": miles(home, placed),
         "placed_la": placed["la"].to_numpy(),
-        "outside_la": pd.array(np.where(outside_known, outside, pd.NA), dtype="boolean"),
+        # numpy builds an object array holding pd.NA; its stubs take no NA value
+        "outside_la": pd.array(np.where(outside_known, outside, pd.NA),  # type: ignore[call-overload]
+                               dtype="boolean"),
     }, index=units.index)

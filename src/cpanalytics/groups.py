@@ -97,32 +97,34 @@ AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 to 17", "18 and over
 _AGE_EDGES = [-1, 0, 4, 9, 15, 17, 200]
 
 
-def _mapped(codes: pd.Series, mapping: dict[str, str], order: tuple[str, ...], other: str) -> pd.Series:
+def _mapped(
+    codes: pd.Series, mapping: dict[str, str], order: tuple[str, ...], other: str,
+) -> pd.Categorical[str]:
     labels = codes.astype("str").str.strip().map(mapping).fillna(other)
     return pd.Categorical(labels, categories=order)
 
 
-def placement_type(place: pd.Series) -> pd.Categorical:
+def placement_type(place: pd.Series) -> pd.Categorical[str]:
     """PLACE code -> placement type group (foster, adoption, residential, parents, ...)."""
     return _mapped(place, _PLACEMENT_TYPE, PLACEMENT_TYPES, "Other")
 
 
-def reason_ceased(rec: pd.Series) -> pd.Categorical:
+def reason_ceased(rec: pd.Series) -> pd.Categorical[str]:
     """REC code -> the DfE reason-ceased group (adopted, SGO, returned home, ...)."""
     return _mapped(rec, _REASON_CEASED, REASONS_CEASED, "Other reason")
 
 
-def ethnicity_group(ethnic: pd.Series) -> pd.Categorical:
+def ethnicity_group(ethnic: pd.Series) -> pd.Categorical[str]:
     """ETHNIC code -> the DfE major ethnic group."""
     return _mapped(ethnic, _ETHNICITY_GROUP, ETHNICITY_GROUPS, "Not stated")
 
 
-def sex_label(sex: pd.Series) -> pd.Categorical:
+def sex_label(sex: pd.Series) -> pd.Categorical[str]:
     """SEX code (1/2 before 2024/25, M/F/U from 2024/25) -> Male/Female/Unknown."""
     return _mapped(sex, _SEX, SEXES, "Unknown")
 
 
-def legal_status_group(ls: pd.Series) -> pd.Categorical:
+def legal_status_group(ls: pd.Series) -> pd.Categorical[str]:
     """LS code -> legal status group (care order, placement order, section 20, ...)."""
     return _mapped(ls, _LEGAL_STATUS, LEGAL_STATUSES, "Other")
 
@@ -135,7 +137,7 @@ def age_on(dob: pd.Series, on: pd.Series | pd.Timestamp) -> pd.Series:
     return (on.dt.year - dob.dt.year - before_birthday.astype(int)).astype("Int64")
 
 
-def age_band(age: pd.Series) -> pd.Categorical:
+def age_band(age: pd.Series) -> pd.Series:
     """Completed years -> the DfE age bands: under 1, 1-4, 5-9, 10-15, 16-17 (18+ kept apart)."""
     return pd.cut(age.astype("float"), _AGE_EDGES, labels=list(AGE_BANDS))
 

@@ -9,8 +9,8 @@ under the same population key as the table cells it equals.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import pandas as pd
 
@@ -133,9 +133,9 @@ def comparison(
     A :class:`~cpanalytics.config.Comparator` is named with its year (and an age note when
     old). The value is compared as shown (rounded to the sentence's decimals).
     """
-    england = reference if isinstance(reference, Comparator) else None
-    if england is not None:
-        reference = england.value
+    england: Comparator | None = None
+    if isinstance(reference, Comparator):
+        england, reference = reference, reference.value
     if reference is None or pd.isna(reference):
         return ""
     decimals = 1 if unit.startswith("%") else SENTENCE_DECIMALS.get(unit, 1)
@@ -270,10 +270,12 @@ def _parts(
 
     shown = display_result(by, suppress=suppress, threshold=threshold)["value"]
     unit = _unit(by)
+    # pandas-stubs types items() labels as Hashable, which its .loc overloads refuse
+    labelled = cast("Iterable[tuple[Any, Any]]", by[column].items())
     return [
         (str(g), str(shown.loc[i]) if shown.loc[i] in (CONFIDENTIAL, NOT_AVAILABLE)
          else sentence_number(by.loc[i, "value"], unit))
-        for i, g in by[column].items()
+        for i, g in labelled
     ]
 
 

@@ -15,7 +15,10 @@ import gc
 import importlib
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 #: Modules every report notebook imports; imported once per kernel.
 WARM_MODULES = (
@@ -23,7 +26,7 @@ WARM_MODULES = (
     "cpanalytics.indicators",
 )
 
-_SETTINGS: dict[str, Any] = {}
+_SETTINGS: dict[RcKeyType, Any] = {}
 
 
 def warm() -> None:

@@ -20,7 +20,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 from matplotlib.figure import Figure
 
-from cpanalytics import charts, config, disclosure, publication_audit, tables
+from cpanalytics import charts, config, disclosure, markup, publication_audit, tables
 from cpanalytics.dates import parse_date
 from cpanalytics.model import IDENTIFIER_COLUMNS, CareData
 
@@ -89,14 +89,15 @@ def publish_table(
 ) -> None:
     """Display a display-string table as Markdown and write ``<output_dir>/tables/<label>.csv``.
 
-    A note explaining the suppression symbols follows the table when any appears.
+    A note explaining the suppression symbols follows the table when any appears. In the
+    CSV, text that a spreadsheet would read as a formula starts with ``'``.
     """
     leaked = IDENTIFIER_COLUMNS.intersection(map(str, frame.columns))
     if leaked:
         raise ValueError(f"table {label} has child-level columns: {sorted(leaked)}")
     path = Path(output_dir) / "tables" / f"{label}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False)
+    frame.map(markup.csv_text).rename(columns=markup.csv_text).to_csv(path, index=False)
     text = tables.table_markdown(frame, suppressed=suppressed)
     _write_sidecar(output_dir, label, publication_audit.sidecar(label, frame, text, suppressed=suppressed))
     display(Markdown(text))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from cpanalytics.dates import check_within, coverage, describe_coverage, parse_date
@@ -79,7 +81,9 @@ def results_for_cli(
         if as_at is not None:
             result = compute(indicator_id, data, as_at=as_at, by=by)
         else:
-            result = series(indicator_id, data, start, end, freq=freq, by=by)
+            # without as_at, the CLI gives start and end
+            result = series(indicator_id, data, cast(pd.Timestamp, start),
+                            cast(pd.Timestamp, end), freq=freq, by=by)
         if not result.empty:
             frames.append(present(result, suppress, threshold))
     if not frames:

@@ -58,7 +58,7 @@ def stitch_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     in_returns = episodes.groupby(["CHILD", "DECOM"], dropna=False)[YEAR].transform("nunique")
     eps = latest_return(episodes.assign(_dups=in_returns > 1), ["CHILD", "DECOM"])
     eps = eps.sort_values(["CHILD", "DECOM", YEAR, SRC_ROW], kind="stable").reset_index(drop=True)
-    rule = pd.Series(np.where(eps.pop("_dups"), LATEST_RETURN_WINS, KEPT), index=eps.index)
+    rule: pd.Series = pd.Series(np.where(eps.pop("_dups"), LATEST_RETURN_WINS, KEPT), index=eps.index)
 
     by_child = eps.groupby("CHILD", sort=False)
     next_decom = by_child["DECOM"].shift(-1)
@@ -68,7 +68,9 @@ def stitch_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
 
     closed = is_open & next_decom.notna() & (next_year > eps[YEAR])
     eps.loc[closed, "DEC"] = next_decom[closed]
-    eps.loc[closed, "REC"] = np.where(next_rne[closed] == "S", None, "X1")
+    # numpy builds an object array holding None; its stubs take no None value, so they pick
+    # the one-argument overload (a tuple, hence "index")
+    eps.loc[closed, "REC"] = np.where(next_rne[closed] == "S", None, "X1")  # type: ignore[call-overload, index]
     rule[closed] = CLOSED_BY_LATER_RETURN
 
     year_end = is_open & next_decom.isna() & (eps[YEAR] < eps[YEAR].max())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ import pandas as pd
 from cpanalytics import disclosure
 from cpanalytics.config import Comparator
 from cpanalytics.disclosure import NOT_APPLICABLE, NOT_AVAILABLE
+from cpanalytics.markup import markdown_text
 from cpanalytics.publication_audit import ATTR, describe, figure_key, measure_cells
 
 #: GSS symbol after a figure that later data will revise (see :func:`counts_by_period`).
@@ -34,11 +36,12 @@ def markdown(frame: pd.DataFrame) -> str:
 
     The separator's dashes set each column's share when pandoc wraps a wide table (Quarto
     or the built-in engine): the longest entry or header word, plus room for the cell
-    padding, capped at 32 so long labels wrap and numbers stay on one line.
+    padding, capped at 32 so long labels wrap and numbers stay on one line. Headings and
+    text cells are escaped, so a value from the data shows as typed, never as markup.
     """
     shown = frame.astype(object).where(frame.notna(), "")
     header = [str(c) for c in shown.columns]
-    rows = [[str(v).replace("|", "\\|") for v in row] for row in shown.itertuples(index=False)]
+    rows = [[str(v) for v in row] for row in shown.itertuples(index=False)]
     widths = [
         min(32, 2 + max(len(max(h.split() or [""], key=len)), *(len(r[i]) for r in rows), 1))
         for i, h in enumerate(header)
@@ -47,8 +50,13 @@ def markdown(frame: pd.DataFrame) -> str:
         "-" * (w - 1) + ":" if is_numeric_column(shown[c]) else ":" + "-" * (w - 1)
         for c, w in zip(shown.columns, widths, strict=True)
     ]
-    lines = [header, align, *rows]
+    lines = [[_cell(h) for h in header], align, *([_cell(v) for v in row] for row in rows)]
     return "\n".join("| " + " | ".join(line) + " |" for line in lines)
+
+
+def _cell(text: str) -> str:
+    """A heading or cell as markdown: a number or GSS symbol as it is, other text escaped."""
+    return text if _NUMERIC.fullmatch(text) else markdown_text(text)
 
 
 def table_markdown(frame: pd.DataFrame, *, suppressed: bool = True) -> str:
@@ -153,7 +161,7 @@ def profile(
     overall = body[totals].head(1).assign(Characteristic="All children", Group="")
     shown = pd.concat([overall, body[~totals]], ignore_index=True)[
         ["Characteristic", "Group", "Number", "%"]]
-    metas = [block.attrs.get(ATTR) for block in blocks]
+    metas: list[Any] = [block.attrs.get(ATTR) for block in blocks]
     if not all(metas):
         return shown
     cells, row = [{**metas[0]["cells"][-1], "row": 0}], 1  # the blocks' total is row 0
@@ -216,7 +224,7 @@ def _origin(result: pd.DataFrame) -> tuple[str, pd.Timestamp] | None:
 
 def _keys(result: pd.DataFrame, category: str, groups: pd.Series) -> list[str]:
     """The figure key of each group of ``category`` in a result, then of the result's total."""
-    measure, day = _origin(result)
+    measure, day = cast("tuple[str, pd.Timestamp]", _origin(result))  # callers pass results
     return [*(figure_key(measure, day, "count", {category: g}) for g in groups.astype(str)),
             figure_key(measure, day)]
 
@@ -276,7 +284,7 @@ def _sum_by(result: pd.DataFrame, category: str, count: str) -> pd.DataFrame:
     column = result[category]
     categorical = isinstance(column.dtype, pd.CategoricalDtype)
     numbers = pd.to_numeric(column.astype(str), errors="coerce")
-    numeric = not categorical and bool(len(column)) and numbers.notna().all()
+    numeric = not categorical and bool(len(column)) and bool(numbers.notna().all())
     keys = numbers if numeric else column
     summed = result.assign(**{category: keys}).groupby(
         category, observed=True, sort=categorical or numeric)[count].sum()
@@ -313,7 +321,7 @@ def crosstab(
     shown = _mark_provisional(shown, dict.fromkeys(table.columns, units), rows)
     if _origin(units) is None:
         return shown
-    measure, day = _origin(units)
+    measure, day = cast("tuple[str, pd.Timestamp]", _origin(units))  # not None: checked above
 
     def key(row: str, column: str) -> str:
         where = {rows: row, columns: column}
@@ -342,7 +350,8 @@ def measures(
     """
     from cpanalytics.indicators import REGISTRY
 
-    rows, cells = [], []
+    rows: list[dict[str, Any]] = []
+    cells: list[dict[str, Any]] = []
     for result in results:
         ind = REGISTRY[str(result["indicator"].iloc[0])]
         shown = display_result(result, suppress=suppress, threshold=threshold).iloc[0]

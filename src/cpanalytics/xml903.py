@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypeAlias, cast
 from xml.parsers import expat
 
 import pandas as pd
@@ -71,16 +72,22 @@ class XmlPlace:
         return ", ".join(filter(None, (child, record, element))), line, char
 
 
+#: A record's SRC_XML until its child closes: (record, start, element positions).
+_Pending: TypeAlias = "tuple[str, tuple[int, int], dict[str, tuple[int, int]]]"
+#: A row's values: element text, SRC_ROW (a line), SRC_XML (pending, then an XmlPlace).
+_Value: TypeAlias = "str | int | XmlPlace | _Pending"
+
+
 class _Collector:
     """expat callbacks gathering one dict per record, with the line it starts on."""
 
     def __init__(self, parser: expat.XMLParserType) -> None:
         self.parser = parser
-        self.rows: dict[str, list[dict[str, str | int]]] = {t: [] for t in TABLES_903}
-        self.child: dict[str, str | int] | None = None
-        self.record: dict[str, str | int] | None = None
+        self.rows: dict[str, list[dict[str, _Value]]] = {t: [] for t in TABLES_903}
+        self.child: dict[str, _Value] | None = None
+        self.record: dict[str, _Value] | None = None
         self.record_table = ""
-        self.pending: list[dict[str, str | int]] = []
+        self.pending: list[dict[str, _Value]] = []
         self.text: list[str] = []
         self.root = ""
         self.at = (0, 0)
@@ -146,7 +153,7 @@ class _Collector:
         from_header = {k: self.child_at[k] for k in _FROM_HEADER if k in self.child_at}
         for row in self.pending:
             row.update({k: child[k] for k in _FROM_HEADER if k in child})
-            record, start, at = row[SRC_XML]
+            record, start, at = cast(_Pending, row[SRC_XML])  # set in start(), still pending
             row[SRC_XML] = XmlPlace(child_id, record, start, {**from_header, **at})
         self.pending = []
         self.child = None

@@ -120,9 +120,9 @@ def _journeys(ctx: Context) -> pd.DataFrame:
     out["placed_from"] = _lookup(pl_start, _lookup(last_placed["placement_id"], pid))
     ad1 = _to_period(d.periods, _ad1(ctx.data.ad1), "anchor")
     ad1 = ad1.drop_duplicates("period_id", keep="last").set_index("period_id")
-    pfa = pd.DataFrame({"CHILD": _codes(ctx.data.placed_for_adoption["CHILD"]),
+    pfa_rows = pd.DataFrame({"CHILD": _codes(ctx.data.placed_for_adoption["CHILD"]),
                         "decision": ctx.data.placed_for_adoption["DATE_PLACED"]})
-    pfa = _to_period(d.periods, pfa, "decision").groupby("period_id")["decision"].min()
+    pfa = _to_period(d.periods, pfa_rows, "decision").groupby("period_id")["decision"].min()
     out["adm"] = _lookup(ad1["DATE_INT"], pid)
     out["adm"] = out["adm"].fillna(pd.Series(_lookup(pfa, pid), index=out.index))
     out["match"] = _lookup(ad1["DATE_MATCH"], pid)
@@ -413,8 +413,8 @@ def _waiting(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     placed = cic["placed_now"].to_numpy(dtype=bool)
     order = cic["LS"].isin(groups.PLACEMENT_ORDER_LS).to_numpy(dtype=bool)
     reset = cic[["disrupted", "reversed"]].max(axis=1)
-    matched = ((cic["match"] <= cic["date"]) & (reset.isna() | (cic["match"] >= reset)))
-    matched = matched.to_numpy(dtype=bool, na_value=False)
+    matched_on = ((cic["match"] <= cic["date"]) & (reset.isna() | (cic["match"] >= reset)))
+    matched = matched_on.to_numpy(dtype=bool, na_value=False)
     stages = [order & ~matched & ~placed, order & matched & ~placed, placed]
     status = np.select(stages, list(WAITING_STATUSES), "")
     status[cic["plan_ended"].to_numpy(dtype=bool)] = ""

@@ -6,7 +6,7 @@ reason) and CIC-08D (the DfE "more than 20 miles and outside the LA" measure).
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -82,7 +82,8 @@ def child_facts(ctx: Context) -> pd.DataFrame:
 
 def child_codes(ctx: Context, child: pd.Series) -> np.ndarray:
     """Integer codes of CHILD values (positions in :func:`child_index`, -1 if unknown)."""
-    return child_index(ctx).get_indexer(child)
+    # pandas takes any array-like target; pandas-stubs only an Index
+    return child_index(ctx).get_indexer(cast(pd.Index, child))
 
 
 def child_episodes(ctx: Context) -> pd.DataFrame:

@@ -7,9 +7,10 @@ number of dates.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -193,7 +194,9 @@ def _aggregate(ind: Indicator, ctx: Context, dates: pd.DatetimeIndex, by: str | 
     agg["value"] = value.where(den > 0) if ind.kind != "count" else value
     if "provisional" in units:  # e.g. AD-07a in the last 12 months of the data
         flagged = units.groupby(group, observed=True, dropna=False)["provisional"].any()
-        agg["provisional"] = (agg.set_index(group).index.map(flagged).fillna(False)
+        # Index.map takes a Series as the mapping; pandas-stubs only a Mapping or callable
+        agg["provisional"] = (agg.set_index(group).index.map(cast("Mapping[Any, bool]", flagged))
+                              .fillna(False)
                               .to_numpy(dtype=bool))
     return agg
 

@@ -10,6 +10,7 @@ A period with no such record has no request and no IHA, so it is never in time.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -88,7 +89,9 @@ def _iha_cohort(ctx: Context) -> pd.DataFrame:
     reason = both["DELAY_REASON"].where(~both["DELAY_REASON"].isin(["nan", "", "None"]))
     both["delay_reason"] = reason.fillna("Not recorded")
     quarter = ((both["iha_due"].dt.month - 4) % 12) // 3
-    both["quarter"] = pd.Categorical.from_codes(quarter.to_numpy(dtype=int), categories=QUARTERS)
+    # pandas takes any list-like of categories; pandas-stubs only an Index
+    both["quarter"] = pd.Categorical.from_codes(quarter.to_numpy(dtype=int),
+                                                categories=cast("pd.Index[str]", QUARTERS))
     dob = both["CHILD"].map(ctx.derived.children.set_index("CHILD")["DOB"])
     both["age_at_entry"] = groups.age_band(groups.age_on(dob, both["start"]))
     both["legal_status_at_entry"] = groups.legal_status_group(both["first_ls"])

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cpanalytics import DEFAULT_LA_NAME, config, snapshot
 from cpanalytics.config import packaged_defaults_in_use
@@ -193,8 +193,8 @@ class _Build:
     def parameters(self) -> dict[str, Any]:
         """The papermill parameters every notebook gets (``output_dir`` is added per notebook)."""
         o = self.opts
-        return {
-            "data_dir": str(o.data_dir), "year": o.year, "as_at": o.as_at.isoformat(),
+        return {  # as_at, like notebooks_dir and narrative_dir, is filled in by _checked
+            "data_dir": str(o.data_dir), "year": o.year, "as_at": cast(date, o.as_at).isoformat(),
             "la_name": self.la_name, "suppress": True,
         }
 
@@ -259,7 +259,7 @@ class _Build:
         params = self.parameters()
         (self.dir / "notebooks").mkdir(parents=True, exist_ok=True)
         jobs, keys = [], {}
-        for source in report_notebooks(self.opts.notebooks_dir, self.opts.notebooks):
+        for source in report_notebooks(cast(Path, self.opts.notebooks_dir), self.opts.notebooks):
             name = source.stem
             key = keys[name] = digest(
                 ["notebook", file_sha256(source), params, self.input_hashes, self.analysis_code],
@@ -390,7 +390,7 @@ class _Build:
             return
         started = time.perf_counter()
         key = digest(["render", keys, self.input_hashes, self.code, self.la_name, o.engine,
-                      rendering.render_sources_hash(o.narrative_dir),
+                      rendering.render_sources_hash(cast(Path, o.narrative_dir)),
                       self.disclosure.get("extra_suppressions")])  # they depend on the margin too
         entry = self.cache.get("render", "reports", key)
         if entry is not None:
@@ -404,7 +404,7 @@ class _Build:
             before = {p for p in self.dir.rglob("*") if p.is_file()}
             self.render_warnings = rendering.render(
                 self.dir, year=o.year, la_name=self.la_name, engine=o.engine,
-                narrative_dir=o.narrative_dir,
+                narrative_dir=cast(Path, o.narrative_dir),
             )
             made = sorted(  # tables/ is the spreadsheet's, written meanwhile (export_tables)
                 p.relative_to(self.dir).as_posix() for p in self.dir.rglob("*")

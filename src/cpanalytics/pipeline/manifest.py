@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ def build_manifest(
     """The manifest as a JSON-ready dict (the keys ``render.appendix_markdown`` reads included)."""
     return {
         "cpanalytics": cpanalytics.__version__,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "la_name": parameters.get("la_name"),
         "parameters": parameters,
         "files": inputs.sources,

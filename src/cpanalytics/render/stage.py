@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from cpanalytics.errors import UserError
-from cpanalytics.render.sanitise import check_narrative, markdown_text, sanitise_narrative
+from cpanalytics.markup import markdown_text
+from cpanalytics.render.sanitise import check_narrative, sanitise_narrative, sanitise_outputs
 
 #: Report source (in ``reports/``) -> output file stem (``<stem>-<year>.html|.pdf``).
 REPORTS = {"corporate_parenting": "corporate-parenting", "iro_annual": "iro-annual"}
@@ -166,7 +167,8 @@ def stage_project(
 ) -> StagedProject:
     """Build ``out_dir/<year>/source/`` from the report sources, narrative and notebooks.
 
-    The narrative is checked (E714) before anything is staged, then sanitised."""
+    The narrative is checked (E714) before anything is staged, then sanitised, as are
+    the notebooks' markdown outputs."""
     repo = repo or repository_root()
     reports_dir = repo / "reports"
     if not notebooks_dir.is_dir():
@@ -192,6 +194,8 @@ def stage_project(
     shutil.copytree(reports_dir / "assets", source / "assets")
     shutil.copytree(notebooks_dir, source / "notebooks",
                     ignore=shutil.ignore_patterns("*.json", "*.csv", "tables", ".*"))
+    for notebook in sorted((source / "notebooks").rglob("*.ipynb")):
+        sanitise_outputs(notebook)
     staged = StagedProject(source, year, dict(REPORTS))
     narrative_out = source / "narrative"
     if narrative_dir.is_dir():

@@ -13,6 +13,7 @@ temporary move (T0-T4) goes back to the same carer (RNE P, rule 383).
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cpanalytics.synth.calendar import age_on, day
@@ -40,7 +41,7 @@ _LONG_TERM = ("U6", "U3")
 _FOSTER_ADOPTER = {"U5": 0.6, "U6": 0.3, "U4": 0.1}
 
 
-def _key(poc: np.ndarray, days: np.ndarray) -> np.ndarray:
+def _key(poc: npt.ArrayLike, days: npt.ArrayLike) -> np.ndarray:
     return np.asarray(poc, dtype=np.int64) * 100_000 + np.asarray(days, dtype=np.int64)
 
 

@@ -8,6 +8,7 @@ children in that year's tables, reviews held in the year, and the annual tables.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,8 +61,9 @@ def _era(codes: np.ndarray, year: int, first_new: int, old: dict[str, str]) -> n
     return pd.Series(codes, dtype=object).replace(old).to_numpy()
 
 
-def year_tables(year: int, world: dict[str, pd.DataFrame], fmt: DateText) -> dict[str, pd.DataFrame]:
-    """The tables of the return for one collection year."""
+def year_tables(year: int, world: dict[str, Any], fmt: DateText) -> dict[str, pd.DataFrame]:
+    """The tables of the return for one collection year (``world`` from ``simulate``: tables,
+    and ``oc2``/``oc3`` as year -> table)."""
     ys, ye = year_start(year), year_end(year)
     children = world["children"]
     ep = world["episodes"]

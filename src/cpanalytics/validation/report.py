@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import asdict
+from typing import Any
 
 from cpanalytics.errors import Finding
 from cpanalytics.model import CareData
@@ -35,7 +36,7 @@ def checked(data: CareData) -> dict[str, object]:
     }
 
 
-def format_text(findings: list[Finding], context: dict[str, object] | None = None) -> str:
+def format_text(findings: list[Finding], context: dict[str, Any] | None = None) -> str:
     """The report as text: per file (in the order given: see ``validation.in_file_order``),
     per rule, the rows affected in file order and the offending values."""
     groups: dict[str, dict[tuple[str, str, str], list[Finding]]] = defaultdict(lambda: defaultdict(list))
@@ -62,7 +63,7 @@ def format_text(findings: list[Finding], context: dict[str, object] | None = Non
     return "\n".join(lines)
 
 
-def format_json(findings: list[Finding], context: dict[str, object] | None = None) -> str:
+def format_json(findings: list[Finding], context: dict[str, Any] | None = None) -> str:
     """The findings as a JSON document: what was checked, the counts and every finding."""
     return json.dumps(
         {

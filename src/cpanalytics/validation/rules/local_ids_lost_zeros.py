@@ -15,7 +15,9 @@ from cpanalytics.validation.rules import offences, rule
 
 def without_zeros(ids: pd.Series) -> pd.Series:
     """The ids as text with leading zeros removed (blank ids and all-zero ids become missing)."""
-    return ids.astype(object).astype("string").str.lstrip("0").replace("", pd.NA).astype(object)
+    stripped = ids.astype(object).astype("string").str.lstrip("0")
+    # pandas takes pd.NA as the replacement value; pandas-stubs only inside a mapping
+    return stripped.replace("", pd.NA).astype(object)  # type: ignore[call-overload]
 
 
 def return_ids(data: CareData) -> pd.Index:
