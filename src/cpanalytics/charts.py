@@ -28,9 +28,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cpanalytics.config import Comparator, period_label
-from cpanalytics.disclosure import CONFIDENTIAL, UNIT_DECIMALS
+from cpanalytics.disclosure import CONFIDENTIAL, UNIT_DECIMALS, suppress_result
 from cpanalytics.headlines import SHORT, sentence_number, trend_phrase
-from cpanalytics.publication_audit import figure_key, printed, rate
+from cpanalytics.publication_audit import figure_key, origin, printed, rate
 
 #: The Analysis Function categorical palette (afcharts), in order of use.
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -207,8 +207,6 @@ def _record_rates(measure: str, series: pd.DataFrame, drawn: pd.Series, group: s
 
 def hide_small(series: pd.DataFrame, unit: str, threshold: int = 5) -> pd.DataFrame:
     """``value`` set to NaN (not drawn) where suppression would show ``[c]``, row by row."""
-    from cpanalytics.disclosure import CONFIDENTIAL, suppress_result
-
     columns = [c for c in ("numerator", "denominator", "value") if c in series]
     shown = suppress_result(series[columns], threshold, unit=unit, totals_published=False)
     return series.assign(value=series["value"].where(shown["value"] != CONFIDENTIAL))
@@ -279,7 +277,7 @@ def period_counts(
     printed("chart", [{"key": figure_key(str(r["indicator"].iloc[0]), r["date"].iloc[0], "count", {category: stage}),
                        "value": c, "shown": sentence_number(v, "count") if pd.notna(v) else CONFIDENTIAL}
                       for r, c, v in zip(results.values(), counts, shown, strict=True)
-                      if {"indicator", "date"} <= set(r.columns) and len(r)])
+                      if origin(r) is not None])
     frame = pd.DataFrame({"Year": [p if pd.notna(v) else f"{p} [c]" for p, v in
                                    zip(periods, shown, strict=True)], "value": shown})
     first, last = counts[0], counts[-1]

@@ -17,7 +17,7 @@ import pandas as pd
 from cpanalytics import disclosure
 from cpanalytics.config import Comparator
 from cpanalytics.disclosure import CONFIDENTIAL, NOT_AVAILABLE
-from cpanalytics.publication_audit import figure_key, measure_cells, printed
+from cpanalytics.publication_audit import figure_key, measure_cells, origin, printed
 
 #: Decimal places of the number in a sentence, by indicator unit (1 dp otherwise).
 SENTENCE_DECIMALS: dict[str, int] = {"%": 1, "count": 0, "days": 0}
@@ -253,12 +253,12 @@ def share_sentence(
     shown = {"n": CONFIDENTIAL if hidden else sentence_number(n, "count"),
              "total": sentence_number(total, "count")}
     text = template.format(**shown, pct=CONFIDENTIAL if hidden else sentence_number(pct, "%"))
-    if (origin := _origin(by)) is not None:
-        keys = {g: figure_key(*origin, "count", {column: g}) for g in counts.index.astype(str)}
-        chosen = [("n", keys.get(group, figure_key(*origin, "count", {column: group})), n),
-                  ("total", figure_key(*origin), total)]
+    if (source := origin(by)) is not None:
+        keys = {g: figure_key(*source, "count", {column: g}) for g in counts.index.astype(str)}
+        chosen = [("n", keys.get(group, figure_key(*source, "count", {column: group})), n),
+                  ("total", figure_key(*source), total)]
         printed("text", [{"key": k, "value": v, "shown": shown[p]} for p, k, v in chosen if f"{{{p}}}" in template],
-                [(figure_key(*origin), list(keys.values()))])
+                [(figure_key(*source), list(keys.values()))])
     return _capitalise(text) + "."
 
 
@@ -291,8 +291,8 @@ def table_sentence(
         return str(result["note"].iloc[0]) + "."
     total = float(result["count"].sum())
     number = CONFIDENTIAL if suppress and 0 < total < threshold else sentence_number(total, "count")
-    if (origin := _origin(result)) is not None:
-        printed("text", [{"key": figure_key(*origin), "value": total, "shown": number}])
+    if (source := origin(result)) is not None:
+        printed("text", [{"key": figure_key(*source), "value": total, "shown": number}])
     text = _phrase(str(result["indicator"].iloc[0]), result).format(value=number)
     return _capitalise(text + (f" {when}" if when else "")) + "."
 
@@ -322,21 +322,14 @@ def _counts(result: pd.DataFrame, suppress: bool, threshold: int) -> dict[str, s
     return {c: str(shown[c]) for c in ("numerator", "denominator") if c in shown}
 
 
-def _origin(result: pd.DataFrame) -> tuple[str, pd.Timestamp] | None:
-    """The measure and date a result counts (``None`` for a frame that is not a result)."""
-    if len(result) and {"indicator", "date"} <= set(result.columns):
-        return str(result["indicator"].iloc[0]), pd.Timestamp(result["date"].iloc[0])
-    return None
-
-
 def _result_cells(result: pd.DataFrame, shown: Mapping[str, str]) -> list[dict[str, Any]]:
     """The counts of children a one-row result's sentence prints (``shown``: part -> text),
     for ``publication_audit.printed``."""
-    if (origin := _origin(result)) is None:
+    if (source := origin(result)) is None:
         return []
     row = result.iloc[0]
     numbers = {p: row[p] for p in shown if p in row.index}
-    cells = measure_cells(0, *origin, _unit(result), numbers, {p: p for p in numbers})
+    cells = measure_cells(0, *source, _unit(result), numbers, {p: p for p in numbers})
     return [{**c, "shown": shown[c["column"]]} for c in cells]
 
 
@@ -345,11 +338,11 @@ def _part_cells(
 ) -> tuple[list[dict[str, Any]], list[tuple[str, list[str]]]]:
     """The groups' counts a sentence prints (``parts``: group, text) and their sum (none
     for a split of rates)."""
-    if (origin := _origin(by)) is None or _unit(by) != "count":
+    if (source := origin(by)) is None or _unit(by) != "count":
         return [], []
-    keys = [figure_key(*origin, "count", {column: g}) for g, _ in parts]
+    keys = [figure_key(*source, "count", {column: g}) for g, _ in parts]
     cells = [{"key": k, "value": v, "shown": n} for k, v, (_, n) in zip(keys, by["value"], parts, strict=True)]
-    return cells, [(figure_key(*origin), keys)]
+    return cells, [(figure_key(*source), keys)]
 
 
 def _phrase(ind_id: str, result: pd.DataFrame) -> str:

@@ -64,6 +64,13 @@ def figure_key(measure: str, date: Any, part: str = "count", where: Mapping[str,
     return f"{measure}|{day}|{part}|{breakdown}"
 
 
+def origin(result: pd.DataFrame) -> tuple[str, pd.Timestamp] | None:
+    """The measure and date a result counts (``None`` for a frame that is not a result)."""
+    if len(result) and {"indicator", "date"} <= set(result.columns):
+        return str(result["indicator"].iloc[0]), pd.Timestamp(result["date"].iloc[0])
+    return None
+
+
 def describe(
     frame: pd.DataFrame,
     cells: Iterable[Mapping[str, Any]],

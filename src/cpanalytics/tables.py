@@ -17,7 +17,7 @@ from cpanalytics import disclosure
 from cpanalytics.config import Comparator
 from cpanalytics.disclosure import NOT_APPLICABLE, NOT_AVAILABLE
 from cpanalytics.markup import markdown_text
-from cpanalytics.publication_audit import ATTR, describe, figure_key, measure_cells
+from cpanalytics.publication_audit import ATTR, describe, figure_key, measure_cells, origin
 
 #: GSS symbol after a figure that later data will revise (see :func:`counts_by_period`).
 PROVISIONAL = "[p]"
@@ -133,7 +133,7 @@ def marginal(
     counts = summed.rename(columns={category: label(category)})
     shown = counts_and_percentages(counts, label(category), ["Number"], suppress=suppress,
                                    threshold=threshold).rename(columns={"Number %": "%"})
-    if _origin(result) is None:
+    if origin(result) is None:
         return shown
     keys = _keys(result, category, summed[category])
     return _described(shown, {"Number": (keys, summed["Number"])}, {"Number": "%"})
@@ -185,7 +185,7 @@ def compare_periods(
     merged = wide.rename(columns={category: label(category)})
     shown = counts_and_percentages(merged, label(category), list(results), suppress=suppress,
                                    threshold=threshold)
-    if any(_origin(r) is None for r in results.values()):
+    if any(origin(r) is None for r in results.values()):
         return shown
     counts = {p: (_keys(r, category, wide[category]), wide[p]) for p, r in results.items()}
     return _described(shown, counts, {p: f"{p} %" for p in results})
@@ -209,22 +209,15 @@ def counts_by_period(
     else:
         shown = disclosure.suppress_table(merged, count_columns=list(results), threshold=threshold)
     shown = _mark_provisional(shown, results, category)
-    if any(_origin(r) is None for r in results.values()):
+    if any(origin(r) is None for r in results.values()):
         return shown
     counts = {p: (_keys(r, category, wide[category])[:-1], wide[p]) for p, r in results.items()}
     return _described(shown, counts, {}, totals=False)
 
 
-def _origin(result: pd.DataFrame) -> tuple[str, pd.Timestamp] | None:
-    """The measure and date a result counts (``None`` for a frame that is not a result)."""
-    if len(result) and {"indicator", "date"} <= set(result.columns):
-        return str(result["indicator"].iloc[0]), pd.Timestamp(result["date"].iloc[0])
-    return None
-
-
 def _keys(result: pd.DataFrame, category: str, groups: pd.Series) -> list[str]:
     """The figure key of each group of ``category`` in a result, then of the result's total."""
-    measure, day = cast("tuple[str, pd.Timestamp]", _origin(result))  # callers pass results
+    measure, day = cast("tuple[str, pd.Timestamp]", origin(result))  # callers pass results
     return [*(figure_key(measure, day, "count", {category: g}) for g in groups.astype(str)),
             figure_key(measure, day)]
 
@@ -319,9 +312,9 @@ def crosstab(
             threshold=threshold,
         ).reset_index()
     shown = _mark_provisional(shown, dict.fromkeys(table.columns, units), rows)
-    if _origin(units) is None:
+    if origin(units) is None:
         return shown
-    measure, day = cast("tuple[str, pd.Timestamp]", _origin(units))  # not None: checked above
+    measure, day = cast("tuple[str, pd.Timestamp]", origin(units))  # not None: checked above
 
     def key(row: str, column: str) -> str:
         where = {rows: row, columns: column}

@@ -7,8 +7,8 @@ notebooks and renders are reused from OUT/.cache/ (--no-cache runs everything).
 --as-at is read YYYY-MM-DD or day first (DD/MM/YYYY), never month first, and must fall
 within the collection year --year (1 April to 31 March).
 
-Exit status: 0 built, 1 build failed (validation errors, a notebook, the render or the
-privacy audit), 2 a problem the message says how to fix (the options, a configuration
+Exit status: 0 built, 1 build failed (validation errors, a notebook, the render, the
+disclosure audit or the privacy audit), 2 a problem the message says how to fix (the options, a configuration
 file, a full disk, a lock or cache of another user's), 130 interrupted (Ctrl-C, SIGTERM).
 """
 

@@ -14,12 +14,14 @@ scorecard's local variants "of those in touch", never compared with England.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from cpanalytics import groups
 from cpanalytics.indicators.engine import Context
-from cpanalytics.indicators.registry import indicator
+from cpanalytics.indicators.registry import UnitFunction, indicator
 from cpanalytics.indicators.windows import cached
 
 #: REC meaning care was taken over by another local authority (SSDA903 guidance).
@@ -157,64 +159,44 @@ def cl03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     return _share(cohort(ctx, dates), "suitable")
 
 
-def _aged(flag: str, low: int, high: int):
+def _variant(flag: str, subset: Callable[[pd.DataFrame], pd.Series]) -> UnitFunction:
+    """CL-02 or CL-03 over the part of the DfE cohort that ``subset`` picks."""
     def units(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-        """The DfE cohort of one age group, as CL-02 or CL-03."""
         rows = cohort(ctx, dates)
-        return _share(rows[rows["age"].between(low, high).to_numpy(dtype=bool, na_value=False)],
-                      flag)
+        return _share(rows[subset(rows).to_numpy(dtype=bool, na_value=False)], flag)
     return units
 
+
+def _aged(low: int, high: int) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda rows: rows["age"].between(low, high)
+
+
+#: Suffix -> (title, definition, rows): the DfE age groups, then the local in-touch measures.
+_VARIANTS: dict[str, tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = {
+    **{suffix: (f"Care leavers {ages} {{what}}",
+                f"As {{base}}, for care leavers {ages} ({birthdays} birthday in the year), an "
+                f"age group the DfE publishes: of all {_COHORT_TEXT}, the percentage {{text}}.",
+                _aged(low, high))
+       for suffix, (ages, birthdays, low, high) in AGE_GROUPS.items()},
+    "L": ("Care leavers in touch {what} (local measure)",
+          f"Local measure, not comparable with England: of {_COHORT_TEXT}, those the local "
+          "authority was in touch with (IN_TOUCH YES), the percentage {text}.",
+          lambda rows: rows["in_touch"]),
+}
 
 for _base, _flag, _what, _text in (("CL-02", "eet", "in education, employment or training",
                                     _EET_TEXT),
                                    ("CL-03", "suitable", "in suitable accommodation",
                                     _SUITABLE_TEXT)):
-    for _suffix, (_ages, _birthdays, _low, _high) in AGE_GROUPS.items():
+    for _suffix, (_title, _definition, _rows) in _VARIANTS.items():
         indicator(
             f"{_base}{_suffix}",
-            title=f"Care leavers {_ages} {_what}",
+            title=_title.format(what=_what),
             polarity="H",
             period="FY",
             kind="rate",
             unit="%",
-            definition=(
-                f"As {_base}, for care leavers {_ages} ({_birthdays} birthday in the year), "
-                f"an age group the DfE publishes: of all {_COHORT_TEXT}, the percentage "
-                f"{_text}."
-            ),
+            definition=_definition.format(base=_base, text=_text),
             sources=("oc3", "episodes"),
             assumptions=("care-leaver-cohort",),
-        )(_aged(_flag, _low, _high))
-
-
-def _in_touch(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-    units = cohort(ctx, dates)
-    return units[units["in_touch"].to_numpy()]
-
-
-def _of_in_touch(flag: str):
-    def units(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
-        """The DfE cohort restricted to those in touch, as CL-02L or CL-03L."""
-        return _share(_in_touch(ctx, dates), flag)
-    return units
-
-
-for _id, _flag, _what, _text in (("CL-02L", "eet", "in education, employment or training",
-                                  _EET_TEXT),
-                                 ("CL-03L", "suitable", "in suitable accommodation",
-                                  _SUITABLE_TEXT)):
-    indicator(
-        _id,
-        title=f"Care leavers in touch {_what} (local measure)",
-        polarity="H",
-        period="FY",
-        kind="rate",
-        unit="%",
-        definition=(
-            f"Local measure, not comparable with England: of {_COHORT_TEXT}, those the local "
-            f"authority was in touch with (IN_TOUCH YES), the percentage {_text}."
-        ),
-        sources=("oc3", "episodes"),
-        assumptions=("care-leaver-cohort",),
-    )(_of_in_touch(_flag))
+        )(_variant(_flag, _rows))

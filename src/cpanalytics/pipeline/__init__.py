@@ -138,8 +138,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
 
     Raises ``UserError`` for bad options, a held lock, a full disk or an output file of
     another user's, ``KeyboardInterrupt`` on Ctrl-C or SIGTERM (after cleaning up).
-    Returns a failed ``BuildResult`` for validation errors, notebook failures and
-    privacy-audit findings.
+    Returns a failed ``BuildResult`` for validation errors, notebook failures, a
+    disclosure audit that cannot protect a count, and privacy-audit findings.
     """
     opts = _checked(options)
     reporter = reporter or PlainReporter()

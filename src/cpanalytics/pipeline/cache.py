@@ -49,6 +49,8 @@ class Cache:
     hold: bool = False
     notice: Callable[[str], None] = print
     pending: list[tuple[Path, Path]] = field(default_factory=list)
+    #: Entries already verified by this build (an entry is hashed once, not at each read).
+    intact: dict[Path, dict[str, Any]] = field(default_factory=dict)
 
     def entry(self, kind: str, name: str, key: str) -> Path:
         """Where the entry for ``key`` lives (whether or not it exists)."""
@@ -66,10 +68,13 @@ class Cache:
 
     def _verified(self, path: Path, kind: str, name: str, key: str) -> dict[str, Any] | None:
         """The meta of an intact entry; a damaged one is deleted with a notice."""
+        if path in self.intact:
+            return self.intact[path]
         if not path.is_dir():
             return None
         meta = _read_meta(path)
         if meta is not None and meta.get("key") == key and meta.get("files") == _file_hashes(path):
+            self.intact[path] = meta
             return meta
         shutil.rmtree(path, ignore_errors=True)
         self.notice(f"cache: the stored {kind} entry for {name} was damaged; rebuilding it")
@@ -117,6 +122,7 @@ class Cache:
                     shutil.rmtree(old, ignore_errors=True)
             tmp.rename(final)
         self.pending.clear()
+        self.intact.clear()
 
     def discard(self) -> None:
         """Drop every pending entry (a build that failed, e.g. its privacy audit)."""
