@@ -47,6 +47,17 @@ def parse_date(value: str | dt.date | np.datetime64 | pd.Timestamp, option: str 
                         fix=f"write it as {FORMS}") from None
 
 
+def collection_year(dates: pd.Series) -> pd.Series:
+    """The collection year (ending 31 March) containing each date: 2018-08-31 -> 2019."""
+    when = pd.to_datetime(dates)
+    return when.dt.year + (when.dt.month >= 4).astype(int)
+
+
+def year_end(years: pd.Series) -> pd.Series:
+    """31 March of each collection year."""
+    return pd.to_datetime(years.astype(str) + "-03-31")
+
+
 def coverage(years: list[int] | set[int]) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day the collection years cover: 1 April before the first, 31 March of the last."""
     return pd.Timestamp(min(years) - 1, 4, 1), pd.Timestamp(max(years), 3, 31)

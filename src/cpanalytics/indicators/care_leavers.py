@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import groups
+from cpanalytics.dates import collection_year
 from cpanalytics.indicators.engine import Context
 from cpanalytics.indicators.registry import UnitFunction, indicator
 from cpanalytics.indicators.windows import cached
@@ -40,11 +41,6 @@ _EET_TEXT = "in education, employment or training (ACTIV F* full time or P* part
 _SUITABLE_TEXT = (
     "in suitable accommodation (ACCOM a letter then 1; a letter then 2 is unsuitable)"
 )
-
-
-def collection_year(dates: pd.DatetimeIndex) -> pd.Index:
-    """Collection year (ending 31 March) containing each date."""
-    return pd.Index(dates.year + (dates.month >= 4).astype(int))
 
 
 def oc3_flags(ctx: Context) -> pd.DataFrame:
@@ -94,7 +90,8 @@ def _transferred(ctx: Context) -> set[str]:
 def cohort(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """The DfE cohort of the collection year containing each date, one row per child, with
     ``age``, ``in_touch``, ``eet`` and ``suitable``."""
-    years = pd.DataFrame({"date": dates, "YEAR": collection_year(dates).astype("float64")})
+    years = pd.DataFrame({"date": dates,
+                          "YEAR": collection_year(pd.Series(dates)).astype("float64").to_numpy()})
     return years.merge(oc3_flags(ctx), on="YEAR")
 
 

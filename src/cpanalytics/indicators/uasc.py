@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics import config, groups
+from cpanalytics.dates import collection_year
 from cpanalytics.derive import uasc_on
 from cpanalytics.indicators.children_in_care import (
     cached,
@@ -48,7 +49,7 @@ def nts_rate(dates: pd.Series, thresholds: dict[pd.Timestamp, float]) -> pd.Seri
 
 def nts_rates(ctx: Context, dates: pd.Series) -> pd.Series:
     """:func:`nts_rate` on each date, from the configuration of the date's own reporting year."""
-    years = dates.dt.year + (dates.dt.month >= 4).astype(int)
+    years = collection_year(dates)
     out = pd.Series(np.nan, index=dates.index)
     for year in years.unique():
         chosen = (years == year).to_numpy()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpanalytics.dates import year_end
 from cpanalytics.model import STITCH_RULE, YEAR, CareData
 from cpanalytics.stitching import KEPT, LATEST_RETURN_WINS
 from cpanalytics.validation.rules import offences, rule
@@ -20,5 +21,5 @@ def dec_after_year_end(data: CareData) -> pd.DataFrame:
     """Episodes as returned with DEC later than 31 March of YEAR."""
     eps = data.tables["episodes"]
     as_returned = eps[STITCH_RULE].isin([KEPT, LATEST_RETURN_WINS])
-    year_end = pd.to_datetime(eps[YEAR].astype(str) + "-03-31")
-    return offences(eps, as_returned & (eps["DEC"] > year_end), "DEC")
+    end = year_end(eps[YEAR])
+    return offences(eps, as_returned & (eps["DEC"] > end), "DEC")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpanalytics.dates import year_end
 from cpanalytics.model import YEAR, CareData
 from cpanalytics.validation.rules import offences, rule
 
@@ -13,5 +14,5 @@ from cpanalytics.validation.rules import offences, rule
 def episode_after_year_end(data: CareData) -> pd.DataFrame:
     """Episodes with DECOM later than 31 March of YEAR."""
     eps = data.tables["episodes"]
-    year_end = pd.to_datetime(eps[YEAR].astype(str) + "-03-31")
-    return offences(eps, eps["DECOM"] > year_end, "DECOM")
+    end = year_end(eps[YEAR])
+    return offences(eps, eps["DECOM"] > end, "DECOM")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpanalytics.dates import year_end
 from cpanalytics.model import SRC_FILE, SRC_ROW, TABLES_903, YEAR, CareData
 from cpanalytics.validation.rules import offences, rule
 
@@ -22,9 +23,9 @@ def implausible_dob(data: CareData) -> pd.DataFrame:
     for name, frame in data.tables.items():
         if name not in TABLES_903 or frame.empty:
             continue
-        year_end = pd.to_datetime(frame[YEAR].astype(str) + "-03-31")
-        earliest = year_end - pd.DateOffset(years=OLDEST + 1)
-        hits += [offences(frame, (frame[c] <= earliest) | (frame[c] > year_end), c)
+        end = year_end(frame[YEAR])
+        earliest = end - pd.DateOffset(years=OLDEST + 1)
+        hits += [offences(frame, (frame[c] <= earliest) | (frame[c] > end), c)
                  for c in ("DOB", "MC_DOB") if c in frame.columns]
     if not hits:
         return pd.DataFrame(columns=[SRC_FILE, SRC_ROW, "column", "value"])

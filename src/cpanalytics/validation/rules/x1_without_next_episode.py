@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpanalytics.dates import year_end
 from cpanalytics.model import YEAR, CareData
 from cpanalytics.validation.rules import offences, rule
 
@@ -15,5 +16,5 @@ def x1_without_next_episode(data: CareData) -> pd.DataFrame:
     eps = data.tables["episodes"]
     starts = pd.MultiIndex.from_frame(eps[["CHILD", "DECOM"]])
     ends = pd.MultiIndex.from_frame(eps[["CHILD", "DEC"]])
-    in_year = eps["DEC"] <= pd.to_datetime(eps[YEAR].astype(str) + "-03-31")
+    in_year = eps["DEC"] <= year_end(eps[YEAR])
     return offences(eps, (eps["REC"] == "X1") & in_year & ~ends.isin(starts), "REC")
