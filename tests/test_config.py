@@ -8,10 +8,13 @@ import pandas as pd
 import pytest
 
 from cpanalytics import config
-from cpanalytics.config import CATALOGUE_POLARITY, area_of, load, reporting_year
+from cpanalytics.config import area_of, load, reporting_year
 from cpanalytics.errors import UserError
+from cpanalytics.indicators import REGISTRY
+from cpanalytics.indicators.registry import polarities
 
-POL = CATALOGUE_POLARITY
+#: The registry's polarities, handed to config as the pipeline's default does.
+POL = polarities(REGISTRY)
 
 
 def _write(path: Path, text: str) -> Path:

@@ -119,7 +119,7 @@ def card() -> pd.DataFrame:
 
 
 def test_build_values_rag_and_direction(card):
-    # The scorecard KPIs present in the registry, in SCORECARD_IDS (catalogue) order;
+    # The registry's KPIs, in scorecard order (family, then number);
     # CIC-01 (an activity count) is not a scorecard row.
     assert list(card.index) == ["PS-01", "HE-01", "AD-01", "IR-02"]
     # HE-01: 628/683 = 91.95% >= 90 -> G. A month ago 611/671 = 91.06%: up, H -> improving.
@@ -262,10 +262,13 @@ MEANS = {"AD-01", "AD-02", "IR-05"}
 
 
 def test_packaged_targets_reproduce_the_seed_scorecard_rags():
-    from cpanalytics.config import CATALOGUE_POLARITY, load
+    from cpanalytics.config import load
+    from cpanalytics.indicators import REGISTRY as REAL
+    from cpanalytics.indicators.registry import polarities
 
+    pol = polarities(REAL)
     registry = {
-        i: FakeIndicator(i, i, CATALOGUE_POLARITY[i], kind="mean" if i in MEANS else "rate",
+        i: FakeIndicator(i, i, pol[i], kind="mean" if i in MEANS else "rate",
                          unit="days" if i in MEANS else "%")
         for i in SEED_AUG_2018
     }
@@ -276,7 +279,7 @@ def test_packaged_targets_reproduce_the_seed_scorecard_rags():
         return pd.DataFrame({"numerator": [num], "denominator": [den], "value": [value]})
 
     # 31 Aug 2018 is in reporting year 2019 (2018/19 targets: HE-04 85%).
-    config = load(None, 2019, polarities=CATALOGUE_POLARITY)
+    config = load(None, 2019, polarities=pol)
     card = build(object(), "2018-08-31", config=config, compute=seed, registry=registry,
                  indicators=list(SEED_AUG_2018)).set_index("indicator")
     # e.g. AD-02: 11,438 / 94 = 121.7 days > 121 target, <= 152 floor -> A (as printed);
@@ -285,7 +288,7 @@ def test_packaged_targets_reproduce_the_seed_scorecard_rags():
     # Pack: 13 G, 11 A, 0 R of 24 KPIs; the 18 modelled here are 10 G and 8 A.
     assert summary(card.reset_index()).to_dict() == {"G": 10, "A": 8, "R": 0, "not rated": 0}
     # July 2019: HE-02 394/631 = 62.4% is below the 75% floor -> R, as printed.
-    july = build(object(), "2019-07-31", config=load(None, 2020, polarities=CATALOGUE_POLARITY),
+    july = build(object(), "2019-07-31", config=load(None, 2020, polarities=pol),
                  compute=lambda i, d, as_at: pd.DataFrame(
                      {"numerator": [394], "denominator": [631], "value": [100 * 394 / 631]}),
                  registry=registry, indicators=["HE-02"])

@@ -29,7 +29,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cpanalytics.config import Comparator, period_label
 from cpanalytics.disclosure import CONFIDENTIAL, UNIT_DECIMALS, suppress_result
-from cpanalytics.headlines import SHORT, sentence_number, trend_phrase
+from cpanalytics.headlines import sentence_number, trend_phrase
 from cpanalytics.publication_audit import figure_key, origin, printed, rate
 
 #: The Analysis Function categorical palette (afcharts), in order of use.
@@ -160,7 +160,7 @@ def indicator_trend(
     suppress: bool = True,
 ) -> Figure:
     """:func:`kpi_trend` for a registered indicator's series: measure (unless given), unit
-    and polarity from the registry, the title subject from ``headlines.SHORT``. Points a
+    and polarity from the registry, the title subject from its ``short`` label. Points a
     published table would show as ``[c]`` are left out when ``suppress``."""
     from cpanalytics.indicators import REGISTRY
 
@@ -382,8 +382,12 @@ def trend_title(subject: str, start: float, end: float, unit: str, months: int) 
 
 
 def subject(indicator_id: str, fallback: str) -> str:
-    """The short name of a measure for titles (``headlines.SHORT``), else ``fallback``."""
-    return SHORT.get(indicator_id, fallback)
+    """The short name of a measure for titles (its registry entry's ``short``), else
+    ``fallback``."""
+    from cpanalytics.indicators import REGISTRY
+
+    ind = REGISTRY.get(indicator_id)
+    return ind.short if ind is not None and ind.short is not None else fallback
 
 
 def _groups(data: pd.DataFrame, group: str | None) -> list[str]:

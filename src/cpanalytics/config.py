@@ -42,19 +42,6 @@ COMPARATOR_MAX_AGE = 2
 #: definition differs from the published one, so no comparator may be given for them.
 LOCAL_VARIANTS = {"CL-02L": "CL-02", "CL-03L": "CL-03"}
 
-#: Polarity of each indicator in indicators.md: used when the registry is not importable.
-CATALOGUE_POLARITY: dict[str, str | None] = {
-    **dict.fromkeys(["CIC-01", "CIC-02", "CIC-03", "CIC-05", "PS-03", "PS-04", "HE-03", "HE-06",
-                     "AD-04", "UA-01", "UA-02", "UA-03", "UA-04", "UA-05", "IR-03", "IR-04",
-                     "IR-07"]),
-    **dict.fromkeys(["CIC-06", "CIC-07", "PS-02", "PS-05", "HE-01", "HE-02", "HE-04", "HE-05",
-                     "AD-06", "CL-01", "CL-02", "CL-03", "CL-02A", "CL-02B", "CL-03A", "CL-03B",
-                     "CL-02L", "CL-03L", "IR-01", "IR-02", "IR-06", "IR-08"],
-                    "H"),
-    **dict.fromkeys(["CIC-04", "CIC-08", "CIC-09", "PS-01", "AD-01", "AD-02", "AD-03", "AD-05",
-                     "AD-07", "IR-05"], "L"),
-}
-
 
 @dataclass(frozen=True)
 class Target:
@@ -166,12 +153,11 @@ def reporting_year(as_at: str | pd.Timestamp) -> int:
 
 
 def indicator_polarities() -> dict[str, str | None]:
-    """Indicator id -> polarity from the registry, or from indicators.md when it is not importable."""
-    try:
-        from cpanalytics.indicators import REGISTRY
-    except ImportError:
-        return dict(CATALOGUE_POLARITY)
-    return {i.id: i.polarity for i in REGISTRY.values()} or dict(CATALOGUE_POLARITY)
+    """Indicator id -> polarity, from the indicator registry (the only polarity table)."""
+    from cpanalytics.indicators import REGISTRY
+    from cpanalytics.indicators.registry import polarities
+
+    return polarities(REGISTRY)
 
 
 def load(
@@ -186,6 +172,8 @@ def load(
     ids the registry does not know are skipped there),
     ``<root>/config/targets-<YYYY>.yaml``; comparators: packaged ``comparators.csv``,
     ``<root>/local/comparators.csv`` (or ``local_comparators``), ``<root>/config/comparators.csv``.
+    ``polarities`` (id -> polarity, :func:`cpanalytics.indicators.registry.polarities` of a
+    registry) default to those of the indicator registry.
     """
     polarity = dict(polarities if polarities is not None else indicator_polarities())
     packaged = _read_yaml(PACKAGED / "targets.yaml")

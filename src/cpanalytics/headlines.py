@@ -22,87 +22,6 @@ from cpanalytics.publication_audit import figure_key, measure_cells, origin, pri
 #: Decimal places of the number in a sentence, by indicator unit (1 dp otherwise).
 SENTENCE_DECIMALS: dict[str, int] = {"%": 1, "count": 0, "days": 0}
 
-#: What each measure says, with ``{value}`` where the number goes (indicators.md wording).
-PHRASES: dict[str, str] = {
-    "CIC-01": "There were {value} children in care",
-    "CIC-02": "That is {value} children in care per 10,000 children under 18, excluding UASC",
-    "CIC-03S": "{value} children started to be looked after",
-    "CIC-04": "{value} of children starting care had been in care within the previous 24 months",
-    "CIC-06": "{value} of children in foster care (excluding UASC) were with in-house or "
-              "family and friends foster carers",
-    "CIC-07": "{value} of children in care (excluding UASC) were placed within 20 miles of home",
-    "CIC-08": "{value} of children in care were placed outside the local authority boundary",
-    "CIC-09": "{value} of children in care were in private and voluntary placements",
-    "PS-01": "{value} of children in care had three or more placements in the last 12 months",
-    "PS-02": "{value} of children under 16 in care for two and a half years or more had been "
-             "in the same placement for at least two years",
-    "PS-05": "{value} of children in care for 18 months or more had the same social worker "
-             "for the last 12 months",
-    "HE-01": "{value} of Initial Health Assessment requests were sent to health within 5 "
-             "working days of the child becoming looked after",
-    "HE-02": "{value} of Initial Health Assessments were completed within 20 working days of "
-             "the child becoming looked after",
-    "HE-04": "{value} of review health assessments were in timescale",
-    "HE-05": "{value} of children in care for 12 months or more had a dental check in the "
-             "last 12 months",
-    "AD-01": "Children adopted waited an average of {value} days from entering care to moving "
-             "in with their adoptive family",
-    "AD-02": "An average of {value} days passed between the court's authority to place a "
-             "child for adoption and the match with the adoptive family",
-    "AD-03": "Allowing for foster carers who adopted, children waited an average of {value} "
-             "days from entering care to moving in with their adoptive family",
-    "AD-06": "{value} of children leaving care (excluding UASC) were adopted or made subject "
-             "to a special guardianship order",
-    "CIC-08D": "{value} of children in care were placed outside the local authority boundary "
-               "and more than 20 miles from home",
-    "UA-01": "There were {numerator} unaccompanied asylum-seeking children (UASC) in care, "
-             "{value} of all children in care",
-    "UA-02": "{value} unaccompanied asylum-seeking children started care",
-    "UA-04": "The UASC in care were {value} of the National Transfer Scheme threshold of "
-             "{denominator} children",
-    "UA-05": "There were {value} care leavers who came into care as unaccompanied "
-             "asylum-seeking children",
-    "UA-05T": "{value} unaccompanied asylum-seeking children turned 18 while in care",
-    "AD-05": "Children waited an average of {value} days from being placed for adoption to "
-             "the adoption order",
-    "AD-07a": "{value} children with a placement order were waiting to be matched",
-    "CL-01": "{value} of care leavers were in touch with the local authority",
-    "CL-02": "{value} of care leavers were in education, employment or training",
-    "CL-03": "{value} of care leavers were in suitable accommodation",
-    "CL-02A": "{value} of care leavers aged 17 to 18 were in education, employment or training",
-    "CL-02B": "{value} of care leavers aged 19 to 21 were in education, employment or training",
-    "CL-03A": "{value} of care leavers aged 17 to 18 were in suitable accommodation",
-    "CL-03B": "{value} of care leavers aged 19 to 21 were in suitable accommodation",
-    "CL-02L": "{value} of care leavers in touch were in education, employment or training",
-    "CL-03L": "{value} of care leavers in touch were in suitable accommodation",
-    "IR-01": "{value} of children in care had every review held within timescale",
-    "IR-02": "Children participated in {value} of their reviews in the last 12 months",
-    "IR-04": "{value} reviews were held in the year",
-    "IR-05": "The average IRO caseload was {value} children for each full-time IRO",
-    "IR-06": "{value} of children in care for 18 months or more had the same IRO for the "
-             "last 12 months",
-    "IR-07a": "Escalations raised in the year took an average of {value} days to resolve",
-    "IR-08": "{value} of care plans audited were graded good or better",
-}
-
-#: Short names for chart titles, by indicator id.
-SHORT: dict[str, str] = {
-    "CIC-01": "the number of children in care",
-    "PS-01": "the share of children with three or more placements",
-    "PS-02": "the share of children in long-term stable placements",
-    "HE-01": "the share of health assessment requests sent on time",
-    "HE-02": "the share of Initial Health Assessments done on time",
-    "UA-01": "the number of unaccompanied asylum-seeking children in care",
-    "AD-04": "adoption orders",
-    "IR-01": "the share of children with reviews in timescale",
-    "IR-08": "the share of care plans graded good or better",
-    "CL-01": "the share of care leavers in touch",
-    "CL-02": "the share of care leavers in education, employment or training",
-    "CL-03": "the share of care leavers in suitable accommodation",
-    "CL-02L": "the share of care leavers in touch in education, employment or training",
-    "CL-03L": "the share of care leavers in touch in suitable accommodation",
-}
-
 
 def sentence_number(value: float | None, unit: str) -> str:
     """The value as a sentence shows it: ``9.7%``, ``1,579``, ``332`` days, ``40.5``."""
@@ -346,9 +265,11 @@ def _part_cells(
 
 
 def _phrase(ind_id: str, result: pd.DataFrame) -> str:
-    """The measure's phrase, else its registry title."""
-    if ind_id in PHRASES:
-        return PHRASES[ind_id]
+    """The measure's phrase (its registry entry's ``phrase``), else its title."""
+    from cpanalytics.indicators import REGISTRY
+
+    if ind_id in REGISTRY and (phrase := REGISTRY[ind_id].phrase) is not None:
+        return phrase
     title = str(result.attrs.get("title") or ind_id)
     return title + ": {value}"
 

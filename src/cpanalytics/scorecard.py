@@ -34,15 +34,6 @@ IMPROVING, DECLINING, NO_CHANGE = "improving", "declining", "no change"
 
 ComputeFunction = Callable[..., pd.DataFrame]
 
-#: The scorecard KPIs (indicators.md: the measures with a polarity, plus the CiC rate as
-#: context), in catalogue order.
-SCORECARD_IDS = (
-    "CIC-02", "CIC-04", "CIC-06", "CIC-07", "CIC-08", "CIC-09", "PS-01", "PS-02", "PS-05",
-    "HE-01", "HE-02", "HE-04", "HE-05", "AD-01", "AD-02", "AD-03", "AD-06", "CL-01", "CL-02",
-    "CL-03", "CL-02L", "CL-03L", "IR-01", "IR-02", "IR-05", "IR-06", "IR-08",
-)
-
-
 def previous_month(as_at: str | pd.Timestamp) -> pd.Timestamp:
     """The same point a month earlier: the previous month-end when ``as_at`` is a month-end."""
     when = parse_date(as_at, "as_at")
@@ -74,8 +65,11 @@ def build(
     and ``registry`` default to :mod:`cpanalytics.indicators` (``compute_at`` takes the
     three dates in one call; without it, ``compute`` is called for each); ``config``
     defaults to :func:`cpanalytics.config.load` for the reporting year of ``as_at`` and the
-    data's root. ``indicators`` defaults to :data:`SCORECARD_IDS` present in the registry.
+    data's root. ``indicators`` defaults to the registry's KPIs (entries with ``kpi``, in
+    the order of :func:`~cpanalytics.indicators.registry.scorecard_ids`).
     """
+    from cpanalytics.indicators.registry import scorecard_ids
+
     if compute is None or registry is None:
         from cpanalytics import indicators as engine
 
@@ -87,9 +81,7 @@ def build(
     if config is None:
         local = getattr(data, "local", {}).get("comparators")
         config = config_module.load(getattr(data, "root", None), year, local_comparators=local)
-    ids = list(indicators) if indicators is not None else [
-        i for i in SCORECARD_IDS if i in registry
-    ]
+    ids = list(indicators) if indicators is not None else scorecard_ids(registry)
     dates = {"": as_at, "previous_": previous_month(as_at), "year_ago_": year_ago(as_at)}
     rows = []
     for ind_id in ids:

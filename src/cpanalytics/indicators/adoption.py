@@ -199,24 +199,31 @@ _UNKNOWN = (
 )
 _TIMELINESS = (
     ("AD-01", "A1: Days from entering care to moving in with the adoptive family",
+     "Children adopted waited an average of {value} days from entering care to moving in "
+     "with their adoptive family",
      "start", "placed", False,
      "Mean days from entering care (start of the period of care that ended in adoption) to "
      "moving in with the family who adopted (the start of the last placement for adoption, "
      "PLACE A3-A6, in that period), {cohort}."),
     ("AD-02", "A2: Days from placement order to match with the adoptive family",
+     "An average of {value} days passed between the court's authority to place a child for "
+     "adoption and the match with the adoptive family",
      "po", "match", True,
      "Mean days from the start of the first LS E1 (or D1) episode in the period of care that "
      "ended in adoption to the match (AD1.DATE_MATCH), counting 0 when the match came first, "
      "{cohort}."),
     ("AD-03", "A10: Days from entering care to moving in with the adoptive family, adjusted "
-     "for foster-carer adoptions", "start", _a10_stop, False,
+     "for foster-carer adoptions",
+     "Allowing for foster carers who adopted, children waited an average of {value} days "
+     "from entering care to moving in with their adoptive family",
+     "start", _a10_stop, False,
      "As A1, but when the child was adopted by their foster carers (AD1.FOSTER_CARE = 1) the "
      "clock stops when the child moved in with them: the start of the same-carer placement "
      "that contains the adoptive placement (the move from foster care to A3-A6 with the same "
      "carer has reason for new episode T or U), {cohort}."),
 )
 
-for _id, _title, _start, _stop, _floor, _text in _TIMELINESS:
+for _id, _title, _phrase, _start, _stop, _floor, _text in _TIMELINESS:
     for _suffix, _period, _window in (("", "R12M", "12 months"), ("-3Y", "3Y", "3 years")):
         indicator(
             _id + _suffix,
@@ -225,6 +232,8 @@ for _id, _title, _start, _stop, _floor, _text in _TIMELINESS:
             period=_period,
             kind="mean",
             unit="days",
+            phrase=None if _suffix else _phrase,
+            kpi=not _suffix,
             definition=_text.format(cohort=_COHORT.format(window=_window)) + _UNKNOWN,
             sources=("episodes", "ad1") if _start == "po" or _id == "AD-03" else ("episodes",),
             assumptions=("period-start-unknown", "adoption-placement"),
@@ -238,6 +247,7 @@ for _id, _title, _start, _stop, _floor, _text in _TIMELINESS:
     period="FY",
     kind="table",
     unit="count",
+    short="adoption orders",
     definition=(
         "Events in the financial year by stage: ADM best-interest decisions (AD1.DATE_INT or "
         "placed_for_adoption.DATE_PLACED), placement orders (first LS E1/D1 episode of a period "
@@ -313,17 +323,20 @@ def _journey_events(ctx: Context) -> pd.DataFrame:
 
 
 _STAGE_MEANS = (
-    ("AD-05", "Days from placed for adoption to the adoption order", "placed", "end", False),
-    ("AD-05a", "Days from entering care to the ADM decision", "start", "adm", False),
-    ("AD-05b", "Days from the ADM decision to the match", "adm", "match", False),
-    ("AD-05c", "Days from the placement order to the match", "po", "match", True),
-    ("AD-05d", "Days from entering care to placed for adoption", "start", "placed", False),
+    ("AD-05", "Days from placed for adoption to the adoption order", "placed", "end", False,
+     "Children waited an average of {value} days from being placed for adoption to the "
+     "adoption order"),
+    ("AD-05a", "Days from entering care to the ADM decision", "start", "adm", False, None),
+    ("AD-05b", "Days from the ADM decision to the match", "adm", "match", False, None),
+    ("AD-05c", "Days from the placement order to the match", "po", "match", True, None),
+    ("AD-05d", "Days from entering care to placed for adoption", "start", "placed", False,
+     None),
 )
 _STAGE_WORDS = {"start": "entering care", "adm": "the ADM decision", "match": "the match",
                 "po": "the placement order", "placed": "placed for adoption",
                 "end": "the adoption order"}
 
-for _id, _title, _start, _stop, _floor in _STAGE_MEANS:
+for _id, _title, _start, _stop, _floor, _stage_phrase in _STAGE_MEANS:
     indicator(
         _id,
         title=_title,
@@ -331,6 +344,7 @@ for _id, _title, _start, _stop, _floor in _STAGE_MEANS:
         period="FY",
         kind="mean",
         unit="days",
+        phrase=_stage_phrase,
         definition=(
             f"Mean days from {_STAGE_WORDS[_start]} to {_STAGE_WORDS[_stop]} for children adopted "
             "(REC E11/E12) in the financial year to the date, within the period of care that "
@@ -349,6 +363,11 @@ for _id, _title, _start, _stop, _floor in _STAGE_MEANS:
     period="R12M",
     kind="rate",
     unit="%",
+    phrase=(
+        "{value} of children leaving care (excluding UASC) were adopted or made subject to a "
+        "special guardianship order"
+    ),
+    kpi=True,
     definition=(
         "Of children who left care (a period of care ended; REC X1 is no leaving) in the 12 "
         "months ending on the date, counted once each on the last occasion as in DfE "
@@ -484,6 +503,7 @@ def ad07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="count",
     unit="count",
+    phrase="{value} children with a placement order were waiting to be matched",
     definition=(
         "Children in care on the date whose legal status is a placement order (LS E1/D1), "
         "not placed for adoption and with no match (AD1.DATE_MATCH) on or before the date; a "

@@ -106,6 +106,9 @@ def _share(units: pd.DataFrame, flag: str) -> pd.DataFrame:
     period="FY",
     kind="rate",
     unit="%",
+    phrase="{value} of care leavers were in touch with the local authority",
+    short="the share of care leavers in touch",
+    kpi=True,
     definition=(
         f"Of {_COHORT_TEXT}, the percentage the local authority was in touch with "
         "(IN_TOUCH YES)."
@@ -125,6 +128,9 @@ def cl01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="FY",
     kind="rate",
     unit="%",
+    phrase="{value} of care leavers were in education, employment or training",
+    short="the share of care leavers in education, employment or training",
+    kpi=True,
     definition=(
         f"Of all {_COHORT_TEXT}, the percentage {_EET_TEXT}. Young people not in touch "
         "count as not in education, employment or training, as in DfE statistics."
@@ -144,6 +150,9 @@ def cl02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="FY",
     kind="rate",
     unit="%",
+    phrase="{value} of care leavers were in suitable accommodation",
+    short="the share of care leavers in suitable accommodation",
+    kpi=True,
     definition=(
         f"Of all {_COHORT_TEXT}, the percentage {_SUITABLE_TEXT}. Young people not in touch "
         "count as not in suitable accommodation, as in DfE statistics."
@@ -186,6 +195,7 @@ for _base, _flag, _what, _text in (("CL-02", "eet", "in education, employment or
                                    ("CL-03", "suitable", "in suitable accommodation",
                                     _SUITABLE_TEXT)):
     for _suffix, (_title, _definition, _rows) in _VARIANTS.items():
+        _who = AGE_GROUPS[_suffix][0] if _suffix in AGE_GROUPS else "in touch"
         indicator(
             f"{_base}{_suffix}",
             title=_title.format(what=_what),
@@ -193,6 +203,9 @@ for _base, _flag, _what, _text in (("CL-02", "eet", "in education, employment or
             period="FY",
             kind="rate",
             unit="%",
+            phrase=f"{{value}} of care leavers {_who} were {_what}",
+            short=f"the share of care leavers in touch {_what}" if _suffix == "L" else None,
+            kpi=_suffix == "L",
             definition=_definition.format(base=_base, text=_text),
             sources=("oc3", "episodes"),
             assumptions=("care-leaver-cohort",),

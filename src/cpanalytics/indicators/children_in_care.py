@@ -145,6 +145,8 @@ def spread_over_rows(units: pd.DataFrame, totals: pd.Series) -> pd.Series:
     period="SS",
     kind="count",
     unit="count",
+    phrase="There were {value} children in care",
+    short="the number of children in care",
     definition=(
         "Children looked after on the date (an episode open: DECOM on or before the date "
         "and DEC blank or after it), excluding children looked after only under short "
@@ -164,6 +166,8 @@ def cic01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="per_10000",
     unit="per 10,000",
+    phrase="That is {value} children in care per 10,000 children under 18, excluding UASC",
+    kpi=True,
     definition=(
         "Children looked after on the date (short breaks excluded), " + _NOT_UASC + ", per "
         "10,000 of the under-18 population (population.csv AGE_0_17 for the latest mid-year "
@@ -254,6 +258,7 @@ def cic03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="FY",
     kind="count",
     unit="count",
+    phrase="{value} children started to be looked after",
     definition=(
         "Children who started a period of care (first episode RNE S; short breaks excluded) "
         "between 1 April and the date, counted once each: a child who started more than once "
@@ -293,6 +298,8 @@ def _period_starts(ctx: Context) -> pd.DataFrame:
     period="YTD",
     kind="rate",
     unit="%",
+    phrase="{value} of children starting care had been in care within the previous 24 months",
+    kpi=True,
     definition=(
         "Of periods of care that started (RNE S) between 1 April and the date (short breaks "
         "excluded), the percentage where the same child's previous period of care ended "
@@ -348,6 +355,11 @@ def cic05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="rate",
     unit="%",
+    phrase=(
+        "{value} of children in foster care (excluding UASC) were with in-house or family and "
+        "friends foster carers"
+    ),
+    kpi=True,
     definition=(
         "Of children looked after on the date in foster care (PLACE U1-U6), " + _NOT_UASC
         + ", the percentage placed with the LA's own carers (PLACE_PROVIDER PR1) or with "
@@ -386,6 +398,8 @@ def located_units(ctx: Context, dates: pd.DatetimeIndex, citizens_only: bool) ->
     period="SS",
     kind="rate",
     unit="%",
+    phrase="{value} of children in care (excluding UASC) were placed within 20 miles of home",
+    kpi=True,
     definition=(
         "Of children looked after on the date, " + _NOT_UASC + ", whose home (HOME_POST) and "
         "placement (PL_POST) postcodes are both known, the percentage placed 20 miles or "
@@ -410,6 +424,8 @@ def cic07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="rate",
     unit="%",
+    phrase="{value} of children in care were placed outside the local authority boundary",
+    kpi=True,
     definition=(
         "Of children looked after on the date whose placement location is known, the "
         "percentage placed outside the LA: the placement postcode's upper-tier LA (ONS) is "
@@ -434,6 +450,10 @@ def cic08(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="rate",
     unit="%",
+    phrase=(
+        "{value} of children in care were placed outside the local authority boundary and more "
+        "than 20 miles from home"
+    ),
     definition=(
         "The DfE measure: of children looked after on the date with both postcodes known, "
         "the percentage placed outside the LA boundary and more than 20 miles from home "
@@ -458,6 +478,8 @@ def cic08d(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="rate",
     unit="%",
+    phrase="{value} of children in care were in private and voluntary placements",
+    kpi=True,
     definition=(
         "Of children looked after on the date (short breaks excluded), the percentage whose "
         "placement is provided by the private (PLACE_PROVIDER PR4) or voluntary (PR5) sector."

@@ -122,6 +122,12 @@ def _iha_units(
     period="R12M",
     kind="rate",
     unit="%",
+    phrase=(
+        "{value} of Initial Health Assessment requests were sent to health within 5 working "
+        "days of the child becoming looked after"
+    ),
+    short="the share of health assessment requests sent on time",
+    kpi=True,
     definition=(
         "Of periods of care starting in the data (RNE S; short breaks excluded) whose IHA "
         "request fell due in the 12 months "
@@ -145,6 +151,12 @@ def he01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="R12M",
     kind="rate",
     unit="%",
+    phrase=(
+        "{value} of Initial Health Assessments were completed within 20 working days of the "
+        "child becoming looked after"
+    ),
+    short="the share of Initial Health Assessments done on time",
+    kpi=True,
     definition=(
         "Of periods of care starting in the data (RNE S; short breaks excluded) whose initial "
         "health assessment fell due in "
@@ -284,6 +296,8 @@ def _last_completed(units: pd.DataFrame, keys: np.ndarray) -> np.ndarray:
     period="SS",
     kind="rate",
     unit="%",
+    phrase="{value} of review health assessments were in timescale",
+    kpi=True,
     definition=(
         "Of children in care on the date who have been looked after continuously for the 12 "
         "months ending on it (" + _TWELVE_MONTHS + "), the percentage whose latest health "
@@ -312,6 +326,11 @@ def he04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="rate",
     unit="%",
+    phrase=(
+        "{value} of children in care for 12 months or more had a dental check in the last 12 "
+        "months"
+    ),
+    kpi=True,
     definition=(
         "Of children in care on the date who have been looked after continuously for the 12 "
         "months ending on it (" + _TWELVE_MONTHS + "), the percentage with a dental check "

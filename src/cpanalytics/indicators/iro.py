@@ -57,6 +57,9 @@ def _chain(ctx: Context) -> tuple[pd.DataFrame, pd.Series]:
     period="SS",
     kind="rate",
     unit="%",
+    phrase="{value} of children in care had every review held within timescale",
+    short="the share of children with reviews in timescale",
+    kpi=True,
     definition=(
         "Of children in care on the date with at least one review due by then, the percentage "
         "whose every review due in the current period of care was held on or before its due "
@@ -102,6 +105,8 @@ def _participation(ctx: Context, dates: pd.DatetimeIndex, period: str) -> pd.Dat
     period="R12M",
     kind="rate",
     unit="%",
+    phrase="Children participated in {value} of their reviews in the last 12 months",
+    kpi=True,
     definition=(
         "Of reviews held in the 12 months ending on the date with a participation code PN1-PN7, "
         "the percentage where the child participated (PN1-PN6). PN0 (child under 4) is excluded."
@@ -140,6 +145,7 @@ def ir03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="FY",
     kind="count",
     unit="count",
+    phrase="{value} reviews were held in the year",
     definition=(
         "Looked-after reviews held in the financial year to the date, within a period of care."
     ),
@@ -184,6 +190,8 @@ def ir04a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="mean",
     unit="children per FTE",
+    phrase="The average IRO caseload was {value} children for each full-time IRO",
+    kpi=True,
     definition=(
         "Children in care on the date divided by the full-time equivalent of IROs in post on "
         "the date (START on or before it, END blank or on or after it)."
@@ -231,6 +239,11 @@ def _iro_spells(allocations: pd.DataFrame) -> pd.DataFrame:
     period="SS",
     kind="rate",
     unit="%",
+    phrase=(
+        "{value} of children in care for 18 months or more had the same IRO for the last 12 "
+        "months"
+    ),
+    kpi=True,
     definition=(
         "Of children in care on the date who have been looked after continuously for 18 months "
         "or more, the percentage allocated to the same IRO throughout the 12 months ending on "
@@ -312,6 +325,7 @@ def ir07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="FY",
     kind="mean",
     unit="days",
+    phrase="Escalations raised in the year took an average of {value} days to resolve",
     definition=(
         "For escalations raised in the financial year and resolved by the date, the mean number "
         "of days from DATE_RAISED to DATE_RESOLVED."
@@ -351,6 +365,9 @@ def _audits(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="R12M",
     kind="rate",
     unit="%",
+    phrase="{value} of care plans audited were graded good or better",
+    short="the share of care plans graded good or better",
+    kpi=True,
     definition=(
         "Of care plans quality-assured in the 12 months ending on the date (graded OUTSTANDING, "
         "GOOD, RI or INADEQUATE), the percentage graded good or better (OUTSTANDING or GOOD)."

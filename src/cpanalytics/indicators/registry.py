@@ -8,7 +8,7 @@ event per date) that the engine aggregates, so every measure supports any breakd
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -36,6 +36,12 @@ class Indicator:
     sources: tuple[str, ...]
     needs: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    #: What the measure says in a headline sentence, ``{value}`` where the number goes
+    #: (``{numerator}`` and ``{denominator}`` may appear too); ``None``: "title: value".
+    phrase: str | None = None
+    #: Short name for chart titles ("the share of ..."); ``None``: the caller's fallback.
+    short: str | None = None
+    #: Whether the measure is a row of the performance scorecard.
     kpi: bool = False
     #: Anchors in docs/assumptions.md: the judgements this measure makes where data is silent.
     assumptions: tuple[str, ...] = ()
@@ -57,7 +63,9 @@ def indicator(
     sources: tuple[str, ...],
     needs: tuple[str, ...] = (),
     categories: tuple[str, ...] = (),
-    kpi: bool | None = None,
+    phrase: str | None = None,
+    short: str | None = None,
+    kpi: bool = False,
     assumptions: tuple[str, ...] = (),
 ) -> Callable[[UnitFunction], UnitFunction]:
     """Register the decorated unit function under ``id`` with its declarative metadata."""
@@ -72,8 +80,7 @@ def indicator(
         REGISTRY[id] = Indicator(
             id=id, title=title, polarity=polarity, period=period, kind=kind, unit=unit,
             definition=definition, sources=sources, needs=needs, categories=categories,
-            kpi=polarity is not None if kpi is None else kpi, assumptions=assumptions,
-            func=func,
+            phrase=phrase, short=short, kpi=kpi, assumptions=assumptions, func=func,
         )
         return func
 
@@ -92,6 +99,21 @@ def catalogue() -> pd.DataFrame:
         for i in sorted(REGISTRY.values(), key=lambda i: _sort_key(i.id))
     ]
     return pd.DataFrame(rows)
+
+
+def scorecard_ids(registry: Mapping[str, Indicator]) -> list[str]:
+    """The scorecard KPIs (entries with ``kpi``), by family and number, each family's
+    headline measures before their letter-suffixed variants (CL-03 before CL-02L)."""
+    def key(indicator_id: str) -> tuple[int, bool, int, str]:
+        family, number, suffix = _sort_key(indicator_id)
+        return family, bool(suffix), number, suffix
+
+    return sorted((i.id for i in registry.values() if i.kpi), key=key)
+
+
+def polarities(registry: Mapping[str, Indicator]) -> dict[str, str | None]:
+    """Indicator id -> polarity, as :func:`cpanalytics.config.load` takes them."""
+    return {i.id: i.polarity for i in registry.values()}
 
 
 def _sort_key(indicator_id: str) -> tuple[int, int, str]:

@@ -29,6 +29,9 @@ from cpanalytics.indicators.registry import indicator
     period="SS",
     kind="rate",
     unit="%",
+    phrase="{value} of children in care had three or more placements in the last 12 months",
+    short="the share of children with three or more placements",
+    kpi=True,
     definition=(
         "Of children in care on the date, the percentage with three or more placements "
         "during the 12 months ending on the date. A placement is a period with the same "
@@ -79,6 +82,12 @@ def units_by_date(units: pd.DataFrame, dates: pd.DatetimeIndex) -> list[np.ndarr
     period="SS",
     kind="rate",
     unit="%",
+    phrase=(
+        "{value} of children under 16 in care for two and a half years or more had been in the "
+        "same placement for at least two years"
+    ),
+    short="the share of children in long-term stable placements",
+    kpi=True,
     definition=(
         "Of children looked after on the date, aged under 16 and looked after continuously "
         "for at least 2.5 years (period of care started 30 months or more before), the "
@@ -236,6 +245,11 @@ def ps04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="rate",
     unit="%",
+    phrase=(
+        "{value} of children in care for 18 months or more had the same social worker for the "
+        "last 12 months"
+    ),
+    kpi=True,
     definition=(
         "Of children looked after for 18 months or more on the date, the percentage with the "
         "same social worker for the last 12 months. Needs a local social worker allocation "

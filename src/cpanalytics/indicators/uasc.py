@@ -79,6 +79,11 @@ def uasc_in_care(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="rate",
     unit="%",
+    phrase=(
+        "There were {numerator} unaccompanied asylum-seeking children (UASC) in care, {value} "
+        "of all children in care"
+    ),
+    short="the number of unaccompanied asylum-seeking children in care",
     definition=(
         "Children looked after on the date (short breaks excluded) who are UASC on the date "
         "(in uasc.csv and before DUC): the numerator is their number, the value their "
@@ -120,6 +125,7 @@ def _arrivals(ctx: Context) -> pd.DataFrame:
     period="R12M",
     kind="table",
     unit="count",
+    phrase="{value} unaccompanied asylum-seeking children started care",
     definition=(
         "Periods of care (short breaks excluded, RNE S) that started in the 12 months ending "
         "on the date while the child was UASC, by month and financial quarter of arrival, age in "
@@ -194,6 +200,10 @@ def ua03a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="SS",
     kind="rate",
     unit="% of threshold",
+    phrase=(
+        "The UASC in care were {value} of the National Transfer Scheme threshold of "
+        "{denominator} children"
+    ),
     definition=(
         "UASC looked after on the date (numerator) as a percentage of the National Transfer "
         "Scheme threshold (denominator): the under-18 population times the rate in force on "
@@ -255,6 +265,10 @@ def _former_uasc_leavers(ctx: Context) -> pd.DataFrame:
     period="SS",
     kind="count",
     unit="count",
+    phrase=(
+        "There were {value} care leavers who came into care as unaccompanied asylum-seeking "
+        "children"
+    ),
     definition=(
         "Young people aged 18 to 21 on the date who are in uasc.csv (formerly UASC), are not "
         "looked after on the date, and are care leavers as the DfE defines them (former "
@@ -280,6 +294,7 @@ def ua05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     period="FY",
     kind="count",
     unit="count",
+    phrase="{value} unaccompanied asylum-seeking children turned 18 while in care",
     definition=(
         "Children who were UASC and looked after on the day before their 18th birthday, "
         "where that birthday fell between 1 April and the date."
