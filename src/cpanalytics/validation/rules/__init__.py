@@ -57,6 +57,13 @@ def offences(frame: pd.DataFrame, mask: pd.Series, column: str | None = None) ->
     return hits
 
 
+def all_offences(hits: list[pd.DataFrame]) -> pd.DataFrame:
+    """The :func:`offences` of several tables as one frame (empty, with its columns, for none)."""
+    if not hits:
+        return pd.DataFrame(columns=[SRC_FILE, SRC_ROW, "column", "value"])
+    return pd.concat(hits, ignore_index=True)
+
+
 def age_at(dob: pd.Series, on: pd.Series) -> pd.Series:
     """Whole years of age on each date (birthday reached on the anniversary date)."""
     before_birthday = (on.dt.month < dob.dt.month) | (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalytics.model import SRC_FILE, SRC_ROW, TABLES_903, YEAR, CareData
-from cpanalytics.validation.rules import offences, rule
+from cpanalytics.model import TABLES_903, YEAR, CareData
+from cpanalytics.validation.rules import all_offences, offences, rule
 
 
 @rule("V228", "the DOB differs from the child's DOB in header.csv of the same return",
@@ -23,6 +23,4 @@ def dob_differs_from_header(data: CareData) -> pd.DataFrame:
             expected = pd.Series(header_dob.reindex(keys).to_numpy(), index=frame.index)
             differs = frame["DOB"].notna() & expected.notna() & (frame["DOB"] != expected)
             hits.append(offences(frame, differs, "DOB"))
-    if not hits:
-        return pd.DataFrame(columns=[SRC_FILE, SRC_ROW, "column", "value"])
-    return pd.concat(hits, ignore_index=True)
+    return all_offences(hits)

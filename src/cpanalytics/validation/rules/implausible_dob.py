@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from cpanalytics.dates import year_end
-from cpanalytics.model import SRC_FILE, SRC_ROW, TABLES_903, YEAR, CareData
-from cpanalytics.validation.rules import offences, rule
+from cpanalytics.model import TABLES_903, YEAR, CareData
+from cpanalytics.validation.rules import all_offences, offences, rule
 
 #: Oldest plausible age at the end of the collection year (care leavers are 17 to 21).
 OLDEST = 25
@@ -27,6 +27,4 @@ def implausible_dob(data: CareData) -> pd.DataFrame:
         earliest = end - pd.DateOffset(years=OLDEST + 1)
         hits += [offences(frame, (frame[c] <= earliest) | (frame[c] > end), c)
                  for c in ("DOB", "MC_DOB") if c in frame.columns]
-    if not hits:
-        return pd.DataFrame(columns=[SRC_FILE, SRC_ROW, "column", "value"])
-    return pd.concat(hits, ignore_index=True)
+    return all_offences(hits)

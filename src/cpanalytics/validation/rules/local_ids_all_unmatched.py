@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalytics.model import SRC_FILE, SRC_ROW, CareData
-from cpanalytics.validation.rules import offences, rule
+from cpanalytics.model import SRC_ROW, CareData
+from cpanalytics.validation.rules import all_offences, offences, rule
 from cpanalytics.validation.rules.local_ids_lost_zeros import return_ids, without_zeros
 
 
@@ -25,6 +25,4 @@ def local_ids_all_unmatched(data: CareData) -> pd.DataFrame:
         stripped = pd.Index(without_zeros(ids.to_series()).dropna())
         if not without_zeros(child).isin(stripped).any():
             hits.append(offences(frame, frame[SRC_ROW] == frame[SRC_ROW].min(), "CHILD"))
-    if not hits:
-        return pd.DataFrame(columns=[SRC_FILE, SRC_ROW, "column", "value"])
-    return pd.concat(hits, ignore_index=True)
+    return all_offences(hits)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalytics.model import SRC_FILE, SRC_ROW, CareData
-from cpanalytics.validation.rules import offences, rule
+from cpanalytics.model import CareData
+from cpanalytics.validation.rules import all_offences, offences, rule
 
 
 def without_zeros(ids: pd.Series) -> pd.Series:
@@ -46,6 +46,4 @@ def local_ids_lost_zeros(data: CareData) -> pd.DataFrame:
         lost = pd.Series(False, index=frame.index)
         lost[unknown] = without_zeros(child[unknown]).isin(stripped)
         hits.append(offences(frame, lost, "CHILD"))
-    if not hits:
-        return pd.DataFrame(columns=[SRC_FILE, SRC_ROW, "column", "value"])
-    return pd.concat(hits, ignore_index=True)
+    return all_offences(hits)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalytics.model import SRC_FILE, SRC_ROW, TABLES_903, CareData
-from cpanalytics.validation.rules import in_header, offences, rule
+from cpanalytics.model import TABLES_903, CareData
+from cpanalytics.validation.rules import all_offences, in_header, offences, rule
 
 
 @rule("V225", "the record is for a child who is not in the header table",
@@ -17,6 +17,4 @@ def record_for_unknown_child(data: CareData) -> pd.DataFrame:
         for name, frame in data.tables.items()
         if name in TABLES_903 and name not in ("header", "episodes") and not frame.empty
     ]
-    if not hits:
-        return pd.DataFrame(columns=[SRC_FILE, SRC_ROW, "column", "value"])
-    return pd.concat(hits, ignore_index=True)
+    return all_offences(hits)
