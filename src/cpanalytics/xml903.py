@@ -47,8 +47,10 @@ HEADER_TABLES = {
 }
 
 
-#: Table column -> the XML element it is read from, where the names differ.
-ELEMENTS = {"CHILD": "CHILDID", "PLACE": "PL", "UASC_FLAG": "UASC"}
+#: XML element -> column: the CSV aliases, and the UASC flag (a column of its own here).
+XML_ALIASES = {**COLUMN_ALIASES, "UASC": "UASC_FLAG"}
+#: Column -> the XML element that holds it (for locating findings).
+ELEMENTS = {column: element for element, column in XML_ALIASES.items()}
 
 #: Items copied from the child's HEADER onto each of its records.
 _FROM_HEADER = ("CHILD", "DOB")
@@ -135,7 +137,7 @@ class _Collector:
             self.pending.append(self.record)
             self.record = None
         elif text:
-            key = "UASC_FLAG" if tag == "UASC" else COLUMN_ALIASES.get(tag, tag)
+            key = XML_ALIASES.get(tag, tag)
             (self.record if self.record is not None else self.child)[key] = text
             (self.record_at if self.record is not None else self.child_at)[key] = self.at
 
