@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import multiprocessing.popen_forkserver  # noqa: F401  (imported here, not first in the starter thread)
 import os
 import queue
 import re
@@ -35,6 +36,8 @@ INDICATOR_CLOCK = "__import__('cpanalytics.indicators.engine', fromlist=['_']).s
 #: Seconds a kernel may take to start and import (``WARM_UP``).
 STARTUP_TIMEOUT = 120
 #: Run by each kernel as it starts (IPython ``exec_lines``).
+#: Seconds to wait for the thread that starts the workers when the pool closes.
+STARTER_TIMEOUT = 30.0
 WARM_UP = "import cpanalytics.kernel; cpanalytics.kernel.warm()"
 
 
@@ -410,7 +413,9 @@ class KernelPool:
     def __exit__(self, *exc: object) -> None:
         if self.starter.ident is None:  # never entered (stopped as it started): nothing runs
             return
-        self.starter.join()
+        # Bounded: a Ctrl-C that lands inside an import can leave the import lock stuck and
+        # the starter waiting on it for ever; its workers die with the lifeline anyway.
+        self.starter.join(STARTER_TIMEOUT)
         finished = self.dispatcher is None or not self.dispatcher.is_alive()
         self.stopping.set()
         if exc[0] is None and finished:
