@@ -254,6 +254,14 @@ def _shown(value: str, column: str) -> str:
     return "the value" if column in IDENTIFIER_COLUMNS else repr(value)
 
 
+def _refused(frame: pd.DataFrame, mask: pd.Series, column: str, path: Path, problem: str,
+             code: str, fix: str) -> UserError:
+    """The error for the rows of ``mask``: the first located (row, or XML place), others counted."""
+    at = _first(frame, mask, column)
+    return UserError(f"{problem}{_in_xml(at)}{_more(_rows(frame, mask))}", file=path,
+                     row=at["row"], column=column, code=code, fix=fix)
+
+
 def _more(rows: list[int]) -> str:
     extra = len(rows) - 1
     return f" ({extra} more row{'s' if extra > 1 else ''} like this, e.g. row {rows[1]})" if extra else ""
@@ -307,25 +315,18 @@ def _parse_other_dates(
     two = text.str.fullmatch(_TWO_DIGIT_YEAR).astype(bool)
     bad = ~(ddmm | iso | two)
     if bad.any():
-        rows, at = _rows(sub, bad), _first(sub, bad, column)
-        raise UserError(
-            f"{_shown(text[bad].iloc[0], column)} is not a date in the form dd/mm/YYYY"
-            f"{_in_xml(at)}{_more(rows)}",
-            file=path, row=at["row"], column=column, code="E114",
-            fix="write dates as dd/mm/YYYY (e.g. 01/04/2019), or leave the cell blank",
-        )
+        raise _refused(sub, bad, column, path,
+                       f"{_shown(text[bad].iloc[0], column)} is not a date in the form dd/mm/YYYY",
+                       "E114", "write dates as dd/mm/YYYY (e.g. 01/04/2019), or leave the cell blank")
     fixed = pd.to_datetime(text.where(ddmm), format="%d/%m/%Y", errors="coerce").fillna(
         pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce"))
     centuries = _two_digit_years(sub, path, column, text.where(two), year)
     fixed = fixed.fillna(centuries)
     impossible = fixed.isna()
     if impossible.any():
-        rows, at = _rows(sub, impossible), _first(sub, impossible, column)
-        raise UserError(
-            f"{_shown(text[impossible].iloc[0], column)} is not a real date{_in_xml(at)}{_more(rows)}",
-            file=path, row=at["row"], column=column, code="E112",
-            fix="correct the day or month (dates are dd/mm/YYYY, e.g. 28/02/2019)",
-        )
+        raise _refused(sub, impossible, column, path,
+                       f"{_shown(text[impossible].iloc[0], column)} is not a real date", "E112",
+                       "correct the day or month (dates are dd/mm/YYYY, e.g. 28/02/2019)")
     findings = []
     if iso.any():
         findings.append(Finding(
@@ -375,14 +376,11 @@ def _two_digit_years(
                 f"before {high:%d/%m/%Y}")
     ambiguous = readings[0].notna() & (plausible[0] == plausible[1])
     if ambiguous.any():
-        rows, at = _rows(frame, ambiguous), _first(frame, ambiguous, column)
-        raise UserError(
-            f"{_shown(text[ambiguous].iloc[0], column)} has a two-digit year that cannot be "
-            f"read safely: neither 19yy nor 20yy is plausible ({span}){_in_xml(at)}{_more(rows)}",
-            file=path, row=at["row"], column=column, code="E113",
-            fix="export dates with four-digit years, dd/mm/YYYY (e.g. 01/04/2019); in Excel "
-                "format the column as dd/mm/yyyy before saving",
-        )
+        raise _refused(frame, ambiguous, column, path,
+                       f"{_shown(text[ambiguous].iloc[0], column)} has a two-digit year that cannot "
+                       f"be read safely: neither 19yy nor 20yy is plausible ({span})", "E113",
+                       "export dates with four-digit years, dd/mm/YYYY (e.g. 01/04/2019); in Excel "
+                       "format the column as dd/mm/yyyy before saving")
     return readings[1].where(plausible[1], readings[0])
 
 
@@ -394,12 +392,8 @@ def parse_numbers(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
         bad = text.notna() & numbers.isna()
         if bad.any():
-            rows, at = _rows(frame, bad), _first(frame, bad, column)
-            raise UserError(
-                f"{text[bad].iloc[0]!r} is not a number{_in_xml(at)}{_more(rows)}",
-                file=path, row=at["row"], column=column, code="E115",
-                fix="enter a number (or leave the cell blank)",
-            )
+            raise _refused(frame, bad, column, path, f"{text[bad].iloc[0]!r} is not a number",
+                           "E115", "enter a number (or leave the cell blank)")
         out[column] = numbers
     return out
 
