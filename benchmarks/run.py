@@ -104,7 +104,7 @@ def _dataset(scale: str) -> Path:
 _B3_CHILD = r"""
 import json, resource, sys, time
 import cpanalytics
-from cpanalytics.indicators import REGISTRY, series
+from cpanalytics.measures.indicators import REGISTRY, series
 t0 = time.perf_counter()
 data = cpanalytics.load_data(sys.argv[1])
 load_s = time.perf_counter() - t0

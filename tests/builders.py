@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from cpanalytics.model import LOCAL_EXTRACTS, TABLES_903
+from cpanalytics.data.model import LOCAL_EXTRACTS, TABLES_903
 
 Rows = list[dict[str, str]]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalytics.model import DATE_COLUMNS, LOCAL_EXTRACTS, TABLES_903, CareData
+from cpanalytics.data.model import DATE_COLUMNS, LOCAL_EXTRACTS, TABLES_903, CareData
 
 _NUMERIC = {"SDQ_SCORE", "FTE", "AGE_0_17", "VALUE", "YEAR", "FOSTER_CARE", "NB_ADOPTR"}
 

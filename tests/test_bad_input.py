@@ -18,11 +18,11 @@ import pandas as pd
 import pytest
 from builders import small_year, write_csv, write_small_root, write_year
 
-from cpanalytics.cli import main
+from cpanalytics.cli.main import main
+from cpanalytics.data.loading import load_data
+from cpanalytics.data.model import TABLES_903
+from cpanalytics.data.validation import validate
 from cpanalytics.errors import UserError
-from cpanalytics.loading import load_data
-from cpanalytics.model import TABLES_903
-from cpanalytics.validation import validate
 
 REPO = Path(__file__).resolve().parents[1]
 

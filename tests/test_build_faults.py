@@ -22,10 +22,12 @@ import pytest
 from test_no_orphans import _alive, _descendants
 from test_pipeline import good_build, notebooks, options, tmp, tree  # noqa: F401  (the shared fixture)
 
-from cpanalytics import config, snapshot
-from cpanalytics.cli import main
+from cpanalytics.cli.main import main
+from cpanalytics.data import settings
 from cpanalytics.errors import UserError
 from cpanalytics.pipeline import build, outputs, rendering
+from cpanalytics.publish import targets as config
+from cpanalytics.runtime import snapshot
 
 #: 10 values, then eight levels of ten aliases each: 10**9 values once expanded.
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -65,7 +67,7 @@ def test_shared_settings_through_aliases_still_load(tmp_path):
 
 
 def test_an_oversized_areas_file_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(config, "MAX_YAML_BYTES", 100)
+    monkeypatch.setattr(settings, "MAX_YAML_BYTES", 100)
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "areas.yaml").write_text("areas:\n" + "  Kent: [Ashford, Dover]\n" * 10)
     with pytest.raises(UserError) as err:

@@ -127,7 +127,7 @@ def test_the_cell_timeout_option(tmp, monkeypatch, capsys):  # noqa: F811
     """``build --cell-timeout S`` reaches papermill; 0 or less is refused (E411)."""
     from test_pipeline import notebooks
 
-    from cpanalytics.cli import main
+    from cpanalytics.cli.main import main
 
     monkeypatch.setattr(rendering, "renderer_available", lambda: False)
     base = ["build", "--data", str(tmp / "data"), "--year", "2025", "--out", str(tmp / "out"),

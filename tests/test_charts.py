@@ -8,8 +8,8 @@ import matplotlib.colors as mcolors
 import pandas as pd
 from afcharts.af_colours import get_af_colours
 
-from cpanalytics import charts, publication_audit
-from cpanalytics.config import Comparator
+from cpanalytics.publish import charts, publication_audit
+from cpanalytics.publish.targets import Comparator
 
 LA = "Synthetic County Council"
 MONTHS = pd.date_range("2024-03-31", "2025-03-31", freq="ME")  # 13 month ends

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cpanalytics.cli import main
+from cpanalytics.cli.main import main
 
 DATA = "data/synthetic"
 
@@ -20,7 +20,7 @@ def _repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_indicators_json_matches_compute(capsys: pytest.CaptureFixture[str]) -> None:
     import cpanalytics
-    from cpanalytics.indicators import compute
+    from cpanalytics.measures.indicators import compute
 
     assert main(["indicators", "--data", DATA, "--as-at", "2019-03-31", "--id", "PS-01",
                  "--format", "json", "--no-suppress"]) == 0

@@ -1,4 +1,4 @@
-"""The per-year SSDA903 code lists (cpanalytics/codelists/<YYYY>.yaml) against the DfE."""
+"""The per-year SSDA903 code lists (cpanalytics/data/codelists/<YYYY>.yaml) against the DfE."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cpanalytics.codes import CODE_LISTS, all_codes, valid_codes, years_valid
+from cpanalytics.data.codes import CODE_LISTS, all_codes, valid_codes, years_valid
 
 DFE_PYTHON = Path(__file__).resolve().parents[1] / ".venv-dfe" / "bin" / "python"
 
@@ -93,7 +93,7 @@ def test_code_lists_match_the_dfe_validator_rules():
 
 
 def test_one_full_file_per_collection_year():
-    names = sorted(p.name for p in files("cpanalytics").joinpath("codelists").iterdir())
+    names = sorted(p.name for p in files("cpanalytics.data").joinpath("codelists").iterdir())
     assert names == [f"{y}.yaml" for y in range(2014, 2028)]
     assert all(set(years) == set(range(2014, 2028)) for years in CODE_LISTS.values())
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from cases import care_data
 
-from cpanalytics.indicators import compute
+from cpanalytics.measures import cohorts
+from cpanalytics.measures.indicators import compute
 
 # A: citizen girl born 2012, care since 2018, foster then residential.
 # U: UASC boy born 2002 (turns 18 on 10/05/2020 = DUC); arrived 01/02/2019.
@@ -34,7 +35,7 @@ def _data():
 
 
 def test_children_in_care_on_a_date_has_tidy_derived_columns() -> None:
-    cic = _data().children_in_care("2019-03-31").set_index("CHILD")
+    cic = cohorts.children_in_care(_data(), "2019-03-31").set_index("CHILD")
     assert sorted(cic.index) == ["A", "U"]
     # A: 6 years old on 31/03/2019 (birthday 15 June), residential since 01/09/2018.
     assert cic.loc["A", "age"] == 6
@@ -50,15 +51,15 @@ def test_children_in_care_on_a_date_has_tidy_derived_columns() -> None:
 
 
 def test_uasc_flag_ends_at_duc() -> None:
-    cic = _data().children_in_care("2020-05-10").set_index("CHILD")
+    cic = cohorts.children_in_care(_data(), "2020-05-10").set_index("CHILD")
     assert bool(cic.loc["U", "uasc"]) is False
 
 
 def test_starters_and_leavers_in_a_year() -> None:
     data = _data()
-    starts = data.starters("2018-04-01", "2019-03-31")
+    starts = cohorts.starters(data, "2018-04-01", "2019-03-31")
     assert starts["CHILD"].tolist() == ["U"]
-    leaves = data.leavers("2018-04-01", "2019-03-31").set_index("CHILD")
+    leaves = cohorts.leavers(data, "2018-04-01", "2019-03-31").set_index("CHILD")
     # E13 is "left care to live with parents, relatives or other person with no parental
     # responsibility" (SSDA903 guidance), a DfE group of its own, not "returned home" (E4A/B).
     assert leaves.loc["H", "reason"] == "Left to live with parents or relatives"
@@ -66,7 +67,7 @@ def test_starters_and_leavers_in_a_year() -> None:
 
 
 def test_placements_count_same_carer_runs() -> None:
-    pl = _data().placements()
+    pl = cohorts.placements(_data())
     assert pl.groupby("CHILD").size().to_dict() == {"A": 2, "H": 1, "U": 1}
     first_a = pl[pl["CHILD"] == "A"].sort_values("start").iloc[0]
     assert first_a["days"] == pd.Timestamp("2018-09-01").toordinal() - pd.Timestamp("2018-01-01").toordinal()
@@ -90,7 +91,7 @@ E5    01/01/2018 S   C2 U4    01/05/2018 E5
 
 
 def test_leavers_use_the_one_dfe_reason_ceased_mapping() -> None:
-    leaves = care_data(REASONS).leavers("2018-04-01", "2019-03-31").set_index("CHILD")
+    leaves = cohorts.leavers(care_data(REASONS), "2018-04-01", "2019-03-31").set_index("CHILD")
     assert leaves["reason"].astype("str").to_dict() == {
         "E4A": "Returned home to parents",
         "E17": "Remained with carers at 18 (staying put)",  # not "returned home"
@@ -124,13 +125,13 @@ C     01/01/2017 S   C2 U4    01/08/2018 E44
 
 def test_leavers_count_each_child_once_on_the_last_occasion_as_cic03() -> None:
     data = care_data(TWICE)
-    leaves = data.leavers("2018-04-01", "2019-03-31").set_index("CHILD")
+    leaves = cohorts.leavers(data, "2018-04-01", "2019-03-31").set_index("CHILD")
     assert sorted(leaves.index) == ["A", "C"]
     assert leaves.loc["A", "reason"] == "Left to live with parents or relatives"
     assert leaves.loc["A", "days_in_care"] == 153  # 01/09/2018 -> 01/02/2019: 30+31+30+31+31
     assert leaves.loc["C", "reason"] == "Special guardianship order"
     # Year to 31/12/2018: A's last occasion so far is the return home (E4A).
-    so_far = data.leavers("2018-04-01", "2018-12-31").set_index("CHILD")
+    so_far = cohorts.leavers(data, "2018-04-01", "2018-12-31").set_index("CHILD")
     assert so_far.loc["A", "reason"] == "Returned home to parents"
     # The same children as CIC-03 counts.
     cic03 = compute("CIC-03", data, as_at="2019-03-31")

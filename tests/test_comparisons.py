@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
-from cpanalytics.comparisons import compare, headline, period_label, plot_compare
-from cpanalytics.config import Comparator, Config, load
+from cpanalytics.publish.comparisons import compare, headline, period_label, plot_compare
+from cpanalytics.publish.targets import Comparator, Config, load
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def test_packaged_comparators_are_like_for_like():
 
 
 def test_measures_bars_legend_names_the_year_of_england():
-    from cpanalytics import charts
+    from cpanalytics.publish import charts
 
     results = [pd.DataFrame([{"indicator": i, "date": pd.Timestamp("2025-03-31"),
                               "numerator": 100, "denominator": 200, "value": 50.0,
@@ -201,7 +201,7 @@ def test_a_comparator_for_a_local_variant_is_refused():
 
 
 def test_trend_chart_legend_and_alt_text_carry_an_old_england_year():
-    from cpanalytics import charts
+    from cpanalytics.publish import charts
 
     months = pd.date_range("2024-03-31", "2025-03-31", freq="ME")
     series = pd.DataFrame({"indicator": "PS-01", "date": months, "numerator": 0,

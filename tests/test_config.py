@@ -7,11 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cpanalytics import config
-from cpanalytics.config import area_of, load, reporting_year
 from cpanalytics.errors import UserError
-from cpanalytics.indicators import REGISTRY
-from cpanalytics.indicators.registry import polarities
+from cpanalytics.measures.indicators import REGISTRY
+from cpanalytics.measures.indicators.registry import polarities
+from cpanalytics.measures.reference import area_of
+from cpanalytics.publish import targets as config
+from cpanalytics.publish.targets import load, reporting_year
 
 #: The registry's polarities, handed to config as the pipeline's default does.
 POL = polarities(REGISTRY)
@@ -159,7 +160,7 @@ def test_packaged_ids_unknown_to_the_registry_are_skipped():
 
 
 def test_packaged_defaults_in_use_names_the_files_without_an_override(tmp_path) -> None:
-    from cpanalytics.config import packaged_defaults_in_use
+    from cpanalytics.publish.targets import packaged_defaults_in_use
 
     assert packaged_defaults_in_use(tmp_path, 2025) == ["targets-2025.yaml", "areas.yaml"]
     (tmp_path / "config").mkdir()

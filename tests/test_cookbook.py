@@ -18,12 +18,12 @@ import pytest
 import yaml
 
 import cpanalytics
-from cpanalytics.cli import main
-from cpanalytics.cohorts import restrict
-from cpanalytics.commands.compare import shown_table
+from cpanalytics.cli.commands.compare import shown_table
+from cpanalytics.cli.main import main
+from cpanalytics.measures.cohorts import restrict
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "cookbook.ipynb"
+NOTEBOOK = ROOT / "src" / "cpanalytics" / "resources" / "notebooks" / "cookbook.ipynb"
 AS_AT = pd.Timestamp("2025-03-31")
 FY_START = pd.Timestamp("2024-04-01")
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
@@ -241,7 +241,7 @@ def test_iha_uasc_and_under_fives_by_quarter(run: dict, iha: pd.DataFrame) -> No
 @pytest.mark.e2e
 def test_iha_east_kent_by_uasc(run: dict, raw, iha: pd.DataFrame) -> None:
     """HE-02 for children whose district is in East Kent (areas.yaml), by UASC, each 31 March."""
-    areas = yaml.safe_load((ROOT / "src/cpanalytics/config/areas.yaml").read_text())["areas"]
+    areas = yaml.safe_load((ROOT / "src/cpanalytics/resources/config/areas.yaml").read_text())["areas"]
     attrs = raw.child_attributes
     east = set(attrs.loc[attrs["DISTRICT"].isin(areas["East Kent"]), "CHILD"].astype("str"))
     per = iha[iha["CHILD"].isin(east)]
@@ -349,7 +349,7 @@ def test_uasc_leavers_outside_the_county(run: dict, raw) -> None:
     """Former UASC leaving care at 18+ in three years, each once on their last leaving (as
     CIC-03 and DfE statistics count leavers; REC X1 is no leaving); outside when the last
     placement's postcode is in another upper-tier LA (E10000016 is the synthetic county's code)."""
-    from cpanalytics.distance import centroids
+    from cpanalytics.measures.distance import centroids
 
     ep = _episodes(raw)
     per = _periods(ep)

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from builders import write_small_root
 
-from cpanalytics import dates, load_data
+from cpanalytics import load_data
+from cpanalytics.data import dates
+from cpanalytics.data.model import CareData
 from cpanalytics.errors import UserError
-from cpanalytics.model import CareData
+from cpanalytics.measures import cohorts
 
 
 @pytest.fixture
@@ -84,7 +86,7 @@ def test_a_range_the_wrong_way_round_is_refused() -> None:
 
 
 def test_the_python_api_reads_dates_the_uk_way(tiny_data) -> None:
-    from cpanalytics.indicators import compute, compute_at, series
+    from cpanalytics.measures.indicators import compute, compute_at, series
 
     # 01/06/2018 is 1 June 2018: both children in care (2). Read the US way it would be
     # 6 January 2018, when only child 001 was (1).
@@ -95,8 +97,8 @@ def test_the_python_api_reads_dates_the_uk_way(tiny_data) -> None:
     assert list(both["date"]) == [pd.Timestamp(2018, 4, 1), pd.Timestamp(2019, 3, 31)]
     months = series("CIC-01", tiny_data, "01/01/2019", "31/03/2019")
     assert list(months["date"].dt.month) == [1, 2, 3]
-    assert sorted(tiny_data.children_in_care("01/06/2018")["CHILD"]) == ["001", "002"]
-    assert list(tiny_data.starters("01/05/2018", "31/05/2018")["CHILD"]) == ["002"]
+    assert sorted(cohorts.children_in_care(tiny_data, "01/06/2018")["CHILD"]) == ["001", "002"]
+    assert list(cohorts.starters(tiny_data, "01/05/2018", "31/05/2018")["CHILD"]) == ["002"]
     with pytest.raises(UserError, match="as_at '03/31/2019' is not a real date"):
         compute("CIC-01", tiny_data, as_at="03/31/2019")
     with pytest.raises(UserError, match="start 2019-03-31 is after end 2019-01-31"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from cases import care_data
 
-from cpanalytics.indicators import compute
+from cpanalytics.measures.indicators import compute
 
 
 def _row(indicator: str, data, as_at: str) -> tuple[float, float]:

@@ -23,8 +23,8 @@ from __future__ import annotations
 import pytest
 from cases import care_data
 
-from cpanalytics import tables
-from cpanalytics.indicators import compute
+from cpanalytics.measures.indicators import compute
+from cpanalytics.publish import tables
 
 # --- Placement stability --------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpanalytics.disclosure import (
+from cpanalytics.publish.disclosure import (
     CONFIDENTIAL,
     NOT_AVAILABLE,
     SYMBOLS,

@@ -11,9 +11,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from cpanalytics import charts, disclosure, headlines, notebook, publication_audit, tables
 from cpanalytics.pipeline import disclosure_audit
-from cpanalytics.publication_audit import (
+from cpanalytics.publish import charts, disclosure, headlines, publication_audit, tables
+from cpanalytics.publish.publication_audit import (
     SIDECAR_DIR,
     Protection,
     Publication,
@@ -23,6 +23,7 @@ from cpanalytics.publication_audit import (
     protect,
     sidecar,
 )
+from cpanalytics.runtime import notebook
 
 DATE = pd.Timestamp("2025-03-31")
 REASONS = {  # the issue's case: SGO 4 and staying put 1 are [c]; Adopted 8 is shown
@@ -32,7 +33,7 @@ REASONS = {  # the issue's case: SGO 4 and staying put 1 are [c]; Adopted 8 is s
 
 
 def _table_result(measure: str, counts: dict[tuple[str, ...], int], categories: tuple[str, ...]) -> pd.DataFrame:
-    """A table-type indicator result, as ``cpanalytics.indicators.compute`` returns it."""
+    """A table-type indicator result, as ``cpanalytics.measures.indicators.compute`` returns it."""
     rows = [dict(zip(categories, key, strict=True)) | {"count": n} for key, n in counts.items()]
     result = pd.DataFrame(rows).assign(indicator=measure, date=DATE)
     result.attrs["indicator"] = measure
@@ -190,7 +191,7 @@ def _notebook(folder: Path, leak: bool) -> Path:
     that shows a count another table hides)."""
     code = [
         'data_dir = "."\nyear = 2025\nas_at = None\nla_name = "Test"\nsuppress = True\noutput_dir = None',
-        "import pandas as pd\nfrom cpanalytics import notebook as nb, tables\nout = nb.output_path(output_dir)\n"
+        "import pandas as pd\nfrom cpanalytics.publish import tables\nfrom cpanalytics.runtime import notebook as nb\nout = nb.output_path(output_dir)\n"
         f"DATE = pd.Timestamp('2025-03-31')\nREASONS = {REASONS!r}",
         "#| label: tbl-ceased\nceased = pd.DataFrame({'indicator': 'CIC-03', 'date': DATE, "
         "'reason': list(REASONS), 'count': list(REASONS.values())})\n"
@@ -368,7 +369,7 @@ def test_the_protection_margin_is_set_for_a_build(tmp_path: Path) -> None:
 
 
 def test_the_protection_margin_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from cpanalytics.cli import main
+    from cpanalytics.cli.main import main
     from cpanalytics.pipeline import BuildOptions
 
     assert BuildOptions(data_dir=tmp_path, year=2025).protection_margin == 1.0

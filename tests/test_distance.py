@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from cases import care_data
 
-from cpanalytics import distance
+from cpanalytics.measures import distance
 
 
 def test_miles_is_the_dfe_formula_rounded_to_one_decimal() -> None:

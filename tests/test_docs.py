@@ -16,7 +16,7 @@ def test_indicator_docs_are_current() -> None:
 
 
 def test_every_registered_indicator_is_documented_with_its_definition() -> None:
-    from cpanalytics.indicators import REGISTRY
+    from cpanalytics.measures.indicators import REGISTRY
 
     text = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
     for indicator in REGISTRY.values():
@@ -28,7 +28,7 @@ def test_readme_links_resolve() -> None:
     import re
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for target in re.findall(r"\]\(((?:docs|notebooks)/[^)#]+)\)", readme):
+    for target in re.findall(r"\]\(((?:docs|src)/[^)#]+)\)", readme):
         assert (ROOT / target).exists(), target
 
 
@@ -37,7 +37,7 @@ def test_every_indicator_links_to_assumptions_that_exist() -> None:
     registry entry names is an entry of docs/assumptions.md (issue 12, AQA assumptions log)."""
     import re
 
-    from cpanalytics.indicators import REGISTRY
+    from cpanalytics.measures.indicators import REGISTRY
 
     log = (ROOT / "docs" / "assumptions.md").read_text(encoding="utf-8")
     anchors = set(re.findall(r'<a id="([\w-]+)"></a>', log))

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpanalytics import headlines, publication_audit
-from cpanalytics.config import Comparator
-from cpanalytics.publication_audit import SIDECAR_DIR
+from cpanalytics.publish import headlines, publication_audit
+from cpanalytics.publish.publication_audit import SIDECAR_DIR
+from cpanalytics.publish.targets import Comparator
 
 DATE = pd.Timestamp("2019-07-31")
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from cases import care_data
 
-from cpanalytics.indicators import compute
+from cpanalytics.measures.indicators import compute
 
 # A: enters care 01/01/2017; placement order (LS E1) 01/06/2017; ADM decision 01/04/2017;
 #    matched 15/04/2018; placed for adoption (A6, new carer) 01/05/2018; adopted 15/01/2019.

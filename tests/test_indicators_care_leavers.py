@@ -13,9 +13,9 @@ from __future__ import annotations
 import pytest
 from cases import care_data
 
-from cpanalytics.config import load
-from cpanalytics.indicators import compute
-from cpanalytics.indicators.registry import REGISTRY
+from cpanalytics.measures.indicators import compute
+from cpanalytics.measures.indicators.registry import REGISTRY
+from cpanalytics.publish.targets import load
 
 # J: looked after only under short breaks (V3); K: care taken over by another LA (REC E3).
 EPISODES = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cases import care_data
 
-from cpanalytics.indicators import compute
+from cpanalytics.measures.indicators import compute
 
 
 def _row(indicator: str, data, as_at: str, **kw) -> dict:
@@ -259,7 +259,7 @@ def test_cic01_child_ceasing_on_the_date_is_out_and_starting_on_it_is_in() -> No
 
 
 def test_compute_at_gives_each_date_as_compute_does() -> None:
-    from cpanalytics.indicators import compute_at
+    from cpanalytics.measures.indicators import compute_at
 
     data = care_data(POPULATION_CASE, uasc=UASC_C, population=POPULATION)
     # 31/12/2018: citizens A, B (C is UASC) over 20,000 -> 1.0; 31/03/2019: A, B, C (C no

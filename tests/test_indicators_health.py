@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from cases import care_data
 
-from cpanalytics.indicators import compute
+from cpanalytics.measures.indicators import compute
 
 # Request due 5 working days (wd) and IHA due 20 wd after the period starts.
 # A: Mon 04/03/2019. Request due 05-08/03, 11/03 -> 11/03/2019; IHA due 05-08/03 (4),

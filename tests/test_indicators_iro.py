@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from cases import care_data
 
-from cpanalytics.indicators import compute, series
+from cpanalytics.measures.indicators import compute, series
 
 # IR-01 as at 31/03/2019. First review due 20 working days after the period starts.
 # A: starts Mon 03/12/2018. Working days after: 04-07/12 (4), 10-14 (9), 17-21 (14), 24/12
@@ -263,7 +263,7 @@ def test_ir01_and_iha_ignore_a_period_the_data_join_part_way_through() -> None:
     # Nor is A an IHA starter: HE-02 has no one in its cohort.
     from cases import care_data
 
-    from cpanalytics.indicators import compute
+    from cpanalytics.measures.indicators import compute
 
     data = care_data(
         """

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from cases import care_data
 
-from cpanalytics.indicators import compute
+from cpanalytics.measures.indicators import compute
 
 # Child A: three carers in the year ending 31/03/2019 (S, P, P)          -> 3 placements
 # Child B: S, then a temporary T1 episode, then back to the same carer    -> 1 placement

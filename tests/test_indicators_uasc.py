@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from cases import care_data
 
-from cpanalytics.indicators import compute
-from cpanalytics.indicators.engine import compute_at, context
-from cpanalytics.indicators.registry import REGISTRY
-from cpanalytics.indicators.uasc import nts_rate
+from cpanalytics.measures.indicators import compute
+from cpanalytics.measures.indicators.engine import compute_at, context
+from cpanalytics.measures.indicators.registry import REGISTRY
+from cpanalytics.measures.indicators.uasc import nts_rate
 
 # In care on 31/03/2019: A (UASC, DUC blank), B (UASC, DUC 01/06/2019, still UASC),
 # C (DUC 31/03/2019: status ceases on the date itself, so not UASC), D (citizen).

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from cases import care_data
 
-from cpanalytics.derive import OPEN_END, in_care_on, interval_arrays, rows_open_on
-from cpanalytics.indicators import engine
-from cpanalytics.indicators.engine import context
-from cpanalytics.indicators.windows import events_in_window, in_care_periods
+from cpanalytics.measures.derive import OPEN_END, in_care_on, interval_arrays, rows_open_on
+from cpanalytics.measures.indicators import engine
+from cpanalytics.measures.indicators.engine import context
+from cpanalytics.measures.indicators.windows import events_in_window, in_care_periods
 
 DATA = care_data("""
     CHILD DECOM      RNE LS PLACE DEC        REC

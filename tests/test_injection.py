@@ -19,15 +19,16 @@ import pypdf
 import pytest
 from render_fakes import SVG, cell, markdown, svg_output, write_notebooks
 
-from cpanalytics import tables
 from cpanalytics.errors import UserError
-from cpanalytics.markup import FORMULA_START, NUMBER, csv_text
+from cpanalytics.publish import tables
+from cpanalytics.publish.markup import FORMULA_START, NUMBER, csv_text
 from cpanalytics.render import builtin, quarto, render_reports
 from cpanalytics.render.sanitise import markdown_text, safe_url, sanitise_outputs
-from cpanalytics.render.stage import appendix_markdown, repository_root, stage_project
+from cpanalytics.render.stage import appendix_markdown, sources_root, stage_project
 from cpanalytics.render.subset import expand_document
 
-REPO = repository_root()
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = sources_root()
 LA_NAME = "Anyshire <script>alert(1)</script> #set text(red) $5 🦊 Council"
 NARRATIVE = """\
 The team folder is C:\\Users\\team on the shared drive.
@@ -80,7 +81,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The IRO report (HTML and PDF) with a hostile LA name, narrative and manifest."""
     root = tmp_path_factory.mktemp("inject")
     out = root / "out"
-    write_notebooks(REPO / "reports", out / "2025" / "notebooks")
+    write_notebooks(SOURCES / "reports", out / "2025" / "notebooks")
     staged = stage_project(2025, out, notebooks_dir=out / "2025" / "notebooks",
                            narrative_dir=_narrative(root / "narrative"), la_name=LA_NAME,
                            appendix=appendix_markdown(MANIFEST), today=date(2025, 7, 14))
@@ -144,7 +145,7 @@ def test_appendix_file_names_are_text(rendered: dict) -> None:
 
 def test_emoji_in_chart_alt_text_renders(tmp_path: Path) -> None:
     # the build writes each chart's alt text (with the LA name) as JSON into "#| fig-alt:"
-    shutil.copytree(REPO / "reports" / "assets", tmp_path / "assets")
+    shutil.copytree(SOURCES / "reports" / "assets", tmp_path / "assets")
     (tmp_path / "notebooks").mkdir()
     chart = cell("fig-trend", [svg_output()], fig_cap="Trend", fig_alt="Anyshire 🦊 Council")
     (tmp_path / "notebooks" / "nb.ipynb").write_text(json.dumps({"cells": [chart]}),
@@ -212,7 +213,7 @@ def test_quarto_engine_never_sees_a_bad_include(
     monkeypatch.setattr(quarto, "quarto_path", lambda: "/usr/bin/quarto")
     monkeypatch.setattr(quarto, "render_document", lambda *args: calls.append(args))
     out = tmp_path / "out"
-    write_notebooks(REPO / "reports", out / "2025" / "notebooks")
+    write_notebooks(SOURCES / "reports", out / "2025" / "notebooks")
     narrative = tmp_path / "narrative"
     narrative.mkdir()
     (narrative / "foreword.md").write_text("{{< include ../../etc/passwd >}}\n", encoding="utf-8")
@@ -407,7 +408,7 @@ def _notebook(path: Path, *texts: str) -> None:
 
 def test_staged_notebook_outputs_hold_no_raw_markup(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    write_notebooks(REPO / "reports", out / "2025" / "notebooks")
+    write_notebooks(SOURCES / "reports", out / "2025" / "notebooks")
     uasc = out / "2025" / "notebooks" / "uasc_trends.ipynb"
     nb = json.loads(uasc.read_text(encoding="utf-8"))
     for c in nb["cells"]:

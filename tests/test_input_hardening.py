@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from builders import small_year, write_local, write_small_root, write_xml, write_year
 
-from cpanalytics.cli import main
-from cpanalytics.loading import load_data
-from cpanalytics.validation import validate
-from cpanalytics.validation.report import format_text
+from cpanalytics.cli.main import main
+from cpanalytics.data.loading import load_data
+from cpanalytics.data.validation import validate
+from cpanalytics.data.validation.report import format_text
 
 
 def findings(root: Path, code: str) -> list:

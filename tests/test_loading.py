@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from builders import small_year, write_csv, write_local, write_small_root, write_year
 
+from cpanalytics.data.loading import collection_year, load_data
+from cpanalytics.data.model import LOCAL_EXTRACTS, TABLES_903
 from cpanalytics.errors import UserError
-from cpanalytics.loading import collection_year, load_data
-from cpanalytics.model import LOCAL_EXTRACTS, TABLES_903
 
 
 def test_types_and_bookkeeping(tmp_path):

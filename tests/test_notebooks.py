@@ -17,12 +17,12 @@ import nbformat
 import pandas as pd
 import pytest
 
-from cpanalytics import notebook as nb
-from cpanalytics import tables
 from cpanalytics.pipeline.runner import apply_alt_text
+from cpanalytics.publish import tables
+from cpanalytics.runtime import notebook as nb
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = ROOT / "src" / "cpanalytics" / "resources" / "notebooks"
 #: The data the end-to-end runs use (``CPANALYTICS_TEST_DATA`` overrides, e.g. a scaled copy).
 SYNTHETIC = Path(os.environ.get("CPANALYTICS_TEST_DATA", ROOT / "data" / "synthetic"))
 LABELS_DOC = ROOT / "docs" / "report-labels.md"
@@ -184,7 +184,7 @@ def _same(a: float | None, b: float) -> bool:
 @pytest.mark.parametrize("key", list(RUNS))
 @pytest.mark.parametrize("name", REPORT)
 def test_headline_json_equals_the_indicators(executed, synthetic, name, key):
-    from cpanalytics.indicators import compute
+    from cpanalytics.measures.indicators import compute
 
     _, out = executed[(name, key)]
     payload = json.loads((out / f"{name}.json").read_text())
@@ -207,7 +207,7 @@ def test_headline_json_equals_the_indicators(executed, synthetic, name, key):
 @pytest.mark.e2e
 @pytest.mark.parametrize("key", list(RUNS))
 def test_headline_sentence_carries_the_indicator_value(executed, synthetic, key):
-    from cpanalytics.indicators import compute
+    from cpanalytics.measures.indicators import compute
 
     path, _ = executed[("placement_stability", key)]
     as_at = nb.as_at_date(RUNS[key]["year"], RUNS[key].get("as_at"))

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cpanalytics import charts, config, headlines, scorecard
-from cpanalytics.indicators import REGISTRY
-from cpanalytics.indicators.registry import indicator, scorecard_ids
+from cpanalytics.measures.indicators import REGISTRY
+from cpanalytics.measures.indicators.registry import indicator, scorecard_ids
+from cpanalytics.publish import charts, headlines, scorecard
+from cpanalytics.publish import targets as config
 
 FAKE = "ZZ-01"
 AS_AT = pd.Timestamp("2019-07-31")

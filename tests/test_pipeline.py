@@ -23,7 +23,7 @@ import pytest
 from builders import small_year, write_year
 
 from cpanalytics import pipeline
-from cpanalytics.cli import main
+from cpanalytics.cli.main import main
 from cpanalytics.errors import UserError
 from cpanalytics.pipeline import BuildOptions, build, outputs, rendering
 
@@ -352,7 +352,7 @@ def test_cli_build(tmp, monkeypatch, capsys):
 
 
 def test_stage_times_line():
-    from cpanalytics.commands.build import stage_times
+    from cpanalytics.cli.commands.build import stage_times
 
     timings = {"load": 2.34, "validate": 0.41, "notebooks": 4.2, "indicators": 2.96,
                "render": 2.0, "total": 9.9}
@@ -380,18 +380,18 @@ def test_notebook_selection(tmp_path):
 
 
 def test_code_version_ignores_render_and_pipeline_for_notebooks(tmp_path, monkeypatch):
-    import cpanalytics
+    from cpanalytics import about
     from cpanalytics.pipeline.fingerprint import code_version
 
     pkg = tmp_path / "cpanalytics"
-    for rel in ("__init__.py", "render/stage.py", "indicators/registry.py"):
+    for rel in ("about.py", "render/stage.py", "measures/indicators/registry.py"):
         (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
         (pkg / rel).write_text("x = 1\n")
-    monkeypatch.setattr(cpanalytics, "__file__", str(pkg / "__init__.py"))
+    monkeypatch.setattr(about, "__file__", str(pkg / "about.py"))
     full, analysis = code_version(), code_version(analysis_only=True)
     (pkg / "render" / "stage.py").write_text("x = 2\n")  # renderer only
     assert (code_version() != full, code_version(analysis_only=True) == analysis) == (True, True)
-    (pkg / "indicators" / "registry.py").write_text("x = 2\n")  # analysis code
+    (pkg / "measures" / "indicators" / "registry.py").write_text("x = 2\n")  # analysis code
     assert code_version(analysis_only=True) != analysis
 
 
@@ -485,7 +485,7 @@ def test_cache_entries_replace_older_keys_and_no_cache_still_stores(tmp_path):
 def test_validation_warnings_go_to_the_manifest_grouped_and_relative(tmp):
     from builders import write_csv
 
-    from cpanalytics.model import TABLES_903
+    from cpanalytics.data.model import TABLES_903
 
     # an extra column NOTES in the 2025 episodes.csv is warning W101 (header row 1)
     eps = small_year(2025)["episodes"]

@@ -11,7 +11,7 @@ import pytest
 from test_pipeline import options, tree, write_data
 
 from cpanalytics import pipeline
-from cpanalytics.model import TABLES_903, CareData
+from cpanalytics.data.model import TABLES_903, CareData
 from cpanalytics.pipeline import build
 from cpanalytics.pipeline.privacy import Identifiers, audit, redact, scan_text
 

@@ -7,6 +7,7 @@ import re
 import shutil
 import warnings
 from datetime import date
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -14,9 +15,10 @@ import yaml
 from render_fakes import write_notebooks
 
 from cpanalytics.render import RenderWarning, render_reports
-from cpanalytics.render.stage import repository_root
+from cpanalytics.render.stage import sources_root
 
-REPO = repository_root()
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = sources_root()
 
 CP_SECTIONS = [
     "Foreword",
@@ -69,7 +71,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Both reports rendered for 2025 with services.md left out of the narrative folder."""
     root = tmp_path_factory.mktemp("render")
     out = root / "out"
-    write_notebooks(REPO / "reports", out / "2025" / "notebooks")
+    write_notebooks(SOURCES / "reports", out / "2025" / "notebooks")
     (out / "2025" / "manifest.json").write_text(json.dumps(MANIFEST), encoding="utf-8")
     narrative = root / "narrative"
     shutil.copytree(REPO / "data" / "synthetic" / "narrative" / "2025", narrative)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from render_fakes import write_notebooks
 
-from cpanalytics import cli
+from cpanalytics.cli import main as cli
 from cpanalytics.errors import UserError
 from cpanalytics.render import render_reports
-from cpanalytics.render.stage import repository_root
+from cpanalytics.render.stage import sources_root
 
-REPO = repository_root()
+REPO = sources_root()
 
 #: A stand-in for the Quarto CLI: logs its arguments and writes the file it would write.
 FAKE_QUARTO = """#!/bin/sh

@@ -11,7 +11,7 @@ from render_fakes import cell, fake_cell, markdown, svg_output
 
 from cpanalytics.errors import UserError
 from cpanalytics.render.builtin import add_image_alt, left_align_tables, render_document
-from cpanalytics.render.stage import appendix_markdown, period, repository_root
+from cpanalytics.render.stage import appendix_markdown, period, sources_root
 from cpanalytics.render.subset import cell_options, expand_document
 
 
@@ -169,7 +169,7 @@ def test_bad_front_matter(tmp_path: Path) -> None:
 
 def test_typst_failure_is_a_user_error(tmp_path: Path) -> None:
     qmd = project(tmp_path, "---\ntitle: T\n---\n# A\n\n```{=typst}\n#no-such-function()\n```\n")
-    shutil.copytree(repository_root() / "reports" / "assets", tmp_path / "assets")
+    shutil.copytree(sources_root() / "reports" / "assets", tmp_path / "assets")
     with pytest.raises(UserError, match="Typst could not compile doc") as err:
         render_document(qmd.parent, "doc", "pdf", tmp_path / "doc.pdf")
     assert err.value.code == "E711"

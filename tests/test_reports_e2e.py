@@ -2,7 +2,7 @@
 the HTML and PDF text back and check them against the spec and the indicator engine.
 
 Sections follow ``shared/spec/reports.md``; headline numbers must equal
-``cpanalytics.indicators`` for the year; no child identifier may appear.
+``cpanalytics.measures.indicators`` for the year; no child identifier may appear.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 import cpanalytics
-from cpanalytics.indicators import compute
+from cpanalytics.measures.indicators import compute
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +74,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def data() -> cpanalytics.model.CareData:
+def data() -> cpanalytics.data.model.CareData:
     return cpanalytics.load_data(DATA)
 
 

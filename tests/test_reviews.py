@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from cases import care_data
 
-from cpanalytics import reviews
-from cpanalytics.derive import derived
+from cpanalytics.measures import reviews
+from cpanalytics.measures.derive import derived
 
 DATA = care_data("""
     CHILD DECOM      RNE LS PLACE DEC        REC

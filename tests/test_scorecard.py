@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpanalytics.config import Config, Target
-from cpanalytics.scorecard import build, previous_month, publish, rag, summary, year_ago
+from cpanalytics.publish.scorecard import build, previous_month, publish, rag, summary, year_ago
+from cpanalytics.publish.targets import Config, Target
 
 
 @dataclass(frozen=True)
@@ -262,9 +262,9 @@ MEANS = {"AD-01", "AD-02", "IR-05"}
 
 
 def test_packaged_targets_reproduce_the_seed_scorecard_rags():
-    from cpanalytics.config import load
-    from cpanalytics.indicators import REGISTRY as REAL
-    from cpanalytics.indicators.registry import polarities
+    from cpanalytics.measures.indicators import REGISTRY as REAL
+    from cpanalytics.measures.indicators.registry import polarities
+    from cpanalytics.publish.targets import load
 
     pol = polarities(REAL)
     registry = {

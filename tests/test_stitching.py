@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from builders import small_year, write_year
 
-from cpanalytics.loading import load_data
-from cpanalytics.stitching import stitch, stitch_episodes
+from cpanalytics.data.loading import load_data
+from cpanalytics.data.stitching import stitch, stitch_episodes
 
 D = pd.Timestamp
 

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpanalytics.cli import main
-from cpanalytics.codes import valid_codes
-from cpanalytics.commands.synth import parse_years
+from cpanalytics.cli.commands.synth import parse_years
+from cpanalytics.cli.main import main
+from cpanalytics.data.codes import valid_codes
+from cpanalytics.data.model import LOCAL_EXTRACTS, TABLES_903
 from cpanalytics.errors import UserError
-from cpanalytics.model import LOCAL_EXTRACTS, TABLES_903
 from cpanalytics.synth import episodes, generate
 from cpanalytics.synth.calendar import add_months, add_working_days, add_years, age_on, day
 from cpanalytics.synth.lives import ADOPT, LONG

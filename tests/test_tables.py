@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpanalytics import tables
-from cpanalytics.config import Comparator
+from cpanalytics.publish import tables
+from cpanalytics.publish.targets import Comparator
 
 DATE = pd.Timestamp("2018-08-31")
 

@@ -10,13 +10,13 @@ import json
 import pytest
 from builders import small_year, write_local, write_small_root, write_year
 
-from cpanalytics.cli import main
-from cpanalytics.codes import valid_codes, years_valid
+from cpanalytics.cli.main import main
+from cpanalytics.data.codes import valid_codes, years_valid
+from cpanalytics.data.loading import load_data
+from cpanalytics.data.validation import has_errors, validate
+from cpanalytics.data.validation.report import format_json, format_text
+from cpanalytics.data.validation.rules import all_rules
 from cpanalytics.errors import Finding
-from cpanalytics.loading import load_data
-from cpanalytics.validation import has_errors, validate
-from cpanalytics.validation.report import format_json, format_text
-from cpanalytics.validation.rules import all_rules
 
 
 def hits(root, code: str) -> list[tuple[str, int, str | None, str | None]]:

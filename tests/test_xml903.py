@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from builders import small_year, write_xml, write_year
 
+from cpanalytics.data.loading import load_data
+from cpanalytics.data.model import TABLES_903
+from cpanalytics.data.xml903 import read_xml
 from cpanalytics.errors import UserError
-from cpanalytics.loading import load_data
-from cpanalytics.model import TABLES_903
-from cpanalytics.xml903 import read_xml
 
 HAND_WRITTEN = """<?xml version="1.0" encoding="utf-8"?>
 <EXPSSDA903>

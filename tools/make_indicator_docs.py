@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cpanalytics.indicators import catalogue
+from cpanalytics.measures.indicators import catalogue
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"
 POLARITY = {"H": "higher is better", "L": "lower is better", "T": "close to target"}
@@ -24,10 +24,10 @@ def render() -> str:
     lines = [
         "# Indicators",
         "",
-        "Generated from the registry (`cpanalytics.indicators.REGISTRY`) by",
+        "Generated from the registry (`cpanalytics.measures.indicators.REGISTRY`) by",
         "`tools/make_indicator_docs.py`; a test keeps it in step. Definitions follow",
         "`shared/spec/indicators.md` and the DfE SSDA903 guidance. Every indicator can be",
-        "computed as at any date and split by any breakdown (`cpanalytics.breakdowns`).",
+        "computed as at any date and split by any breakdown (`cpanalytics.measures.breakdowns`).",
         "Children looked after only under short breaks (LS V3/V4) are excluded throughout.",
         "",
         "| id | title | polarity | period | unit | needs |",

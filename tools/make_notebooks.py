@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = ROOT / "src" / "cpanalytics" / "resources" / "notebooks"
 
 PARAMETERS = '''\
 data_dir = "../data/synthetic"
@@ -408,7 +408,7 @@ nb.publish_measures("tbl-cl-in-touch", [kpis[i] for i in in_touch], out, refs=re
 
 SCORECARD = [
     """\
-from cpanalytics import scorecard
+from cpanalytics.publish import scorecard
 
 card = scorecard.build(data, date)
 published = scorecard.publish(card)
@@ -466,10 +466,10 @@ def _imports(cells: list[str]) -> str:
     body = "\n".join(cells)
     modules = [m for m in ("charts", "headlines", "tables") if f"{m}." in body]
     functions = [f for f in ("compute", "series") if re.search(rf"\b{f}\(", body)]
-    lines = [f"from cpanalytics import {', '.join(modules)}"] if modules else []
-    lines.append("from cpanalytics import notebook as nb")
-    if functions:
-        lines.append(f"from cpanalytics.indicators import {', '.join(functions)}")
+    lines = [f"from cpanalytics.indicators import {', '.join(functions)}"] if functions else []
+    if modules:
+        lines.append(f"from cpanalytics.publish import {', '.join(modules)}")
+    lines.append("from cpanalytics.runtime import notebook as nb")
     return "\n".join(lines)
 
 

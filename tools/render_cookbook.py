@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "cookbook.ipynb"
+NOTEBOOK = ROOT / "src" / "cpanalytics" / "resources" / "notebooks" / "cookbook.ipynb"
 TARGET = ROOT / "docs" / "cookbook.md"
 MEDIA = "cookbook_files"
 

@@ -1,30 +1,39 @@
 """cpanalytics: Corporate Parenting and IRO annual reports from SSDA903 data.
 
-The public entry point for analysts is :func:`load_data`; indicators live in
-:mod:`cpanalytics.indicators`.
+The stable public API: :func:`load_data`, and :func:`compute`, :func:`compute_at`,
+:func:`series` (also in :mod:`cpanalytics.indicators`) and :mod:`cohorts`. They are loaded
+on first use (PEP 562), so ``import cpanalytics.cli`` does not pay for pandas.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
-#: The authority name shown when none is given (``--la-name``) or recorded in a manifest.
-DEFAULT_LA_NAME = "Local authority"
+from cpanalytics.about import DEFAULT_LA_NAME, __version__
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from cpanalytics.data.loading import load_data
+    from cpanalytics.measures import cohorts
+    from cpanalytics.measures.indicators import compute, compute_at, series
 
-    from cpanalytics.model import CareData
+#: Public name -> (module, attribute); attribute None means the module itself.
+_PUBLIC = {
+    "load_data": ("cpanalytics.data.loading", "load_data"),
+    "compute": ("cpanalytics.measures.indicators", "compute"),
+    "compute_at": ("cpanalytics.measures.indicators", "compute_at"),
+    "series": ("cpanalytics.measures.indicators", "series"),
+    "cohorts": ("cpanalytics.measures.cohorts", None),
+}
 
-__all__ = ["DEFAULT_LA_NAME", "__version__", "load_data"]
+__all__ = [
+    "DEFAULT_LA_NAME", "__version__", "cohorts", "compute", "compute_at", "load_data", "series",
+]
 
 
-def load_data(path: str | Path, **kwargs: Any) -> CareData:
-    """Load every collection year under ``path`` (see ``shared/spec/data-contract.md``).
-
-    ``kwargs`` (``years``) go to :func:`cpanalytics.loading.load_data`."""
-    from cpanalytics.loading import load_data as _load
-
-    return _load(path, **kwargs)
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'cpanalytics' has no attribute {name!r}")
+    module_name, attribute = _PUBLIC[name]
+    module = importlib.import_module(module_name)
+    return module if attribute is None else getattr(module, attribute)

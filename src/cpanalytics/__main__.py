@@ -2,6 +2,6 @@
 
 import sys
 
-from cpanalytics.cli import main
+from cpanalytics.cli.main import main
 
 sys.exit(main())

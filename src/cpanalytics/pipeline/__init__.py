@@ -17,8 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from cpanalytics import DEFAULT_LA_NAME, config, snapshot
-from cpanalytics.config import packaged_defaults_in_use
+from cpanalytics.about import DEFAULT_LA_NAME
 from cpanalytics.errors import Finding, UserError
 from cpanalytics.pipeline import cache as cache_mod
 from cpanalytics.pipeline import disclosure_audit, inputs, outputs, privacy, rendering
@@ -27,7 +26,10 @@ from cpanalytics.pipeline.fingerprint import code_version, digest, file_sha256, 
 from cpanalytics.pipeline.manifest import build_manifest, notebook_record, write_manifest
 from cpanalytics.pipeline.progress import PlainReporter, Reporter
 from cpanalytics.pipeline.runner import KernelPool, NotebookJob, NotebookResult
+from cpanalytics.publish import targets as config
+from cpanalytics.publish.targets import packaged_defaults_in_use
 from cpanalytics.render.stage import default_narrative_dir
+from cpanalytics.runtime import snapshot
 
 __all__ = ["BuildOptions", "BuildResult", "build", "embedded_notebooks", "report_notebooks"]
 
@@ -121,8 +123,8 @@ def _checked(options: BuildOptions) -> BuildOptions:
     config.load(options.data_dir, options.year)  # a bad targets or areas file: one message, no lock held
     notebooks_dir, names = options.notebooks_dir, options.notebooks
     if notebooks_dir is None:  # the checkout's notebooks: those the reports embed
-        notebooks_dir = rendering.repository_root() / "notebooks"
-        names = names or tuple(embedded_notebooks(rendering.repository_root() / "reports")) or None
+        notebooks_dir = rendering.sources_root() / "notebooks"
+        names = names or tuple(embedded_notebooks(rendering.sources_root() / "reports")) or None
     report_notebooks(notebooks_dir, names)
     as_at = options.as_at or date(options.year, 3, 31)
     return replace(
@@ -436,7 +438,7 @@ class _Build:
         self.timed("audit", started)
         return {**summary, "cached": False}
 
-    # -- whole-publication disclosure audit (cpanalytics.publication_audit) -------------------
+    # -- whole-publication disclosure audit (cpanalytics.publish.publication_audit) -------------------
 
     def audit_disclosure(self) -> bool:
         """Audit every figure the notebooks published, hiding more cells where a suppressed

@@ -1,4 +1,4 @@
-"""The build's whole-publication disclosure audit (``cpanalytics.publication_audit``).
+"""The build's whole-publication disclosure audit (``cpanalytics.publish.publication_audit``).
 
 Reads the sidecars the notebooks left in their private work folders, hides the extra
 cells the audit chooses in the staged CSV tables and in the executed notebooks' Markdown
@@ -18,8 +18,14 @@ from typing import Any
 import nbformat
 import pandas as pd
 
-from cpanalytics.publication_audit import SIDECAR_DIR, Protection, Publication, hide, protect
-from cpanalytics.tables import table_markdown
+from cpanalytics.publish.publication_audit import (
+    SIDECAR_DIR,
+    Protection,
+    Publication,
+    hide,
+    protect,
+)
+from cpanalytics.publish.tables import table_markdown
 
 
 def run(year_dir: Path, work: Path, protection: Protection | None = None) -> tuple[dict[str, Any], str | None]:

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import cpanalytics
+from cpanalytics import about
 
 #: Package files that count as code (a change to any of them invalidates every cache entry).
 CODE_SUFFIXES = (".py", ".yaml", ".yml", ".csv", ".lua", ".typ", ".css", ".html", ".md", ".scss")
@@ -46,7 +46,7 @@ def digest(obj: Any) -> str:
 
 
 #: Package parts a notebook never imports: editing them does not rerun notebooks.
-NOT_ANALYSIS = ("render/", "pipeline/", "commands/", "synth/", "cli.py", "__main__.py")
+NOT_ANALYSIS = ("render/", "pipeline/", "cli/", "synth/", "resources/reports/", "__main__.py")
 
 
 def code_version(*, analysis_only: bool = False) -> str:
@@ -54,8 +54,8 @@ def code_version(*, analysis_only: bool = False) -> str:
 
     ``analysis_only`` leaves out the parts notebooks never import (``NOT_ANALYSIS``).
     """
-    root = Path(cpanalytics.__file__).parent
+    root = Path(about.__file__).parent
     files = tree_hashes(root, CODE_SUFFIXES)
     if analysis_only:
         files = {k: v for k, v in files.items() if not k.startswith(NOT_ANALYSIS)}
-    return digest([cpanalytics.__version__, files])
+    return digest([about.__version__, files])

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cpanalytics.data.model import CareData
 from cpanalytics.errors import Finding
-from cpanalytics.model import CareData
 
 
 @dataclass
@@ -33,8 +33,8 @@ def load(data_dir: Path) -> CareData:
 
 
 def validate(data: CareData) -> list[Finding]:
-    """The loader's findings plus ``cpanalytics.validation.validate`` (duplicates dropped)."""
-    from cpanalytics.validation import validate as run_rules
+    """The loader's findings plus ``cpanalytics.data.validation.validate`` (duplicates dropped)."""
+    from cpanalytics.data.validation import validate as run_rules
 
     return list(dict.fromkeys([*data.findings, *run_rules(data)]))
 

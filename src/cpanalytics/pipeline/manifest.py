@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import cpanalytics
+from cpanalytics import about
 from cpanalytics.pipeline.inputs import InputSummary
 from cpanalytics.pipeline.runner import NotebookResult
 
@@ -27,7 +27,7 @@ SOFTWARE = (
 
 def software_versions() -> dict[str, str]:
     """``name -> version`` for cpanalytics, Python and the main libraries."""
-    versions = {"cpanalytics": cpanalytics.__version__, "python": platform.python_version()}
+    versions = {"cpanalytics": about.__version__, "python": platform.python_version()}
     for name in SOFTWARE:
         try:
             versions[name] = metadata.version(name)
@@ -62,7 +62,7 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The manifest as a JSON-ready dict (the keys ``render.appendix_markdown`` reads included)."""
     return {
-        "cpanalytics": cpanalytics.__version__,
+        "cpanalytics": about.__version__,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "la_name": parameters.get("la_name"),
         "parameters": parameters,

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpanalytics.model import IDENTIFIER_COLUMNS, CareData
+from cpanalytics.data.model import IDENTIFIER_COLUMNS, CareData
 
 #: Shortest CHILD id the audit searches for (shorter ones look like counts or labels).
 MIN_ID_LENGTH = 6

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from cpanalytics.pipeline.fingerprint import file_sha256, tree_hashes
-from cpanalytics.render.stage import repository_root
+from cpanalytics.render.stage import sources_root
 
 
 def render_sources_hash(narrative_dir: Path) -> dict[str, Any]:
     """Hashes of everything the renderer reads besides the notebooks: report sources, narrative."""
-    repo = repository_root()
+    repo = sources_root()
     quarto = repo / "_quarto.yml"
     return {
         "reports": tree_hashes(repo / "reports"),

@@ -3,7 +3,7 @@
 A :class:`KernelPool` keeps one worker process per job slot (see ``workers``); each
 worker forks one kernel from the forkserver's preloaded image (``kernels``), and then runs
 notebook after notebook in it through ``papermill.execute_notebook``, with the user
-namespace emptied and the working folder set before each (``cpanalytics.kernel``). A
+namespace emptied and the working folder set before each (``cpanalytics.runtime.kernel``). A
 kernel that dies is replaced before the worker's next notebook. Workers report cell progress on a queue. A
 worker that is stopped (SIGTERM) kills its kernel first, so nothing keeps writing after
 a cancel; so does a worker whose build process has died, even by ``kill -9``.
@@ -32,13 +32,13 @@ from cpanalytics.pipeline.kernels import fork_kernel, kernel_pid
 KERNEL_NAME = "python3"
 ENGINE_NAME = "cpanalytics-progress"
 #: Read in the kernel before and after each notebook: its seconds in the indicator engine.
-INDICATOR_CLOCK = "__import__('cpanalytics.indicators.engine', fromlist=['_']).seconds_computing()"
+INDICATOR_CLOCK = "__import__('cpanalytics.measures.indicators.engine', fromlist=['_']).seconds_computing()"
 #: Seconds a kernel may take to start and import (``WARM_UP``).
 STARTUP_TIMEOUT = 120
 #: Run by each kernel as it starts (IPython ``exec_lines``).
 #: Seconds to wait for the thread that starts the workers when the pool closes.
 STARTER_TIMEOUT = 30.0
-WARM_UP = "import cpanalytics.kernel; cpanalytics.kernel.warm()"
+WARM_UP = "import cpanalytics.runtime.kernel; cpanalytics.runtime.kernel.warm()"
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def _progress_engine(events: Any, state: dict[str, Any]) -> type:
         def papermill_execute_cells(self) -> None:
             job: NotebookJob = state["job"]
             before = self.indicator_clock(
-                f"import cpanalytics.kernel; cpanalytics.kernel.fresh({str(job.work_dir)!r})")
+                f"import cpanalytics.runtime.kernel; cpanalytics.runtime.kernel.fresh({str(job.work_dir)!r})")
             super().papermill_execute_cells()
             state["indicator_seconds"] = self.indicator_clock("") - before
 

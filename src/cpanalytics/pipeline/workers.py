@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from multiprocessing import forkserver
 from typing import Any
 
-from cpanalytics.kernel import WARM_MODULES
+from cpanalytics.runtime.kernel import WARM_MODULES
 
 #: Imported once, in the forkserver: what the workers need, and what their kernels import
-#: (``cpanalytics.kernel``), since each worker forks its first kernel (``kernels``).
+#: (``cpanalytics.runtime.kernel``), since each worker forks its first kernel (``kernels``).
 PRELOAD = ["papermill", "nbformat", "jupyter_client.manager", "cpanalytics.pipeline.runner",
            "ipykernel.kernelapp", *WARM_MODULES]
 

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpanalytics import DEFAULT_LA_NAME
+from cpanalytics.about import DEFAULT_LA_NAME
 from cpanalytics.errors import UserError
 from cpanalytics.render import builtin, quarto
 from cpanalytics.render.stage import (

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import nh3
 
 from cpanalytics.errors import UserError
-from cpanalytics.markup import markdown_text
+from cpanalytics.publish.markup import markdown_text
 from cpanalytics.render.subset import SHORTCODE
 
 #: Link schemes a published report may point to; anything else (javascript:, data:) is cut.

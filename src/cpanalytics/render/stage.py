@@ -17,8 +17,9 @@ from typing import Any
 
 import yaml
 
+from cpanalytics.about import RESOURCES
 from cpanalytics.errors import UserError
-from cpanalytics.markup import markdown_text
+from cpanalytics.publish.markup import markdown_text
 from cpanalytics.render.sanitise import check_narrative, sanitise_narrative, sanitise_outputs
 
 #: Report source (in ``reports/``) -> output file stem (``<stem>-<year>.html|.pdf``).
@@ -26,9 +27,9 @@ REPORTS = {"corporate_parenting": "corporate-parenting", "iro_annual": "iro-annu
 NARRATIVE_INCLUDE = re.compile(r"\{\{<\s*include\s+narrative/(?P<name>[\w.-]+\.md)\s*>\}\}")
 
 
-def repository_root() -> Path:
-    """The checkout holding ``_quarto.yml`` and ``reports/`` (the package lives in ``src/``)."""
-    return Path(__file__).resolve().parents[3]
+def sources_root() -> Path:
+    """The packaged sources: ``_quarto.yml``, ``reports/`` and ``notebooks/``."""
+    return RESOURCES
 
 
 def default_narrative_dir(year: int, data_dir: str | Path | None = None) -> Path:
@@ -38,7 +39,7 @@ def default_narrative_dir(year: int, data_dir: str | Path | None = None) -> Path
         with_data = Path(data_dir) / "narrative" / str(year)
         if with_data.is_dir():
             return with_data
-    return repository_root() / "reports" / "narrative" / str(year)
+    return sources_root() / "reports" / "narrative" / str(year)
 
 
 @dataclass
@@ -169,7 +170,7 @@ def stage_project(
 
     The narrative is checked (E714) before anything is staged, then sanitised, as are
     the notebooks' markdown outputs."""
-    repo = repo or repository_root()
+    repo = repo or sources_root()
     reports_dir = repo / "reports"
     if not notebooks_dir.is_dir():
         raise UserError(

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cpanalytics.model import LOCAL_EXTRACTS
+from cpanalytics.data.model import LOCAL_EXTRACTS
 from cpanalytics.synth.calendar import (
     DateText,
     add_months,

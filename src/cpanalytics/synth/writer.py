@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cpanalytics.model import TABLES_903
+from cpanalytics.data.model import TABLES_903
 from cpanalytics.synth.calendar import DateText, year_end, year_start
 
 #: SEX codes changed from 1/2 to M/F/U in collection year 2025 (2024/25).
@@ -22,7 +22,7 @@ SEX_LETTERS_FROM = 2025
 H5_URN_FROM = 2024
 #: SGOs are E45-E48 from this collection year and E43 (to former foster carers) or E44
 #: (to other carers) before it; the year follows the per-year code lists
-#: (src/cpanalytics/codelists, cpanalytics.codes.valid_codes).
+#: (src/cpanalytics/codelists, cpanalytics.data.codes.valid_codes).
 SGO_SPLIT_FROM = 2021
 OLD_SGO = {"E45": "E43", "E46": "E43", "E47": "E44", "E48": "E44"}
 #: OC3 ACTIV: training (F4/P4) and employment (F5/P5) from this year; one code (F3/P3)

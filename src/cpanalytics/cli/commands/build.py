@@ -1,0 +1,102 @@
+"""Build both annual reports for one year: validate, run the notebooks, export, render.
+
+Outputs go to OUT/YEAR/ only when every stage passed (the privacy audit included); a
+failed or interrupted build leaves the previous outputs as they were. Unchanged
+notebooks and renders are reused from OUT/.cache/ (--no-cache runs everything).
+
+--as-at is read YYYY-MM-DD or day first (DD/MM/YYYY), never month first, and must fall
+within the collection year --year (1 April to 31 March).
+
+Exit status: 0 built, 1 build failed (validation errors, a notebook, the render, the
+disclosure audit or the privacy audit), 2 a problem the message says how to fix (the options, a configuration
+file, a full disk, a lock or cache of another user's), 130 interrupted (Ctrl-C, SIGTERM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+from cpanalytics.errors import UserError
+
+HELP = "build both annual reports (HTML, PDF, tables) for one year"
+ENGINES = ("auto", "quarto", "builtin")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments."""
+    parser.add_argument("--data", required=True, type=Path, help="data folder (holding 903/<YYYY>/)")
+    parser.add_argument("--year", required=True, type=int, help="collection year, ending 31 March")
+    parser.add_argument("--as-at", help="as-at date within --year, YYYY-MM-DD or DD/MM/YYYY "
+                        "(default 31 March of --year)")
+    parser.add_argument("--jobs", type=int, help="notebooks to run at once (default: number of cores)")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    parser.add_argument("--la-name", help="local authority name shown in the reports")
+    parser.add_argument("--engine", choices=ENGINES, default="auto", help="renderer (default: auto)")
+    parser.add_argument("--no-cache", action="store_true", help="run every notebook and render again")
+    parser.add_argument("--wait", action="store_true", help="wait for another build of the year to finish")
+    parser.add_argument("--notebooks", type=Path, help="run every notebook in this folder (default: the notebooks the "
+                        "report sources embed, from the checkout's notebooks/)")
+    parser.add_argument("--narrative", type=Path, help="narrative folder (default: reports/narrative/<year>/)")
+    parser.add_argument("--protection-margin", type=float, default=1.0,
+                        help="how far either side of a suppressed count of 1-4 the disclosure audit requires "
+                             "the range that can be worked out from the publication to reach (default: 1)")
+    parser.add_argument("--cell-timeout", type=float, default=600.0,
+                        help="seconds one notebook cell may run before the build fails (default: 600)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the build, print a summary; returns the exit status."""
+    from cpanalytics.data.dates import check_within, parse_date
+    from cpanalytics.pipeline import BuildOptions, build
+    from cpanalytics.pipeline.progress import reporter_for
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError(f"--jobs {args.jobs} must be 1 or more", code="E407",
+                        fix="give --jobs a positive number, or leave it out to use every core")
+    if not args.protection_margin > 0:
+        raise UserError(f"--protection-margin {args.protection_margin:g} must be more than 0", code="E410",
+                        fix="give a positive number of children (1 by default; 2 for wider intervals)")
+    if not 0 < args.cell_timeout < math.inf:
+        raise UserError(f"--cell-timeout {args.cell_timeout:g} must be a number of seconds above 0",
+                        code="E411",
+                        fix="give the seconds a cell may run (600 by default)")
+    as_at = None
+    if args.as_at is not None:
+        as_at = parse_date(args.as_at, "--as-at")
+        check_within(as_at, [args.year], "--as-at", what=f"--year {args.year}")
+    options = BuildOptions(
+        data_dir=args.data, year=args.year, out=args.out,
+        as_at=as_at.date() if as_at is not None else None, jobs=args.jobs,
+        la_name=args.la_name, engine=args.engine, use_cache=not args.no_cache, wait=args.wait,
+        notebooks_dir=args.notebooks, narrative_dir=args.narrative, debug=args.debug,
+        protection_margin=args.protection_margin, cell_timeout=args.cell_timeout,
+    )
+    result = build(options, reporter_for(sys.stderr))
+    for message in result.messages:
+        print(message, file=sys.stderr)
+    if not result.ok:
+        return 1
+    t = result.timings
+    ran = len(result.executed)
+    print(
+        f"built {result.year_dir} in {t.get('total', 0):.1f} s "
+        f"({ran} notebook(s) run, {len(result.notebooks) - ran} from cache"
+        f"{', render from cache' if result.render_cached else ''})"
+    )
+    print("  " + stage_times(t))
+    return 0
+
+
+def stage_times(timings: dict[str, float]) -> str:
+    """``load 2.3 s, validate 0.4 s, notebooks 4.2 s (indicators 2.9 s), ...`` (stages run)."""
+    parts = []
+    for stage in ("load", "validate", "notebooks", "exports", "render", "audit"):
+        if stage in timings:
+            part = f"{stage} {timings[stage]:.1f} s"
+            if stage == "notebooks" and timings.get("indicators"):
+                part += f" (indicators {timings['indicators']:.1f} s, summed over kernels)"
+            parts.append(part)
+    return ", ".join(parts)

@@ -1,0 +1,259 @@
+"""The performance scorecard: every KPI with target, floor, RAG, direction of travel, the
+value a year ago and the England comparator (indicators.md, "RAG rating"; reports.md §9).
+
+RAG (seed scorecard rules): G target met; A below target but at or above the floor; R below
+the floor; polarity L mirrored; T within ``tolerance`` of target is G, within
+``floor_tolerance`` A. No RAG for activity counts, measures without a target, or a
+denominator below 5. Values are compared as published (rounded to their display decimals),
+so a colour never contradicts the printed figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+import pandas as pd
+
+from cpanalytics.data.dates import parse_date
+from cpanalytics.publish import disclosure
+from cpanalytics.publish import targets as config_module
+from cpanalytics.publish.publication_audit import describe, measure_cells
+from cpanalytics.publish.targets import Comparator, Config
+
+if TYPE_CHECKING:
+    from cpanalytics.measures.indicators.registry import Indicator
+
+#: Below this denominator no RAG is given (seed scorecard guidance notes).
+MIN_DENOMINATOR = 5
+
+RAG_LABELS = {"G": "Green: target met", "A": "Amber: below target, at or above the floor",
+              "R": "Red: below the floor"}
+IMPROVING, DECLINING, NO_CHANGE = "improving", "declining", "no change"
+
+ComputeFunction = Callable[..., pd.DataFrame]
+
+def previous_month(as_at: str | pd.Timestamp) -> pd.Timestamp:
+    """The same point a month earlier: the previous month-end when ``as_at`` is a month-end."""
+    when = parse_date(as_at, "as_at")
+    if when.is_month_end:
+        return (when - pd.offsets.MonthEnd(1)).normalize()
+    return when - pd.DateOffset(months=1)
+
+
+def year_ago(as_at: str | pd.Timestamp) -> pd.Timestamp:
+    """The same date a year earlier (29 February falls back to the 28th)."""
+    when = parse_date(as_at, "as_at")
+    back = when - pd.DateOffset(years=1)
+    return (back + pd.offsets.MonthEnd(0)) if when.is_month_end else back
+
+
+def build(
+    data: object,
+    as_at: str | pd.Timestamp,
+    config: Config | None = None,
+    compute: ComputeFunction | None = None,
+    registry: Mapping[str, Indicator] | None = None,
+    indicators: Iterable[str] | None = None,
+    compute_at: ComputeFunction | None = None,
+) -> pd.DataFrame:
+    """Every KPI as at ``as_at`` with numerator, denominator, value, target, floor, RAG,
+    the value a month ago with the direction of travel, the value a year ago, and England.
+
+    ``compute(indicator_id, data, as_at=...)``, ``compute_at(indicator_id, data, dates)``
+    and ``registry`` default to :mod:`cpanalytics.measures.indicators` (``compute_at`` takes the
+    three dates in one call; without it, ``compute`` is called for each); ``config``
+    defaults to :func:`cpanalytics.publish.targets.load` for the reporting year of ``as_at`` and the
+    data's root. ``indicators`` defaults to the registry's KPIs (entries with ``kpi``, in
+    the order of :func:`~cpanalytics.measures.indicators.registry.scorecard_ids`).
+    """
+    from cpanalytics.measures.indicators.registry import scorecard_ids
+
+    if compute is None or registry is None:
+        from cpanalytics.measures import indicators as engine
+
+        compute_at = compute_at if compute else engine.compute_at
+        compute = compute or engine.compute
+        registry = registry or engine.REGISTRY
+    as_at = parse_date(as_at, "as_at")
+    year = config_module.reporting_year(as_at)
+    if config is None:
+        local = getattr(data, "local", {}).get("comparators")
+        config = config_module.load(getattr(data, "root", None), year, local_comparators=local)
+    ids = list(indicators) if indicators is not None else scorecard_ids(registry)
+    dates = {"": as_at, "previous_": previous_month(as_at), "year_ago_": year_ago(as_at)}
+    rows = []
+    for ind_id in ids:
+        ind = registry[ind_id]
+        target = config.target(ind_id)
+        england = config.comparator(ind_id, "England", year)
+        row: dict[str, object] = {
+            "indicator": ind_id, "title": ind.title, "polarity": ind.polarity,
+            "period": ind.period, "kind": ind.kind, "unit": ind.unit, "date": as_at,
+            "target": target.target, "floor": target.floor, "tolerance": target.tolerance,
+            "floor_tolerance": target.floor_tolerance,
+            "england": england[0] if england else np.nan,
+            "england_year": england[1] if england else pd.NA,
+        }
+        for prefix, result in _results(ind_id, data, dates, compute, compute_at).items():
+            row.update(_headline(result, prefix))
+        rows.append(row)
+    card = pd.DataFrame(rows)
+    if card.empty:
+        return card
+    card["england_year"] = card["england_year"].astype("Int64")
+    card["rag"] = rag(card)
+    card["previous_rag"] = rag(card, prefix="previous_")
+    card["year_ago_rag"] = rag(card, prefix="year_ago_")
+    card["direction"] = direction(card)
+    return card
+
+
+def _results(
+    ind_id: str,
+    data: object,
+    dates: dict[str, pd.Timestamp],
+    compute: ComputeFunction,
+    compute_at: ComputeFunction | None,
+) -> dict[str, pd.DataFrame]:
+    """The overall result at each of the three dates (one ``compute_at`` call when given)."""
+    if compute_at is None:
+        return {prefix: compute(ind_id, data, as_at=when) for prefix, when in dates.items()}
+    together = compute_at(ind_id, data, list(dates.values()))
+    on = pd.to_datetime(together["date"])
+    return {prefix: together[on == when] for prefix, when in dates.items()}
+
+
+def _headline(result: pd.DataFrame, prefix: str) -> dict[str, object]:
+    """The overall (ungrouped) numerator, denominator, value and availability of a result."""
+    if result.empty:
+        return {f"{prefix}numerator": np.nan, f"{prefix}denominator": np.nan,
+                f"{prefix}value": np.nan, f"{prefix}available": False}
+    first = result.iloc[0]
+    out = {f"{prefix}{c}": first.get(c, np.nan) for c in ("numerator", "denominator", "value")}
+    out[f"{prefix}available"] = bool(first.get("available", True))
+    if not prefix:
+        note = first.get("note", "")
+        out["note"] = "" if pd.isna(note) else str(note)
+    return out
+
+
+def _published(values: pd.Series, units: pd.Series) -> pd.Series:
+    """Values rounded to the decimals they are published with (by unit)."""
+    decimals = units.map(lambda u: disclosure.UNIT_DECIMALS.get(u, 1))
+    rounded = [round(v, d) if pd.notna(v) else np.nan for v, d in zip(values, decimals, strict=True)]
+    return pd.Series(rounded, index=values.index, dtype="float64")
+
+
+def rag(card: pd.DataFrame, prefix: str = "") -> pd.Series:
+    """G/A/R for each row (see the module docstring), missing where no RAG applies."""
+    value = _published(card[f"{prefix}value"].astype("float64"), card["unit"])
+    target = card["target"].astype("float64")
+    floor = card["floor"].astype("float64")
+    denominator = card[f"{prefix}denominator"].astype("float64")
+    polarity = card["polarity"]
+    tolerance = card["tolerance"].astype("float64").fillna(0.05 * target.abs())
+    floor_tolerance = card["floor_tolerance"].astype("float64").fillna(2 * tolerance)
+    gap = (value - target).abs()
+    high, low, close = polarity.eq("H"), polarity.eq("L"), polarity.eq("T")
+    green = (high & (value >= target)) | (low & (value <= target)) | (close & (gap <= tolerance))
+    amber = (
+        (high & (floor.isna() | (value >= floor)))
+        | (low & (floor.isna() | (value <= floor)))
+        | (close & (gap <= floor_tolerance))
+    )
+    rated = (
+        polarity.isin(["H", "L", "T"]) & card["kind"].ne("count") & target.notna()
+        & value.notna() & ~(denominator < MIN_DENOMINATOR)
+    )
+    colour = np.select([green, amber], ["G", "A"], "R")
+    return pd.Series(colour, index=card.index, dtype="str").where(rated)
+
+
+def direction(card: pd.DataFrame) -> pd.Series:
+    """Direction of travel against the previous month, by polarity (T: nearer the target)."""
+    now = _published(card["value"].astype("float64"), card["unit"])
+    before = _published(card["previous_value"].astype("float64"), card["unit"])
+    target = card["target"].astype("float64")
+    polarity = card["polarity"]
+    change = np.select(
+        [polarity.eq("H"), polarity.eq("L"), polarity.eq("T")],
+        [now - before, before - now, (before - target).abs() - (now - target).abs()],
+        np.nan,
+    )
+    labels = np.select([change > 0, change < 0, change == 0], [IMPROVING, DECLINING, NO_CHANGE],
+                       "")
+    return pd.Series(labels, index=card.index, dtype="str").where(
+        polarity.isin(["H", "L", "T"]) & now.notna() & before.notna()
+    )
+
+
+def summary(card: pd.DataFrame) -> pd.Series:
+    """How many KPIs are rated G, A and R, and how many have no RAG."""
+    counts = card["rag"].value_counts()
+    return pd.Series(
+        {"G": int(counts.get("G", 0)), "A": int(counts.get("A", 0)),
+         "R": int(counts.get("R", 0)), "not rated": int(card["rag"].isna().sum())},
+        dtype="int64",
+    )
+
+
+def publish(card: pd.DataFrame, threshold: int = disclosure.DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """The scorecard as published: display strings, small numbers suppressed (``[c]``),
+    values formatted by unit, ``[x]`` where a measure is not available, ``[z]`` for no target.
+    England carries its year, and a note when it is more than two years older than the card
+    (``2016/17: 10.0% (latest available; 8 years older than this report)``)."""
+    out = pd.DataFrame({"Indicator": card["indicator"], "Measure": card["title"],
+                        "Polarity": card["polarity"].fillna(disclosure.NOT_APPLICABLE),
+                        "Period": card["period"]})
+    latest = _suppressed(card, "", threshold)
+    out["Value"] = latest["value"]
+    out["Numerator"] = latest["numerator"]
+    out["Denominator"] = latest["denominator"]
+    out["Target"] = [
+        disclosure.format_value(t, u) if pd.notna(t) else disclosure.NOT_APPLICABLE
+        for t, u in zip(card["target"], card["unit"], strict=True)
+    ]
+    # A RAG or direction beside a hidden value would bound it (a G against 95% of 60 leaves
+    # at most 3 children): both are left blank when a value they compare is [c].
+    hidden = latest["value"].astype(str).eq(disclosure.CONFIDENTIAL).to_numpy()
+    out["RAG"] = card["rag"].fillna("").where(~hidden, "")
+    out["Last month"] = _suppressed(card, "previous_", threshold)["value"]
+    hidden_before = out["Last month"].astype(str).eq(disclosure.CONFIDENTIAL).to_numpy()
+    out["Direction"] = card["direction"].fillna("").where(~(hidden | hidden_before), "")
+    out["One year ago"] = _suppressed(card, "year_ago_", threshold)["value"]
+    out["England"] = [
+        Comparator(e, int(y), config_module.reporting_year(d)).describe(
+            disclosure.format_value(e, u), area=False)
+        if pd.notna(e) else disclosure.NOT_AVAILABLE
+        for e, y, u, d in zip(card["england"], card["england_year"], card["unit"], card["date"],
+                              strict=True)
+    ]
+    return describe(out.reset_index(drop=True), _cells(card), suppressible=False)
+
+
+def _cells(card: pd.DataFrame) -> list[dict[str, object]]:
+    """The published counts of children, for the disclosure audit (``publication_audit``)."""
+    shown = {"": {"numerator": "Numerator", "denominator": "Denominator", "value": "Value"},
+             "previous_": {"value": "Last month"}, "year_ago_": {"value": "One year ago"}}
+    when = {"": lambda d: d, "previous_": previous_month, "year_ago_": year_ago}
+    return [
+        cell for i, (_, row) in enumerate(card.iterrows()) for prefix, columns in shown.items()
+        for cell in measure_cells(i, row["indicator"], when[prefix](row["date"]), row["unit"],
+                                  {p: row[f"{prefix}{p}"] for p in ("numerator", "denominator", "value")},
+                                  columns)
+    ]
+
+
+def _suppressed(card: pd.DataFrame, prefix: str, threshold: int) -> pd.DataFrame:
+    """Suppressed display strings of one of the three time points, row by row (own unit)."""
+    cols = {f"{prefix}{c}": c for c in ("numerator", "denominator", "value", "available")}
+    frame = card[list(cols)].rename(columns=cols)
+    parts = [
+        # group keys of the "unit" column: strings
+        disclosure.suppress_result(frame.loc[rows], threshold, unit=cast(str, unit),
+                                   totals_published=False)
+        for unit, rows in card.groupby("unit", sort=False).groups.items()
+    ]
+    return pd.concat(parts).loc[card.index]

@@ -1,0 +1,304 @@
+"""What the report notebooks call: parameters, loading, and publishing outputs.
+
+A notebook resolves its parameters (:func:`as_at_date`, :func:`output_path`), loads the
+data and its targets once (:func:`load`, :func:`references`), and shows each labelled
+output through :func:`publish_table` (Markdown plus ``<output_dir>/tables/<label>.csv``),
+:func:`show_figure` (SVG) or :func:`show_text`; :func:`write_headlines` writes
+``<output_dir>/<name>.json`` (docs/report-labels.md).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from IPython.display import Markdown, display
+from matplotlib.figure import Figure
+
+from cpanalytics.data.dates import parse_date
+from cpanalytics.data.model import IDENTIFIER_COLUMNS, CareData
+from cpanalytics.publish import charts, disclosure, markup, publication_audit, tables
+from cpanalytics.publish import targets as config
+
+
+def as_at_date(year: int, as_at: str | None = None) -> pd.Timestamp:
+    """The reporting date: ``as_at`` when given (any month end; ISO or UK day first, see
+    :mod:`cpanalytics.data.dates`), else 31 March of ``year``."""
+    return parse_date(as_at, "as_at") if as_at else pd.Timestamp(year=int(year), month=3, day=31)
+
+
+def output_path(output_dir: str | None) -> Path:
+    """The directory outputs go to (created), a fresh temporary one when ``None``; the
+    counts later sentences and charts print are recorded there for the disclosure audit."""
+    path = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="cpanalytics-nb-"))
+    (path / "tables").mkdir(parents=True, exist_ok=True)
+    publication_audit.record_to(path)
+    return path
+
+
+def load(data_dir: str | Path) -> CareData:
+    """The data under ``data_dir``: the build's snapshot when there is one, else ``load_data``."""
+    from cpanalytics import load_data
+    from cpanalytics.runtime import snapshot
+
+    return snapshot.load(data_dir) or load_data(data_dir)
+
+
+def long_date(date: pd.Timestamp) -> str:
+    """``31 March 2025``."""
+    return f"{date.day} {date:%B %Y}"
+
+
+def period_text(as_at: pd.Timestamp, period: str) -> str:
+    """The window a measure covers as at a date, in words (indicators.md, "Period")."""
+    from cpanalytics.measures.indicators import window_start
+
+    if period == "SS":
+        return f"on {long_date(as_at)}"
+    start = window_start(pd.DatetimeIndex([as_at]), period).iloc[0]
+    return f"{long_date(start)} to {long_date(as_at)}"
+
+
+def fy_label(as_at: pd.Timestamp) -> str:
+    """The financial year containing a date: ``2024-25``."""
+    start = as_at.year - (as_at.month < 4)
+    return f"{start}-{str(start + 1)[-2:]}"
+
+
+def show_text(sentences: str | Iterable[str]) -> None:
+    """Display sentences as one Markdown paragraph (or a bullet list, when several)."""
+    items = [sentences] if isinstance(sentences, str) else list(sentences)
+    text = items[0] if len(items) == 1 else "\n".join(f"- {s}" for s in items)
+    display(Markdown(text))
+
+
+def show_note(note: str) -> None:
+    """Display a visible note in place of a missing table or chart."""
+    show_text(f"*{note}*")
+
+
+def publish_table(
+    label: str,
+    frame: pd.DataFrame,
+    output_dir: str | Path,
+    *,
+    suppressed: bool = True,
+) -> None:
+    """Display a display-string table as Markdown and write ``<output_dir>/tables/<label>.csv``.
+
+    A note explaining the suppression symbols follows the table when any appears. In the
+    CSV, text that a spreadsheet would read as a formula starts with ``'``.
+    """
+    leaked = IDENTIFIER_COLUMNS.intersection(map(str, frame.columns))
+    if leaked:
+        raise ValueError(f"table {label} has child-level columns: {sorted(leaked)}")
+    path = Path(output_dir) / "tables" / f"{label}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.map(markup.csv_text).rename(columns=markup.csv_text).to_csv(path, index=False)
+    text = tables.table_markdown(frame, suppressed=suppressed)
+    _write_sidecar(output_dir, label, publication_audit.sidecar(label, frame, text, suppressed=suppressed))
+    display(Markdown(text))
+
+
+def _write_sidecar(output_dir: str | Path, name: str, record: Mapping[str, Any] | None) -> None:
+    """Keep a table's cell definitions (unsuppressed) for the disclosure audit, in the
+    private ``disclosure/`` folder of the output directory (never published)."""
+    if record is not None:
+        path = Path(output_dir) / publication_audit.SIDECAR_DIR / f"{name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(record, default=str) + "\n")
+
+
+def publish_measures(
+    label: str,
+    results: Sequence[pd.DataFrame],
+    output_dir: str | Path,
+    *,
+    refs: References | None = None,
+    suppress: bool = True,
+) -> None:
+    """:func:`publish_table` of :func:`cpanalytics.publish.tables.measures`, or, when none of the
+    results is available (optional extracts missing), their notes instead of a table."""
+    if not any(_available(r) for r in results):
+        notes = dict.fromkeys(str(r["note"].iloc[0]) for r in results)
+        show_note(" ".join(f"{n}." for n in notes))
+        return
+    refs = refs or References()
+    publish_table(label, tables.measures(results, targets=refs.target, england=refs.england,
+                                         suppress=suppress), output_dir, suppressed=suppress)
+
+
+def show_figure(fig: Figure) -> None:
+    """Display a chart as SVG, its alt text (``fig.alt_text``) in the output metadata."""
+    alt = getattr(fig, "alt_text", "")
+    display({"image/svg+xml": charts.svg(fig)}, raw=True,
+            metadata={"image/svg+xml": {"alt": alt}})
+
+
+def kpi_record(result: pd.DataFrame, *, suppress: bool = True) -> dict[str, Any]:
+    """A headline record: id, as_at, numerator, denominator, value (unsuppressed), display."""
+    row = result.iloc[0]
+    shown = tables.display_result(result.iloc[[0]], suppress=suppress).iloc[0]
+    record = {
+        "id": str(row["indicator"]),
+        "as_at": pd.Timestamp(row["date"]).date().isoformat(),
+        "numerator": _number(row.get("numerator")),
+        "denominator": _number(row.get("denominator")),
+        "value": _number(row.get("value")),
+        "display": str(shown["value"]),
+    }
+    if "available" in result and not bool(row["available"]):
+        record["note"] = str(row.get("note", ""))
+    return record
+
+
+def table_record(result: pd.DataFrame, *, suppress: bool = True) -> dict[str, Any]:
+    """A headline record for a table-type result: its total (the sum of ``count``)."""
+    row = result.iloc[0]
+    available = "available" not in result or bool(row["available"])
+    total = float(result["count"].sum()) if available and "count" in result else None
+    hidden = suppress and total is not None and 0 < total < disclosure.DEFAULT_THRESHOLD
+    return {
+        "id": str(row["indicator"]),
+        "as_at": pd.Timestamp(row["date"]).date().isoformat(),
+        "numerator": total,
+        "denominator": None,
+        "value": total,
+        "display": disclosure.CONFIDENTIAL if hidden else disclosure.format_number(total),
+    }
+
+
+def write_headlines(
+    name: str,
+    records: Sequence[Mapping[str, Any]],
+    output_dir: str | Path,
+) -> None:
+    """Write ``<output_dir>/<name>.json``: ``{"notebook": name, "kpis": [records]}``."""
+    from cpanalytics.measures.indicators import REGISTRY
+
+    path = Path(output_dir) / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"notebook": name, "kpis": list(records)}
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    units = {i.id: "count" if i.kind in ("count", "table") else i.unit for i in REGISTRY.values()}
+    _write_sidecar(output_dir, f"{name}.headlines", publication_audit.headline_sidecar(name, records, units))
+
+
+def about(
+    ids: Sequence[str],
+    as_at: pd.Timestamp,
+    *,
+    extra_sources: Sequence[str] = (),
+) -> None:
+    """The ``txt-*-about`` text: data period, each measure's definition, the source line."""
+    from cpanalytics.measures.indicators import REGISTRY
+
+    chosen = [REGISTRY[i] for i in ids if i in REGISTRY]
+    lines = [f"**Data period.** Figures are as at {long_date(as_at)}; measures over a period "
+             f"cover the window ending on that date (financial year {fy_label(as_at)}).", ""]
+    lines += [f"- **{i.id} {i.title}** ({period_text(as_at, i.period)}). {i.definition}"
+              for i in chosen]
+    sources = sorted({s for i in chosen for s in i.sources} | set(extra_sources))
+    ssda = [s for s in sources if s not in _local_names()]
+    local = [s for s in sources if s in _local_names()]
+    source = "Source: SSDA903"
+    if ssda:
+        source += f" ({', '.join(ssda)})"
+    if local:
+        source += f" / local extract ({', '.join(f'local/{s}.csv' for s in local)})"
+    lines += ["", source + "."]
+    show_text("\n".join(lines))
+
+
+def _available(result: pd.DataFrame) -> bool:
+    return "available" not in result or bool(result["available"].fillna(True).all())
+
+
+def _number(value: Any) -> float | None:
+    """A JSON number: ``None`` for missing."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _local_names() -> set[str]:
+    from cpanalytics.data.model import LOCAL_EXTRACTS
+
+    return set(LOCAL_EXTRACTS)
+
+
+@dataclass(frozen=True)
+class References:
+    """Targets, RAG floors and England comparators by indicator id, for one reporting date."""
+
+    target: dict[str, float] = field(default_factory=dict)
+    floor: dict[str, float] = field(default_factory=dict)
+    england: dict[str, config.Comparator] = field(default_factory=dict)
+
+
+def references(data: CareData, as_at: pd.Timestamp) -> References:
+    """Targets, floors and England comparators (with their year) for the reporting year of
+    ``as_at`` (``cpanalytics.publish.targets``: packaged defaults, then the data root's config and comparators)."""
+    year = config.reporting_year(as_at)
+    cfg = config.load(data.root, year, local_comparators=data.local.get("comparators"))
+    england = {ind_id: found for ind_id in cfg.comparators["INDICATOR"].astype(str).unique()
+               if (found := cfg.latest(ind_id)) is not None}
+    return References(
+        target={k: t.target for k, t in cfg.targets.items() if t.target is not None},
+        floor={k: t.floor for k, t in cfg.targets.items() if t.floor is not None},
+        england=england,
+    )
+
+
+def compute_all(ids: Sequence[str], data: CareData, as_at: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    """Each indicator as at the date (no breakdown), by id."""
+    from cpanalytics.measures.indicators import compute
+
+    return {i: compute(i, data, as_at) for i in ids}
+
+
+def months_back(as_at: pd.Timestamp, months: int) -> pd.Timestamp:
+    """The month end ``months`` before the month of ``as_at``: a trend's first point."""
+    return (as_at - pd.DateOffset(months=months)) + pd.offsets.MonthEnd(0)
+
+
+def years_back(as_at: pd.Timestamp, years: int) -> pd.Timestamp:
+    """The same day ``years`` earlier (month ends stay month ends: 29 Feb -> 28 Feb)."""
+    back = as_at - pd.DateOffset(years=years)
+    return back + pd.offsets.MonthEnd(0) if as_at.is_month_end else back
+
+
+def records(results: Mapping[str, pd.DataFrame], *, suppress: bool = True) -> list[dict[str, Any]]:
+    """A headline record (:func:`kpi_record`) for each one-row result."""
+    return [kpi_record(r, suppress=suppress) for r in results.values()]
+
+
+def scorecard_records(card: pd.DataFrame, published: pd.DataFrame) -> list[dict[str, Any]]:
+    """Headline records for every scorecard KPI, with its RAG (``scorecard.build``/``publish``)."""
+    return [
+        {"id": str(row["indicator"]), "as_at": pd.Timestamp(row["date"]).date().isoformat(),
+         "numerator": _number(row["numerator"]), "denominator": _number(row["denominator"]),
+         "value": _number(row["value"]), "display": str(shown),
+         "rag": None if pd.isna(row["rag"]) else str(row["rag"])}
+        for (_, row), shown in zip(card.iterrows(), published["Value"], strict=True)
+    ]
+
+
+def scorecard_about() -> str:
+    """The RAG rules, direction of travel and suppression symbols, for ``txt-sc-about``."""
+    from cpanalytics.publish import scorecard
+
+    rags = "; ".join(f"**{k}** {v.split(': ', 1)[1]}" for k, v in scorecard.RAG_LABELS.items())
+    return (
+        f"**RAG rating.** {rags}. Lower is better for measures of polarity L, so their "
+        "floor is above the target. There is no RAG for activity counts, for measures "
+        f"without a target, or when the denominator is below {scorecard.MIN_DENOMINATOR}. "
+        "Targets and floors come from the year's configuration (targets.yaml).\n\n"
+        "**Direction of travel** compares the value with a month earlier, allowing for "
+        "whether higher or lower is better.\n\n"
+        f"**Symbols.** {disclosure.symbols_note()}\n\n"
+        "Source: SSDA903 / local extracts, as listed under each measure's definition."
+    )
