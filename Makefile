@@ -26,6 +26,7 @@ reports: install
 # A type error in src/ fails the run before any test starts.
 test: install .venv-dfe/.installed
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # mypy on src/cpanalytics with pandas-stubs ([tool.mypy] in pyproject.toml).
