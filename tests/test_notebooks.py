@@ -349,3 +349,15 @@ def test_publish_measures_shows_the_note_when_nothing_is_available(tmp_path):
         nb.display = original
     assert [m.data for m in shown if isinstance(m, Markdown)] == [f"*{note}.*"]
     assert not (tmp_path / "tables" / "tbl-he-rha-dental.csv").exists()
+
+
+def test_notebook_without_a_data_folder_says_how_to_give_one(monkeypatch) -> None:
+    from cpanalytics.errors import UserError
+    from cpanalytics.runtime import notebook as nb
+
+    monkeypatch.delenv("CPANALYTICS_DATA", raising=False)
+    with pytest.raises(UserError) as err:
+        nb.load(None)
+    assert err.value.code == "E121" and "CPANALYTICS_DATA" in err.value.fix
+    monkeypatch.setenv("CPANALYTICS_DATA", str(SYNTHETIC))
+    assert nb.data_folder(None) == SYNTHETIC

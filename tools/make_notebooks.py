@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "src" / "cpanalytics" / "resources" / "notebooks"
 
 PARAMETERS = '''\
-data_dir = "../data/synthetic"
+data_dir = None  # the folder holding 903/ (default: $CPANALYTICS_DATA)
 year = 2025
 as_at = None
 la_name = "Synthetic County Council"

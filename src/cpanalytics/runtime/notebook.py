@@ -10,6 +10,7 @@ output through :func:`publish_table` (Markdown plus ``<output_dir>/tables/<label
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from matplotlib.figure import Figure
 
 from cpanalytics.data.dates import parse_date
 from cpanalytics.data.model import IDENTIFIER_COLUMNS, CareData
+from cpanalytics.errors import UserError
 from cpanalytics.publish import charts, disclosure, markup, publication_audit, tables
 from cpanalytics.publish import targets as config
 
@@ -41,12 +43,27 @@ def output_path(output_dir: str | None) -> Path:
     return path
 
 
-def load(data_dir: str | Path) -> CareData:
-    """The data under ``data_dir``: the build's snapshot when there is one, else ``load_data``."""
-    from cpanalytics import load_data
+def data_folder(data_dir: str | Path | None) -> Path:
+    """``data_dir``, or the ``CPANALYTICS_DATA`` environment variable when it is None
+    (a notebook's default: the build passes the folder, an analyst sets the variable)."""
+    chosen = data_dir if data_dir is not None else os.environ.get("CPANALYTICS_DATA")
+    if not chosen:
+        raise UserError(
+            "no data folder given", code="E121",
+            fix="set data_dir to the folder holding 903/ (e.g. data_dir = \"data/synthetic\"), "
+                "or set the CPANALYTICS_DATA environment variable",
+        )
+    return Path(chosen)
+
+
+def load(data_dir: str | Path | None) -> CareData:
+    """The data under ``data_dir`` (see :func:`data_folder`): the build's snapshot when there
+    is one, else ``load_data``."""
+    from cpanalytics.data.loading import load_data
     from cpanalytics.runtime import snapshot
 
-    return snapshot.load(data_dir) or load_data(data_dir)
+    folder = data_folder(data_dir)
+    return snapshot.load(folder) or load_data(folder)
 
 
 def long_date(date: pd.Timestamp) -> str:
