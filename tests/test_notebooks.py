@@ -88,7 +88,7 @@ def test_report_notebooks_take_the_common_parameters(name):
     source = notebook.cells[1].source
     for parameter in ("data_dir", "year", "as_at", "la_name", "suppress", "output_dir"):
         assert re.search(rf"^{parameter} = ", source, flags=re.MULTILINE), parameter
-    assert 'data_dir = "../data/synthetic"' in source and "output_dir = None" in source
+    assert "data_dir = None" in source and "output_dir = None" in source
 
 
 def test_notebooks_match_their_generator():
