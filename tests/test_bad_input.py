@@ -382,6 +382,7 @@ def test_debug_shows_traceback(tmp_path):
         main(["validate", "--debug", str(tmp_path)])
 
 
+@pytest.mark.slow
 def test_subprocess_exit_code_and_no_traceback(tmp_path):
     folder = write_small_root(tmp_path) / "903" / "2019"
     (folder / "episodes.csv").write_bytes(b"")

@@ -89,6 +89,7 @@ def test_a_build_or_compare_with_an_alias_bomb_stops_at_once(tmp, capsys):  # no
 # -- a full disk --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_disk_full_while_staging_is_a_message_and_keeps_previous_outputs(tmp, monkeypatch, capsys):  # noqa: F811
     previous = good_build(tmp)
 
@@ -104,6 +105,7 @@ def test_disk_full_while_staging_is_a_message_and_keeps_previous_outputs(tmp, mo
     assert not list((tmp / "out").glob(".tmp-*"))
 
 
+@pytest.mark.slow
 def test_a_notebook_that_fills_the_disk_fails_the_build_as_disk_full(tmp):  # noqa: F811
     opts = options(tmp, "alpha")
     nb = nbformat.read(opts.notebooks_dir / "alpha.ipynb", as_version=4)
@@ -128,6 +130,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(disk)], check=True)
 
 
+@pytest.mark.slow
 def test_a_really_full_disk(tmp, small_disk, monkeypatch, capsys):  # noqa: F811
     monkeypatch.setattr(rendering, "renderer_available", lambda: False)
     base = ["build", "--data", str(tmp / "data"), "--year", "2025", "--out", str(small_disk),
@@ -180,6 +183,7 @@ def running_as(uid: int) -> Iterator[None]:
         os.setegid(0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("owned", [".2025.lock", ".cache/2025"])
 def test_a_lock_or_cache_of_another_user_names_its_owner(shared, owned, monkeypatch, capsys):
     monkeypatch.setattr(rendering, "renderer_available", lambda: False)
@@ -224,6 +228,7 @@ def _started(pid: int, what: str) -> bool:
     return bool(servers) if what == "forkserver" else any(_descendants(s) for s in servers)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["forkserver", "worker"])
 def test_ctrl_c_while_the_notebooks_start(tmp, moment):  # noqa: F811
     previous = good_build(tmp)

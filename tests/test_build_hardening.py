@@ -64,7 +64,7 @@ def test_held_entries_wait_for_commit_and_admit_filters(tmp_path):
 
 
 def fake_renderer(monkeypatch, text: str) -> None:
-    def fake_render(year_dir, *, year, la_name, engine, narrative_dir):
+    def fake_render(year_dir, *, year, la_name, engine, narrative_dir, project=None):
         (year_dir / f"corporate-parenting-{year}.html").write_text(text)
         return []
 
@@ -76,6 +76,7 @@ def rendering_options(root: Path) -> BuildOptions:
     return BuildOptions(**{**options(root, "alpha").__dict__, "render": True})
 
 
+@pytest.mark.slow
 def test_truncated_cached_report_and_table_are_rebuilt_not_published(tmp, monkeypatch, capsys):  # noqa: F811
     fake_renderer(monkeypatch, "<html><p>" + "All the report. " * 20 + "</p></html>")
     opts = rendering_options(tmp)
@@ -98,17 +99,22 @@ def test_truncated_cached_report_and_table_are_rebuilt_not_published(tmp, monkey
     assert (year / "tables" / "tbl-alpha.csv").read_text() == "measure,value\nfiles,6\nyear,2025\n"
 
 
+@pytest.mark.slow
 def test_a_failed_privacy_audit_leaves_no_child_id_in_the_cache(tmp, monkeypatch):  # noqa: F811
     fake_renderer(monkeypatch, "<html><p>Child 100234 moved</p></html>")
     result = build(rendering_options(tmp))
     assert not result.ok and result.leaks
-    cached = [p for p in (tmp / "out" / ".cache").rglob("*") if p.is_file()]
+    # the build cache; out/.cache/data is the loaded-data cache, a private copy of the inputs
+    # (folders 700, files 600: tests/test_data_store.py, docs/data-protection.md)
+    cached = [p for p in (tmp / "out" / ".cache").rglob("*")
+              if p.is_file() and "data" not in p.relative_to(tmp / "out" / ".cache").parts[:1]]
     assert not [p for p in cached if "100234" in p.read_text(errors="replace")]
     assert not list((tmp / "out" / ".cache" / "2025").glob("render/reports/*"))
     # the audited, clean notebook entry was kept: the next build reuses it
     assert list((tmp / "out" / ".cache" / "2025").glob("notebooks/alpha/*/meta.json"))
 
 
+@pytest.mark.slow
 def test_a_cell_that_runs_too_long_fails_its_notebook_by_name_and_cell(tmp):  # noqa: F811
     """papermill's ``execution_timeout`` per cell (issue 13, "No hangs"); the next notebook
     still runs, in a fresh kernel."""
@@ -123,6 +129,7 @@ def test_a_cell_that_runs_too_long_fails_its_notebook_by_name_and_cell(tmp):  # 
     assert result.notebooks["probe"].ok and result.notebooks["z_after"].ok
 
 
+@pytest.mark.slow
 def test_the_cell_timeout_option(tmp, monkeypatch, capsys):  # noqa: F811
     """``build --cell-timeout S`` reaches papermill; 0 or less is refused (E411)."""
     from test_pipeline import notebooks

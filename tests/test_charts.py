@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import matplotlib.colors as mcolors
+import matplotlib.dates as mdates
 import pandas as pd
 from afcharts.af_colours import get_af_colours
 
@@ -50,7 +51,7 @@ def test_trend_title_subtitle_reference_lines_and_alt_text():
     assert fig.alt_text == (
         "Line chart of children in care with 3 or more placements in the last 12 months at "
         "each month end from March 2024 to March 2025. It fell from 11.2% to 9.7%. The "
-        "target is 10.0%. England 2023/24: 10.7%.")
+        "target is 10%. England 2023/24: 10.7%.")
 
 
 def test_only_horizontal_gridlines_and_legible_fonts():
@@ -157,3 +158,104 @@ def test_a_dollar_or_emoji_in_the_la_name_is_drawn_as_text():
     assert name in title.replace("\n", " ")
     svg = charts.svg(fig)  # drawing would raise ParseFatalException if $...$ were parsed
     assert "undefinedcmd" in svg
+
+
+def tick_labels(ax, axis: str = "y") -> list[str]:
+    ax.figure.draw_without_rendering()
+    ticks = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    return [t.get_text() for t in ticks]
+
+
+def test_percentage_axis_runs_from_zero_past_the_data_to_a_labelled_top_tick():
+    # Issue 15, IRO Figure 1: a 97% series rode above the last tick (80%). 97% with 2%
+    # headroom is 98.9%: ticks every 20 points from 0 reach it at 100%.
+    frame = ps01_series([96.0] * 12 + [97.0]).assign(indicator="IR-01")
+    ax = charts.indicator_trend(frame, la_name=LA, target=98).axes[0]
+    assert ax.get_ylim() == (0.0, 100.0)
+    assert list(ax.get_yticks()) == [0, 20, 40, 60, 80, 100]
+    assert tick_labels(ax) == ["0%", "20%", "40%", "60%", "80%", "100%"]
+    # PS-01 at 8.9% with a 10% target: 10.2% is reached at 12.5% (steps of 2.5 points).
+    ax = charts.indicator_trend(ps01_series([8.9] * 13), la_name=LA, target=10).axes[0]
+    assert ax.get_ylim() == (0.0, 12.5) and tick_labels(ax)[-1] == "12.5%"
+    assert charts.y_ticks(1706, "count") == [0, 500, 1000, 1500, 2000]
+    assert charts.y_ticks(100, "%")[-1] == 100  # never past 100%
+
+
+def test_every_line_is_in_the_legend_the_authoritys_own_included():
+    england = Comparator(10.7, 2024, report_year=2025)
+    fig = charts.indicator_trend(ps01_series([10.0] * 13), la_name=LA, target=10,
+                                 england=england)
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == [
+        LA, "Target (10%)", "England 2023/24: 10.7%"]
+
+
+def test_month_end_points_are_labelled_with_their_own_month():
+    # 31 March 2024 is "Mar", not the next tick "Apr" (issue 15). 13 month ends: every 2nd,
+    # counting back from the last, with the year under the first and at each new year.
+    ax = charts.indicator_trend(ps01_series([10.0] * 13), la_name=LA).axes[0]
+    ends = MONTHS[::2]
+    assert list(ax.get_xticks()) == list(mdates.date2num(ends.to_pydatetime()))
+    assert tick_labels(ax, "x") == ["Mar\n2024", "May", "Jul", "Sep", "Nov", "Jan\n2025", "Mar"]
+    # Five years of month ends (April 2020 to March 2025): each March, every label with its year.
+    ticks, labels = charts.month_ticks(pd.Series(pd.date_range("2020-04-30", "2025-03-31", freq="ME")))
+    assert labels == ["Mar\n2021", "Mar\n2022", "Mar\n2023", "Mar\n2024", "Mar\n2025"]
+    assert ticks[-1] == pd.Timestamp("2025-03-31")
+
+
+def he_series(indicator: str, citizen: float, uasc: float) -> pd.DataFrame:
+    rows = [{"indicator": indicator, "date": d, "uasc": g, "numerator": v, "denominator": 100,
+             "value": v} for d in MONTHS for g, v in (("Citizen", citizen), ("UASC", uasc))]
+    return pd.DataFrame(rows)
+
+
+def he_total(indicator: str, start: float, end: float) -> pd.DataFrame:
+    values = [start] * 12 + [end]
+    return pd.DataFrame({"indicator": indicator, "date": MONTHS, "numerator": values,
+                         "denominator": 100, "value": values})
+
+
+def test_the_headline_a_title_describes_is_drawn():
+    # The title reads the "All children" headline (70.7% -> 70.0%); that line is drawn and in
+    # the legend, before the citizen and UASC lines (issue 15: the title described a line the
+    # chart did not draw).
+    fig = charts.indicator_trend(he_series("HE-02", 73.0, 52.0), la_name=LA, group="uasc",
+                                 headline=he_total("HE-02", 70.7, 70.0), target=85, floor=75)
+    ax = fig.axes[0]
+    assert fig._suptitle.get_text().replace("\n", " ") == (
+        "The share of Initial Health Assessments done on time fell from 70.7% to 70.0% over "
+        "the last 12 months")
+    assert [line.get_label() for line in ax.lines[:3]] == ["All children", "Citizen", "UASC"]
+    assert list(ax.lines[0].get_ydata())[-1] == 70.0
+    assert [t.get_text() for t in fig.legends[0].get_texts()][:3] == [
+        "All children", "Citizen", "UASC"]
+
+
+def test_panels_draw_each_measures_bands_behind_its_own_lines():
+    # HE-01: target 90, floor 80; HE-02: target 85, floor 75 (higher is better). Each panel
+    # shades red to its own floor, amber to its own target and green to the top (100%).
+    fig = charts.indicator_panels(
+        {"HE-01": he_series("HE-01", 88.0, 84.0), "HE-02": he_series("HE-02", 73.0, 52.0)},
+        la_name=LA, group="uasc",
+        headlines={"HE-01": he_total("HE-01", 88.5, 86.2), "HE-02": he_total("HE-02", 70.7, 70.0)},
+        targets={"HE-01": 90, "HE-02": 85}, floors={"HE-01": 80, "HE-02": 75},
+        title_from="HE-02", suppress=False)
+    top, bottom = fig.axes
+    for ax, (floor, target) in ((top, (80, 90)), (bottom, (75, 85))):
+        bands = [(p.get_label(), p.get_y(), p.get_y() + p.get_height()) for p in ax.patches]
+        assert bands == [("Red: beyond the floor", 0, floor), ("Amber: short of target", floor, target),
+                         ("Green: target met", target, 100)]
+        assert [line.get_label() for line in ax.lines] == ["All children", "Citizen", "UASC", "Target"]
+        assert list(ax.lines[-1].get_ydata()) == [target, target]
+    assert fig._suptitle.get_text().replace("\n", " ") == (
+        "The share of Initial Health Assessments done on time fell from 70.7% to 70.0% over "
+        "the last 12 months")
+    assert top.get_title(loc="left").replace("\n", " ") == (
+        "Synthetic County Council, March 2024 to March 2025 IHA requests sent to health within "
+        "5 working days of becoming looked after (HE-01): fell from 88.5% to 86.2%")
+    assert bottom.get_title(loc="left").replace("\n", " ").endswith("(HE-02): fell from 70.7% to 70.0%")
+    # One legend for both panels: each line and band once.
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "All children", "Citizen", "UASC", "Target", "Red: beyond the floor",
+        "Amber: short of target", "Green: target met"]
+    assert "The target is 90%." in fig.alt_text and "The target is 85%." in fig.alt_text

@@ -18,6 +18,7 @@ def _repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(Path(__file__).resolve().parents[1])
 
 
+@pytest.mark.slow
 def test_indicators_json_matches_compute(capsys: pytest.CaptureFixture[str]) -> None:
     import cpanalytics
     from cpanalytics.measures.indicators import compute
@@ -31,6 +32,7 @@ def test_indicators_json_matches_compute(capsys: pytest.CaptureFixture[str]) -> 
     assert row["value"] == pytest.approx(expected["value"])
 
 
+@pytest.mark.slow
 def test_indicators_are_suppressed_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     # PS-01 by age band on 31/03/2019: under-1s with 3+ placements are fewer than 5, so
     # [c]; a second band is suppressed too so the first cannot be recovered from the total.
@@ -41,6 +43,7 @@ def test_indicators_are_suppressed_by_default(capsys: pytest.CaptureFixture[str]
     assert "Under 1" in suppressed and len(suppressed) >= 2
 
 
+@pytest.mark.slow
 def test_series_prints_each_month_and_saves_a_chart(tmp_path, capsys) -> None:
     chart = tmp_path / "ps01.svg"
     assert main(["series", "PS-01", "--data", DATA, "--from", "2018-04-30", "--to", "2019-03-31",
@@ -51,6 +54,7 @@ def test_series_prints_each_month_and_saves_a_chart(tmp_path, capsys) -> None:
     assert chart.read_text().lstrip().startswith(("<?xml", "<svg"))
 
 
+@pytest.mark.slow
 def test_unknown_indicator_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["indicators", "--data", DATA, "--as-at", "2019-03-31", "--id", "XX-99"]) == 2
     err = capsys.readouterr().err

@@ -210,7 +210,8 @@ def test_trend_chart_legend_and_alt_text_carry_an_old_england_year():
     fig = charts.indicator_trend(series, la_name="Synthetic County", england=england,
                                  suppress=False)
     [line] = [ln for ln in fig.axes[0].lines if ln.get_label().startswith("England")]
+    # The comparator as set: a whole 10 prints "10%", as in the tables (issue 15).
     assert line.get_label().replace("\n", " ") == (
-        "England 2016/17: 10.0% (latest available; 8 years older than this report)")
+        "England 2016/17: 10% (latest available; 8 years older than this report)")
     assert fig.alt_text.endswith(
-        "England 2016/17: 10.0% (latest available; 8 years older than this report).")
+        "England 2016/17: 10% (latest available; 8 years older than this report).")

@@ -1,6 +1,8 @@
 """The ad hoc cookbook runs, and each recipe's answer matches an independent computation.
 
-The independent side works straight from the loaded SSDA903 tables and local extracts
+The recipes hold no checking of their own: the tests run the notebook's cells (as
+papermill would, with the parameters injected) and read each recipe's result from its
+variables. The independent side works straight from the loaded SSDA903 tables and local extracts
 with plain pandas, following the written definitions (indicators.md), never through the
 indicator engine or the cohort API that the cookbook uses. The one shared piece is reference
 data: the ONS postcode lookup (``distance.centroids``) that places a postcode in an LA.
@@ -8,6 +10,8 @@ data: the ONS postcode lookup (``distance.centroids``) that places a postcode in
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -40,19 +44,38 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def execute(parameters: dict, workdir: Path) -> dict:
+    """Run the cookbook's code cells in one namespace, the parameters cell followed by
+    ``parameters`` (as papermill injects them); returns the namespace, what each code cell
+    printed, and the output folder."""
+    import nbformat
+
+    from cpanalytics.publish import publication_audit
+
+    namespace: dict = {}
+    printed = []
+    with contextlib.chdir(NOTEBOOK.parent):
+        try:
+            for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
+                if cell.cell_type != "code":
+                    continue
+                source = cell.source
+                if "parameters" in cell.metadata.get("tags", []):
+                    source += "".join(f"\n{name} = {value!r}" for name, value in parameters.items())
+                with contextlib.redirect_stdout(io.StringIO()) as out:
+                    exec(compile(source, str(NOTEBOOK), "exec"), namespace)
+                printed.append(out.getvalue())
+        finally:
+            publication_audit.record_to(None)
+    return {"ns": namespace, "printed": printed, "out": workdir}
+
+
 @pytest.fixture(scope="module")
 def run(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Execute the cookbook with papermill; returns its answers and the executed notebook."""
-    import papermill
-
+    """The cookbook run on the synthetic county, unsuppressed (the tests compare numbers)."""
     out = tmp_path_factory.mktemp("cookbook-out")
-    papermill.execute_notebook(
-        str(NOTEBOOK), str(out / "cookbook.ipynb"), cwd=str(NOTEBOOK.parent),
-        parameters={"data_dir": str(data_dir), "year": 2025, "output_dir": str(out)},
-        progress_bar=False,
-    )
-    return {"answers": json.loads((out / "cookbook.json").read_text()),
-            "notebook": json.loads((out / "cookbook.ipynb").read_text()), "out": out}
+    return execute({"data_dir": str(data_dir), "year": 2025, "suppress": False,
+                    "output_dir": str(out)}, out)
 
 
 @pytest.fixture(scope="module")
@@ -169,20 +192,27 @@ def _due_in(per: pd.DataFrame, column: str, on: pd.Timestamp) -> pd.DataFrame:
     return per[(per[column] >= _year_start(on)) & (per[column] <= on)]
 
 
-def _by_key(rows: list[dict], *keys: str) -> dict:
-    return {tuple(r[k] for k in keys): (r["numerator"], r["denominator"]) for r in rows}
+def _by_key(frame: pd.DataFrame, *keys: str) -> dict:
+    """``(key values...) -> (numerator, denominator)``, dates as ISO text."""
+    return {tuple(f"{r[k]:%Y-%m-%d}" if isinstance(r[k], pd.Timestamp) else str(r[k]) for k in keys):
+            (int(r["numerator"]), int(r["denominator"])) for _, r in frame.iterrows()}
 
 
 # --- the notebook itself ----------------------------------------------------------------
 
+RECIPES = 14
+SCAFFOLDING = ("answers", "cookbook.json", "json.dumps", "rows(")
+
+
 @pytest.mark.e2e
 def test_cookbook_runs_and_answers_every_recipe(run: dict) -> None:
-    """Thirteen recipes, each printing a one-line conclusion; no child-level columns shown."""
-    answers = run["answers"]
-    assert len([k for k in answers if k != "as_at"]) == 13
-    printed = [c for c in run["notebook"]["cells"] if c["cell_type"] == "code"
-               and any(o.get("name") == "stdout" for o in c.get("outputs", []))]
-    assert len(printed) == 14  # 13 conclusions + the line saying where answers went
+    """Fourteen recipes, each printing a one-line conclusion; no child-level columns shown."""
+    recipes = run["printed"][2:]
+    assert len(recipes) == RECIPES
+    for text in recipes:
+        said = [line for line in text.splitlines() if not line.startswith("<IPython")]
+        assert said and said[-1].endswith(".") and not said[-1].startswith("Not available"), text
+    assert len(list((run["out"] / "tables").glob("cookbook-*.csv"))) == RECIPES - 1  # 12 is a chart
     for table in (run["out"] / "tables").glob("cookbook-*.csv"):
         header = table.read_text().splitlines()[0].split(",")
         assert not {"CHILD", "UPN", "DOB", "HOME_POST", "PL_POST"} & set(header), table.name
@@ -194,28 +224,25 @@ def test_cookbook_runs_on_the_903_tables_alone(data_dir: Path, tmp_path: Path) -
     other ten still answer."""
     import shutil
 
-    import papermill
-
     only_903 = tmp_path / "data"
     shutil.copytree(data_dir / "903", only_903 / "903")
-    papermill.execute_notebook(
-        str(NOTEBOOK), str(tmp_path / "cookbook.ipynb"), cwd=str(NOTEBOOK.parent),
-        parameters={"data_dir": str(only_903), "output_dir": str(tmp_path)}, progress_bar=False)
-    answers = json.loads((tmp_path / "cookbook.json").read_text())
-    skipped = {"iha_uasc_by_quarter", "iha_under5_by_quarter", "iha_east_kent",
-               "escalations_by_category"}
-    assert not skipped & set(answers)
-    assert len(answers) == 1 + 13 - 4
-    assert "Not available: this recipe needs local/health_assessments.csv" in (
-        tmp_path / "cookbook.ipynb").read_text()
+    done = execute({"data_dir": str(only_903), "output_dir": str(tmp_path)}, tmp_path)
+    recipes = done["printed"][2:]
+    skipped = [t for t in recipes if t.startswith("Not available: this recipe needs local/")]
+    assert len(skipped) == 4
+    assert "Not available: this recipe needs local/health_assessments.csv." in recipes[0]
+    assert not {"iha_uasc", "iha_04", "iha_east", "by_category"} & set(done["ns"])
+    assert sum(t.rstrip().endswith(".") and t not in skipped for t in recipes) == RECIPES - 4
 
 
-def test_committed_notebook_has_no_outputs_and_a_kernel() -> None:
+def test_committed_notebook_has_no_outputs_a_kernel_and_no_test_scaffolding() -> None:
     nb = json.loads(NOTEBOOK.read_text())
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
     params = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert 'data_dir = "../data/synthetic"' in "".join(params[0]["source"])
+    assert "data_dir = None" in "".join(params[0]["source"])  # $CPANALYTICS_DATA, as the others
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert not [word for word in SCAFFOLDING if word in code]
 
 
 # --- each recipe against its independent computation ------------------------------------
@@ -225,8 +252,8 @@ def test_iha_uasc_and_under_fives_by_quarter(run: dict, iha: pd.DataFrame) -> No
     """HE-02: IHA due (20 working days after entry) in the 12 months to each quarter end;
     in time when completed by the due date; split by UASC at entry and by age 0-4."""
     per = iha
-    uasc = _by_key(run["answers"]["iha_uasc_by_quarter"], "date", "uasc")
-    ages = _by_key(run["answers"]["iha_under5_by_quarter"], "date", "age_group")
+    uasc = _by_key(run["ns"]["iha_uasc"], "date", "uasc")
+    ages = _by_key(run["ns"]["iha_04"], "date", "age_group")
     assert len(uasc) == 16  # 8 quarter ends x 2 groups
     for (day, group), got in uasc.items():
         due = _due_in(per, "iha_due", pd.Timestamp(day))
@@ -245,7 +272,7 @@ def test_iha_east_kent_by_uasc(run: dict, raw, iha: pd.DataFrame) -> None:
     attrs = raw.child_attributes
     east = set(attrs.loc[attrs["DISTRICT"].isin(areas["East Kent"]), "CHILD"].astype("str"))
     per = iha[iha["CHILD"].isin(east)]
-    got = _by_key(run["answers"]["iha_east_kent"], "date", "uasc")
+    got = _by_key(run["ns"]["iha_east"], "date", "uasc")
     assert {d for d, _ in got} == {"2023-03-31", "2024-03-31", "2025-03-31"}
     for (day, group), value in got.items():
         due = _due_in(per, "iha_due", pd.Timestamp(day))
@@ -258,7 +285,7 @@ def test_stability_by_district(run: dict, raw) -> None:
     """PS-01: children in care on each 31 March with 3+ placements overlapping the year."""
     ep = _episodes(raw)
     district = raw.child_attributes.set_index(raw.child_attributes["CHILD"].astype("str"))["DISTRICT"]
-    got = _by_key(run["answers"]["stability_by_district"], "date", "district")
+    got = _by_key(run["ns"]["stability"], "date", "district")
     for day in ("2023-03-31", "2024-03-31", "2025-03-31"):
         on = pd.Timestamp(day)
         counts = _placement_counts(ep, on, _year_start(on))
@@ -277,7 +304,8 @@ def test_three_plus_placements_by_age(run: dict, raw) -> None:
     dob = raw.header.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
     ages = _age(pd.Series(three.index.map(dob)), pd.Series(AS_AT, index=range(len(three))))
     expected = {str(a): int(n) for a, n in ages.value_counts().items()}
-    assert run["answers"]["three_plus_by_age"] == expected
+    by_age = run["ns"]["by_age"]
+    assert dict(zip(by_age["age"].astype("str"), by_age["count"], strict=True)) == expected
 
 
 @pytest.mark.e2e
@@ -289,7 +317,8 @@ def test_placement_end_reasons(run: dict, raw) -> None:
     settled = ep[~ep["PLACE"].isin(TEMPORARY) & ep["DEC"].between(FY_START, AS_AT)]
     reason = settled["REASON_PLACE_CHANGE"]
     expected = reason[~reason.isin(["nan", "", "<NA>", "PLACE"])].value_counts()
-    assert run["answers"]["placement_end_reasons"] == {k: int(v) for k, v in expected.items()}
+    assert run["ns"]["reasons"].set_index("code")["placements"].to_dict() == {
+        k: int(v) for k, v in expected.items()}
 
 
 @pytest.mark.e2e
@@ -297,7 +326,8 @@ def test_escalations_by_category(run: dict, raw) -> None:
     esc = raw.iro_escalations
     raised = esc[esc["DATE_RAISED"].between(FY_START, AS_AT)]
     expected = raised["CATEGORY"].astype("str").value_counts()
-    assert run["answers"]["escalations_by_category"] == {k: int(v) for k, v in expected.items()}
+    assert run["ns"]["by_category"].set_index("category")["Total"].to_dict() == {
+        k: int(v) for k, v in expected.items()}
 
 
 @pytest.mark.e2e
@@ -306,8 +336,8 @@ def test_reentry_within_24_months(run: dict, raw) -> None:
     per = _periods(_episodes(raw)).sort_values(["CHILD", "start"])
     per["previous_end"] = per.groupby("CHILD")["end"].shift()
     per["again"] = per["previous_end"] >= per["start"] - pd.DateOffset(months=24)
-    for row in run["answers"]["reentry_24_months"]:
-        on = pd.Timestamp(row["date"])
+    for _, row in run["ns"]["reentry"].iterrows():
+        on = row["date"]
         starts = per[per["start"].between(_year_start(on), on)]
         assert (row["numerator"], row["denominator"]) == (int(starts["again"].sum()), len(starts))
 
@@ -333,7 +363,7 @@ def test_adoption_against_thresholds(run: dict, raw) -> None:
     a1 = (adopted["period"].map(placed) - adopted["start"]).dt.days
     a1 = a1.where(~adopted["period"].map(unseen).to_numpy(dtype=bool))
     a2 = (adopted["CHILD"].map(match) - adopted["period"].map(order)).dt.days.clip(lower=0)
-    got = {(r["indicator"], r["date"]): r for r in run["answers"]["adoption_thresholds"]}
+    got = {(r["indicator"], f"{r['date']:%Y-%m-%d}"): r for _, r in run["ns"]["adoption"].iterrows()}
     for day in ("2021-03-31", "2022-03-31", "2023-03-31", "2024-03-31", "2025-03-31"):
         on = pd.Timestamp(day)
         window = adopted["end"].between(_year_start(on), on)
@@ -365,19 +395,21 @@ def test_uasc_leavers_outside_the_county(run: dict, raw) -> None:
     other_la = left["period"].map(last["PLACE_PROVIDER"]).eq("PR2")
     outside = np.where(la.notna(), la.ne("E10000016"), other_la)
     located = la.notna() | other_la
-    got = run["answers"]["uasc_leavers_outside"]
-    assert got["leavers"] == len(left)
-    assert (got["outside"], got["located"]) == (int(outside[located].sum()), int(located.sum()))
+    assert len(run["ns"]["former_uasc"]) == len(left)
+    got = run["ns"]["outside"]
+    assert (int(got.sum()), got.size) == (int(outside[located].sum()), int(located.sum()))
 
 
 @pytest.mark.e2e
 def test_rag_change_breakdown_adds_up(run: dict, raw, iha: pd.DataFrame) -> None:
     """The groups behind the RAG change add up to the KPI worked out independently, and the
     RAG follows the configured target and floor."""
-    answer = run["answers"]["rag_change"]
+    ns = run["ns"]
+    answer = {"indicator": ns["change"]["indicator"], "before": ns["before"], "after": ns["month"],
+              "rag_before": ns["previous"]["rag"], "rag_after": ns["change"]["rag"]}
     rules = {"PS-01": ("L", 10, 12), "HE-01": ("H", 90, 80), "HE-02": ("H", 85, 75)}
     polarity, target, floor = rules[answer["indicator"]]
-    groups = pd.DataFrame(answer["groups"])
+    groups = ns["movement"]
     for when, suffix, rag in (("before", "_before", "rag_before"), ("after", "_after", "rag_after")):
         on = pd.Timestamp(answer[when])
         if answer["indicator"] == "PS-01":
@@ -401,9 +433,10 @@ def test_ps01_against_england(run: dict, raw) -> None:
     """England from comparators.csv as supplied; the authority's PS-01 on each 31 March."""
     comp = raw.comparators
     ep = _episodes(raw)
-    areas = [row["area"] for row in run["answers"]["ps01_vs_england"]]
+    compared = run["ns"]["ps01_compared"]
+    areas = compared["area"].tolist()
     assert areas.count("Synthetic County Council") == areas.count("England") == 5
-    for row in run["answers"]["ps01_vs_england"]:
+    for _, row in compared.iterrows():
         if row["area"] == "England":
             given = comp[(comp["INDICATOR"] == "PS-01") & (comp["AREA"] == "England")
                          & (comp["YEAR"] == row["year"])]["VALUE"]
@@ -422,7 +455,7 @@ def test_leavers_by_reason(run: dict, raw) -> None:
     per = _periods(_episodes(raw))
     ended = per[per["end"].between(FY_START, AS_AT) & per["rec"].ne("X1")]
     ended = ended.sort_values("end").drop_duplicates("CHILD", keep="last")
-    got = run["answers"]["leavers_by_reason"]
+    got = run["ns"]["ceased"].set_index("reason")["children"].to_dict()
     assert sum(got.values()) == len(ended)
     assert got["Adopted"] == int(ended["rec"].isin(["E11", "E12"]).sum())
     assert got.get("Special guardianship order", 0) == int(
@@ -430,6 +463,32 @@ def test_leavers_by_reason(run: dict, raw) -> None:
     assert got.get("Returned home to parents", 0) == int(ended["rec"].isin(["E4A", "E4B"]).sum())
     assert got.get("Left to live with parents or relatives", 0) == int(ended["rec"].eq("E13").sum())
     assert "Returned home to live with parents" not in got
+
+
+@pytest.mark.e2e
+def test_children_placed_over_20_miles_by_district(run: dict, raw) -> None:
+    """CIC-07's children on 31 March 2025 (in care, not UASC that day: in uasc.csv and
+    before DUC; home and placement postcodes both located), by district: over 20 miles on
+    the DfE formula, sqrt(dE^2 + dN^2) / 1000 / 1.6093 to 1 d.p., on ONS centroids."""
+    from cpanalytics.measures.distance import centroids
+
+    ep = _episodes(raw)
+    on = AS_AT
+    open_ = ep[(ep["DECOM"] <= on) & (ep["DEC"].isna() | (ep["DEC"] > on))]
+    duc = raw.uasc.assign(CHILD=raw.uasc["CHILD"].astype("str").str.strip()).drop_duplicates(
+        "CHILD", keep="last").set_index("CHILD")["DUC"]
+    uasc = open_["CHILD"].isin(duc.index) & ~(open_["CHILD"].map(duc) <= on)
+    citizens = open_[~uasc.to_numpy(dtype=bool)]
+    home = centroids(citizens["HOME_POST"].where(~citizens["HOME_POST"].isin(["nan", ""])))
+    placed = centroids(citizens["PL_POST"].where(~citizens["PL_POST"].isin(["nan", ""])))
+    miles = (((home["east"] - placed["east"]) ** 2 + (home["north"] - placed["north"]) ** 2) ** 0.5
+             / 1000 / 1.6093).round(1)
+    known = citizens[miles.notna()].assign(far=miles[miles.notna()] > 20)
+    district = raw.child_attributes.set_index(raw.child_attributes["CHILD"].astype("str"))["DISTRICT"]
+    expected = known.groupby(known["CHILD"].map(district))["far"].agg(["sum", "size"])
+    got = run["ns"]["far"].set_index("district")
+    assert got["over 20 miles"].to_dict() == expected["sum"].astype(int).to_dict()
+    assert got["children"].to_dict() == expected["size"].to_dict()
 
 
 # --- the compare command and the restrict helper ----------------------------------------
@@ -513,6 +572,7 @@ def test_render_keeps_tables_as_markdown(tmp_path: Path) -> None:
     assert "IPython" not in text
 
 
+@pytest.mark.slow
 def test_restrict_keeps_only_the_given_children(raw) -> None:
     """Two children: their rows only, in every child-level table; population kept whole."""
     kids = raw.header["CHILD"].iloc[:2].tolist()

@@ -70,13 +70,39 @@ def test_days_are_whole_numbers_against_a_threshold():
     )
 
 
-def test_unavailable_result_gives_its_note():
+def test_unavailable_result_gives_its_note_in_plain_words():
+    # The engine's note names the file for the analyst; a report names the records
+    # (issue 15: no file names in the reports).
     he01 = pd.DataFrame([{"indicator": "HE-01", "date": DATE, "numerator": None,
                           "denominator": None, "value": None, "available": False,
                           "note": "Not available: needs local/health_assessments.csv"}])
     assert headlines.kpi_sentence(he01, target=90) == (
-        "Not available: needs local/health_assessments.csv."
+        "Not available: this figure needs the council's health assessment records, which "
+        "were not supplied."
     )
+
+
+def test_a_sentence_closes_with_the_same_measure_a_year_earlier():
+    # The IRO Handbook report compares each figure with the year before. IR-01 is a
+    # snapshot: "on" the date a year earlier; IR-04 a financial-year count: "in 2017-18";
+    # AD-01 a rolling 12 months, in days. A year-earlier figure hidden as [c] stays [c].
+    ir01 = result("IR-01", 970, 1000, 97.0)
+    before = result("IR-01", 962, 1000, 96.2).assign(date=pd.Timestamp("2018-07-31"))
+    assert headlines.kpi_sentence(ir01, target=98, previous=before) == (
+        "97.0% of children in care had every review held within timescale, below the 98% "
+        "target; on 31 July 2018 it was 96.2%."
+    )
+    ir04 = result("IR-04", 4264, None, 4264).assign(date=pd.Timestamp("2019-03-31"))
+    last = result("IR-04", 4338, None, 4338).assign(date=pd.Timestamp("2018-03-31"))
+    assert headlines.kpi_sentence(ir04, previous=last) == (
+        "4,264 reviews were held in the year; in 2017-18 it was 4,338.")
+    ad01 = result("AD-01", 32539, 98, 32539 / 98)
+    earlier = result("AD-01", 930, 3, 310.0).assign(date=pd.Timestamp("2018-07-31"))
+    assert headlines.kpi_sentence(ad01, previous=earlier) == (
+        "Children adopted waited an average of 332 days from entering care to moving in with "
+        "their adoptive family; in the 12 months to 31 July 2018 it was [c].")
+    unavailable = last.assign(available=False, note="Not available: needs local/x.csv")
+    assert headlines.kpi_sentence(ir04, previous=unavailable) == "4,264 reviews were held in the year."
 
 
 def test_count_with_citizen_uasc_split():
@@ -132,14 +158,37 @@ def test_table_sentence_totals_the_counts():
     assert headlines.table_sentence(arrivals, when="in 2018-19") == (
         "20 unaccompanied asylum-seeking children started care in 2018-19."
     )
+    # IR-07 (financial year) with the year before: 12 + 3 = 15 escalations in 2017-18.
+    ir07 = pd.DataFrame({"indicator": "IR-07", "date": pd.Timestamp("2019-03-31"),
+                         "count": [30, 5], "available": True})
+    before = ir07.assign(date=pd.Timestamp("2018-03-31"), count=[12, 3])
+    assert headlines.table_sentence(ir07, previous=before) == (
+        "IROs raised 35 escalations through the dispute resolution process in the year; in "
+        "2017-18 it was 15."
+    )
 
 
 def test_rag_summary():
     counts = pd.Series({"G": 8, "A": 1, "R": 4, "not rated": 22})
     assert headlines.rag_summary(counts, when="31 March 2025") == (
-        "Of the 13 KPIs rated on 31 March 2025, 8 were green, 1 amber and 4 red; 22 were not "
-        "rated (no target, not available or too few children)."
+        "Of the 13 key performance indicators rated on 31 March 2025, 8 were Green, 1 Amber "
+        "and 4 Red; 22 were not rated (no target, not available or too few children)."
     )
+
+
+def test_rag_changes_names_each_measure_with_its_old_and_new_rating():
+    # scorecard.rag_changes rows: PS-02 went from Amber to Red, HE-01 from Green to Amber.
+    changes = pd.DataFrame({"indicator": ["PS-02", "HE-01"],
+                            "measure": ["Children in the same placement for 2 years",
+                                        "IHA requests on time"],
+                            "was": ["Amber", "Green"], "now": ["Red", "Amber"]})
+    assert headlines.rag_changes(changes, since="31 March 2024") == (
+        "Since 31 March 2024, 2 ratings have changed: Children in the same placement for 2 "
+        "years (PS-02) from Amber to Red; IHA requests on time (HE-01) from Green to Amber.")
+    assert headlines.rag_changes(changes.head(1), since="31 March 2024").startswith(
+        "Since 31 March 2024, 1 rating has changed: Children")
+    assert headlines.rag_changes(changes.head(0), since="31 March 2024") == (
+        "No rating has changed since 31 March 2024.")
 
 
 def test_non_percentage_target_reads_the_target_of():

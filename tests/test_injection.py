@@ -57,6 +57,8 @@ Inside the callout.
 """
 MANIFEST = {"files": [{"path": "903/<script>alert(10)</script>.csv", "table": "header",
                        "year": 2025, "rows": 1, "sha256": "ab" * 32}],
+            "warnings": [{"rule": "W1", "file": "903/2025/header.csv", "count": 1,
+                          "message": "<script>alert(10)</script> in a field"}],
             "software": {"cpanalytics": "0.1.0"}}
 LIVE = re.compile(r"<script|<iframe|\bon\w+\s*=|javascript:", re.IGNORECASE)
 
@@ -92,6 +94,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "pdf_text": "\n".join(page.extract_text() for page in pdf.pages)}
 
 
+@pytest.mark.slow
 def test_la_name_is_text_in_html(rendered: dict) -> None:
     html = rendered["html"]
     assert not LIVE.search(html)
@@ -101,6 +104,7 @@ def test_la_name_is_text_in_html(rendered: dict) -> None:
     assert f"calculated from the {shown} SSDA903 returns" in html
 
 
+@pytest.mark.slow
 def test_la_name_prints_literally_in_pdf(rendered: dict) -> None:
     # Typst's # and $ print as typed; the emoji, which no PDF font has, is named instead
     literal = "Anyshire <script>alert(1)</script> #set text(red) $5 (fox face) Council"
@@ -111,10 +115,12 @@ def test_la_name_prints_literally_in_pdf(rendered: dict) -> None:
     assert rendered["pdf"].metadata.title == "Independent Reviewing Officer Service Annual Report"
 
 
+@pytest.mark.slow
 def test_emoji_kept_in_html(rendered: dict) -> None:
     assert "🦊 Council" in rendered["html"]
 
 
+@pytest.mark.slow
 def test_narrative_publishes_no_live_markup(rendered: dict) -> None:
     html = rendered["html"]
     assert not LIVE.search(html)
@@ -125,6 +131,7 @@ def test_narrative_publishes_no_live_markup(rendered: dict) -> None:
     assert '<img role="img" aria-label="A dot" src="data:image/svg+xml;base64,' in html
 
 
+@pytest.mark.slow
 def test_narrative_backslashes_and_raw_typst_print_as_typed(rendered: dict) -> None:
     assert "C:\\Users\\team on the shared drive" in rendered["html"]
     text = rendered["pdf_text"]
@@ -133,19 +140,24 @@ def test_narrative_backslashes_and_raw_typst_print_as_typed(rendered: dict) -> N
     assert not re.search(r"alert\((?!1\)|10\)|11\))", text)  # only the LA name, file, title
 
 
+@pytest.mark.slow
 def test_callout_title_is_plain_text(rendered: dict) -> None:
     assert "<p>Tip &lt;script&gt;alert(11)&lt;/script&gt; C:\\d?</p>" in rendered["html"]
     assert "Tip <script>alert(11)</script> C:\\d?\nInside the callout." in rendered["pdf_text"]
 
 
-def test_appendix_file_names_are_text(rendered: dict) -> None:
-    assert "903/&lt;script&gt;alert(10)&lt;/script&gt;.csv" in rendered["html"]
-    assert "903/<script>alert(10)</script>.csv" in "".join(rendered["pdf_text"].split())
+@pytest.mark.slow
+def test_appendix_warnings_are_text(rendered: dict) -> None:
+    # The appendix lists the data by name, not by file (issue 15); a validation warning's
+    # message still comes from the data, and prints as text.
+    assert "&lt;script&gt;alert(10)&lt;/script&gt; in a field" in rendered["html"]
+    assert "<script>alert(10)</script>inafield" in "".join(rendered["pdf_text"].split())
+    assert "903/" not in rendered["html"]
 
 
 def test_emoji_in_chart_alt_text_renders(tmp_path: Path) -> None:
     # the build writes each chart's alt text (with the LA name) as JSON into "#| fig-alt:"
-    shutil.copytree(SOURCES / "reports" / "assets", tmp_path / "assets")
+    shutil.copytree(SOURCES / "reports" / "_extensions", tmp_path / "_extensions")
     (tmp_path / "notebooks").mkdir()
     chart = cell("fig-trend", [svg_output()], fig_cap="Trend", fig_alt="Anyshire 🦊 Council")
     (tmp_path / "notebooks" / "nb.ipynb").write_text(json.dumps({"cells": [chart]}),
@@ -329,6 +341,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "out" / "2025"
 
 
+@pytest.mark.slow
 def test_values_from_data_publish_as_text_in_html_and_pdf(hostile_build: Path) -> None:
     page = (hostile_build / "corporate-parenting-2025.html").read_text(encoding="utf-8")
     _assert_no_live_markup(page)
@@ -341,6 +354,7 @@ def test_values_from_data_publish_as_text_in_html_and_pdf(hostile_build: Path) -
     assert "<Img Src=X Onerror=Alert(1)>" in text and "5 @Sum(A1)" in text  # Typst: "−5"
 
 
+@pytest.mark.slow
 def test_csv_cells_from_data_are_never_formulas(hostile_build: Path) -> None:
     with (hostile_build / "tables" / "tbl-ua03-nationality.csv").open(encoding="utf-8") as f:
         cells = {row[0]: row[1:] for row in csv.reader(f)}
@@ -355,6 +369,7 @@ def test_csv_cells_from_data_are_never_formulas(hostile_build: Path) -> None:
         assert not risky, (table.name, risky)
 
 
+@pytest.mark.slow
 def test_spreadsheet_shows_the_neutralised_cell_as_text(hostile_build: Path) -> None:
     import openpyxl
 

@@ -262,6 +262,7 @@ def run_both(capsys, root: Path, tmp_path: Path) -> list[str]:
     return errors
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["903/2020", "local"])
 def test_year_folder_that_is_a_link_loop(tmp_path, capsys, folder):
     write_small_root(tmp_path / "data")
@@ -272,6 +273,7 @@ def test_year_folder_that_is_a_link_loop(tmp_path, capsys, folder):
         assert f"how to fix: replace the link {loop.name}" in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["903/2019", "local"])
 def test_unreadable_folder(tmp_path, capsys, monkeypatch, folder):
     # tests may run as root, who can read anything: the folder refuses to be listed instead

@@ -1,5 +1,5 @@
-"""No process outlives the build (issue 13): after ``kill -9`` of a build, its forkserver,
-workers and kernels are gone within seconds. Processes are read from ``/proc``."""
+"""No process outlives the build (issues 13 and 14): after ``kill -9`` of a build, its
+forkserver and kernels are gone within seconds. Processes are read from ``/proc``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from test_pipeline import notebooks, tmp  # noqa: F401  (the shared fixture)
 
 
@@ -41,19 +42,21 @@ def _descendants(root: int) -> set[int]:
     return found
 
 
+@pytest.mark.slow
 def test_kill_9_of_the_build_leaves_no_worker_forkserver_or_kernel(tmp):  # noqa: F811
-    nb = notebooks(tmp, "alpha", "slow")
+    nb = notebooks(tmp, "alpha", "spawner")
     build = subprocess.Popen(
         [sys.executable, "-m", "cpanalytics", "build", "--data", str(tmp / "data"), "--year", "2025",
          "--out", str(tmp / "out"), "--notebooks", str(nb), "--jobs", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 90
-    while not list((tmp / "out").glob(".tmp-2025-*/2025/.work/slow/started")):
+    while not (started := list((tmp / "out").glob(".tmp-2025-*/2025/.work/spawner/started"))):
         assert time.monotonic() < deadline and build.poll() is None, build.communicate()
         time.sleep(0.1)
     below = _descendants(build.pid)
-    assert len(below) >= 4  # the forkserver, two workers and at least the busy kernel
+    # the forkserver, two kernels (in sessions of their own) and the process one started
+    assert len(below) >= 4 and int(started[0].read_text()) in below
     os.kill(build.pid, signal.SIGKILL)
     build.wait(10)
     deadline = time.monotonic() + 10

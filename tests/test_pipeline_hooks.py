@@ -60,7 +60,7 @@ def test_pre_commit_config_runs_nbstripout_and_the_hook():
     assert hooks["no-child-level-data"]["entry"] == "python tools/check_no_child_data.py"
 
 
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted((REPO / "tests" / "fixtures" / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((REPO / "src" / "cpanalytics" / "resources" / "notebooks").glob("*.ipynb")) + sorted((REPO / "tests" / "fixtures" / "notebooks").glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(REPO).as_posix())
@@ -68,3 +68,8 @@ def test_committed_notebooks_have_no_outputs(path):
     cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
     assert [c.get("outputs") for c in cells] == [[]] * len(cells)
     assert [c.get("execution_count") for c in cells] == [None] * len(cells)
+
+
+def test_the_packaged_notebooks_are_among_those_checked():
+    packaged = {p.name for p in NOTEBOOKS if "resources" in p.parts}
+    assert {"children_in_care.ipynb", "scorecard.ipynb", "cookbook.ipynb", "adhoc_template.ipynb"} <= packaged

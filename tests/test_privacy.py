@@ -85,6 +85,19 @@ def _notebook(path: Path, output_text: str) -> None:
     nbformat.write(nb, path)
 
 
+def _word(path: Path) -> None:
+    """A Word document with a child id in the text, a DOB in a table row and a postcode in
+    its document properties."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Report for child 100234.")
+    row = doc.add_table(rows=1, cols=2).rows[0]
+    row.cells[0].text, row.cells[1].text = "15/06/2010", "3"
+    doc.core_properties.keywords = "ME14 1XQ"
+    doc.save(str(path))
+
+
 def test_audit_finds_planted_identifiers_in_every_output_type(tmp_path):
     (tmp_path / "tables").mkdir()
     (tmp_path / "tables" / "tbl-ok.csv").write_text("age,children\nUnder 1,12\n2025-03-31,5\n")
@@ -98,9 +111,13 @@ def test_audit_finds_planted_identifiers_in_every_output_type(tmp_path):
     (tmp_path / "doc.typ").write_text("Report for child 100234.")
     typst.compile(str(tmp_path / "doc.typ"), output=str(tmp_path / "report.pdf"))
     (tmp_path / "doc.typ").unlink()
+    _word(tmp_path / "report.docx")
     found = [(leak.file, leak.where, leak.kind) for leak in audit(tmp_path, IDS)]
     assert found == [
         ("nb.ipynb", "cell 0, line 2", "CHILD/UPN"),  # line 1 is the source "print(x)"
+        ("report.docx", "docProps/core.xml", "postcode"),
+        ("report.docx", "word/document.xml table row 1", "DOB"),
+        ("report.docx", "word/document.xml paragraph 1", "CHILD/UPN"),
         ("report.html", "line 1", "postcode"),
         ("report.html", "line 2", "DOB"),  # the <tr> row
         ("report.pdf", "page 1", "CHILD/UPN"),
@@ -111,6 +128,7 @@ def test_audit_finds_planted_identifiers_in_every_output_type(tmp_path):
     assert "100234" not in masked and "10****" in masked  # the report never repeats an id
 
 
+@pytest.mark.slow
 def test_build_fails_when_a_notebook_prints_a_child_id(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "code_version", lambda analysis_only=False: "code-v1")
     write_data(tmp_path / "data")

@@ -17,6 +17,8 @@ from render_fakes import write_notebooks
 from cpanalytics.render import RenderWarning, render_reports
 from cpanalytics.render.stage import sources_root
 
+pytestmark = pytest.mark.slow  # renders both reports: not in `make test-fast`
+
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = sources_root()
 
@@ -109,8 +111,9 @@ def _pdf_text(pages: list[str], first: int = 0) -> str:
 
 def test_outputs_are_written(built: dict) -> None:
     assert sorted(p.name for p in built["result"].outputs.values()) == [
-        "corporate-parenting-2025.html", "corporate-parenting-2025.pdf",
-        "iro-annual-2025.html", "iro-annual-2025.pdf",
+        "corporate-parenting-2025.docx", "corporate-parenting-2025.html",
+        "corporate-parenting-2025.pdf", "iro-annual-2025.docx", "iro-annual-2025.html",
+        "iro-annual-2025.pdf",
     ]
     assert built["result"].engine == "builtin"
 
@@ -160,7 +163,7 @@ def test_cross_references_are_numbered_per_document(built: dict) -> None:
     # IRO: ps03 is its first table, ir01 its first figure.
     iro = _pdf_text(built["iro_pages"])
     assert "Table 1 shows the children who had three or more placements" in iro
-    assert "Figure 1 shows the proportion of reviews held on time" in iro
+    assert "Figure 1 shows the proportion of children whose reviews were all held on time" in iro
 
 
 def test_missing_narrative_shows_placeholder_and_warns(built: dict) -> None:
@@ -200,11 +203,13 @@ def test_numbers_right_aligned(built: dict) -> None:
 
 def test_appendix_lists_files_warnings_software(built: dict) -> None:
     html = built["cp_html"]
-    assert "903/2025/episodes.csv" in html
-    # the report shows the hash's first 12 characters; manifest.json keeps all 64
-    assert "<code>0123456789ab</code>" in html
-    assert "0123456789abc<" not in html
-    assert '<td style="text-align: right;">12,345</td>' in html
+    # one row per kind of record, in words, with its years and rows (issue 15: the file
+    # names and hashes, 7 of 29 pages, stay in manifest.json)
+    assert re.search(r"<td[^>]*>Episodes of care \(legal status and placements\)</td>\s*"
+                     r"<td[^>]*>SSDA903 return</td>\s*<td[^>]*>2025</td>\s*"
+                     r'<td style="text-align: right;">12,345</td>', html)
+    assert "903/2025/episodes.csv" not in html
+    assert "0123456789ab" not in html
     # the grouped W101 record (count 3) and a second W101 record (count 1): 3 + 1 = 4
     assert re.search(r"late entry</td>\s*<td[^>]*>4</td>", html)
     assert re.search(r"unusual ethnicity code</td>\s*<td[^>]*>1</td>", html)
@@ -221,11 +226,77 @@ def test_staged_project_is_a_quarto_project(built: dict) -> None:
     assert variables["period"] == "1 April 2024 to 31 March 2025"
     assert variables["year_label"] == "2024/25"
     for rel in ("corporate_parenting.qmd", "iro_annual.qmd", "notebooks/scorecard.ipynb",
-                "narrative/foreword.md", "narrative/services.md", "appendix/manifest.md",
-                "assets/report.css"):
+                "narrative/foreword.md", "narrative/services.md", "appendix/manifest.md"):
         assert (source / rel).is_file(), rel
+    # the house style is a Quarto custom format extension, and the project renders with it
+    assert config["format"]["cpanalytics-html"] == "default"
+    assert config["format"]["cpanalytics-typst"] == "default"
+    assert config["format"]["cpanalytics-docx"] == {"toc": False}
+    style = source / "_extensions" / "cpanalytics"
+    formats = yaml.safe_load((style / "_extension.yml").read_text(encoding="utf-8"))
+    formats = formats["contributes"]["formats"]
+    assert formats["typst"]["template-partials"] == ["typst-template.typ", "typst-show.typ"]
+    assert formats["html"]["format-links"] is False
+    referenced = [formats["html"]["template"], formats["html"]["css"],
+                  formats["docx"]["reference-doc"], *formats["typst"]["template-partials"],
+                  "fonts/OFL.txt", "fonts/SourceSans3_400Regular.ttf"]
+    assert all((style / name).is_file() for name in referenced), referenced
+    assert (style / formats["typst"]["font-paths"][0]).is_dir()
 
 
 def test_synthetic_example_is_labelled(built: dict) -> None:
     assert "Synthetic County Council is not a real council" in built["cp_html"]
     assert "Synthetic County Council is not a real council" in built["iro_html"]
+
+
+def test_pdf_uses_only_the_bundled_fonts(built: dict) -> None:
+    # Source Sans 3 from the package (Typst ignores system fonts; chart text naming no font it
+    # has falls back to it) and Typst's own mono font
+    fonts = {str(font["/BaseFont"]).split("+", 1)[-1]
+             for page in built["cp_pdf"].pages
+             for font in page["/Resources"]["/Font"].get_object().values()
+             if "/BaseFont" in font.get_object()}
+    assert {"SourceSans3-Regular", "SourceSans3-Bold"} <= fonts
+    assert fonts <= {"SourceSans3-Regular", "SourceSans3-Bold", "SourceSans3-Italic",
+                     "SourceSans3-BoldItalic", "DejaVuSansMono"}
+
+
+@pytest.mark.parametrize("report", ["cp_html", "iro_html"])
+def test_html_embeds_the_house_font_and_has_no_format_links(built: dict, report: str) -> None:
+    html = built[report]
+    assert html.count("@font-face") == 4
+    assert 'font-family: "Source Sans 3"' in html
+    assert "url(data:font/woff2;base64," in html
+    assert "Other formats" not in html
+
+
+def test_word_documents(built: dict) -> None:
+    from docx import Document
+
+    year = built["year"]
+    cp = Document(str(year / "corporate-parenting-2025.docx"))
+    heads = [p.text for p in cp.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    assert [h.split("\t", 1)[1] for h in heads] == CP_SECTIONS
+    assert heads[0] == "1\tForeword"  # numbered, as in the PDF
+    # real tables: the 20 embedded ones, then the appendix's data files and warnings
+    assert len(cp.tables) == 22
+    assert [c.text for c in cp.tables[0].rows[0].cells] == ["Group", "Measure 1", "Measure 2"]
+    # every chart a PNG with its fig-alt as the picture's description
+    alts = cp.element.body.xpath(".//wp:docPr/@descr")
+    assert len(alts) == 7
+    assert alts[0] == "Bar chart for fig-cic-trend: the first bar is taller than the second."
+    props = cp.core_properties
+    council = "Synthetic County Council"  # from the manifest
+    assert (props.title, props.author) == ("Annual Corporate Parenting Report", council)
+    assert props.subject == f"{council}, 2024/25: 1 April 2024 to 31 March 2025"
+    assert props.created is not None and props.created.date() == date(2025, 7, 14)
+    assert props.language == "en-GB"
+    # the house reference document: its font embedded, its footer
+    assert any(p.style is not None and p.style.name == "Callout" for p in cp.paragraphs)
+    footer = cp.sections[0].footer._element.xml
+    assert "NUMPAGES" in footer and "Page " in footer
+    iro = Document(str(year / "iro-annual-2025.docx"))
+    heads = [p.text.split("\t", 1)[1] for p in iro.paragraphs
+             if p.style is not None and p.style.name == "Heading 1"]
+    assert heads == IRO_SECTIONS
+

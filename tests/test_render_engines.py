@@ -21,7 +21,7 @@ REPO = sources_root()
 FAKE_QUARTO = """#!/bin/sh
 echo "$@" >> "$QUARTO_LOG"
 stem=$(basename "$2" .qmd)
-if [ "$4" = "typst" ]; then ext=pdf; else ext=html; fi
+case "$4" in *-typst) ext=pdf ;; *-docx) ext=docx ;; *) ext=html ;; esac
 echo "quarto $4 output" > "$stem.$ext"
 """
 
@@ -51,6 +51,7 @@ def test_quarto_engine_without_quarto_is_a_user_error(
     assert err.value.code == "E712"
 
 
+@pytest.mark.slow
 def test_quarto_engine_renders_staged_project(
     year_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -59,15 +60,19 @@ def test_quarto_engine_renders_staged_project(
     monkeypatch.setenv("QUARTO_LOG", str(log))
     result = render_reports(2025, year_out, engine="auto", la_name="X", today=date(2025, 7, 1))
     assert result.engine == "quarto"  # auto picks quarto when it is on PATH
+    # the house formats of the project's _extensions/cpanalytics
     assert log.read_text().splitlines() == [
-        "render corporate_parenting.qmd --to html", "render corporate_parenting.qmd --to typst",
-        "render iro_annual.qmd --to html", "render iro_annual.qmd --to typst",
+        f"render {stem}.qmd --to cpanalytics-{fmt}"
+        for stem in ("corporate_parenting", "iro_annual") for fmt in ("html", "typst", "docx")
     ]
     pdf = year_out / "2025" / "iro-annual-2025.pdf"
-    assert pdf.read_text() == "quarto typst output\n"
+    assert pdf.read_text() == "quarto cpanalytics-typst output\n"
+    docx = year_out / "2025" / "iro-annual-2025.docx"
+    assert docx.read_text() == "quarto cpanalytics-docx output\n"
     assert not (result.source / "iro_annual.pdf").exists()  # moved, not copied
 
 
+@pytest.mark.slow
 def test_auto_without_quarto_uses_builtin(
     year_out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -92,16 +97,18 @@ def test_render_command_needs_built_notebooks(
     assert "error E710" in err and "run cpanalytics build first" in err
 
 
+@pytest.mark.slow
 def test_render_command_builtin(year_out: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = cli.main(["render", "--year", "2025", "--out", str(year_out),
                        "--engine", "builtin", "--la-name", "Synthetic County Council"])
     assert status == 0
     err = capsys.readouterr().err
-    # one progress line per document and format
-    assert err.count("rendered ") == 4
+    # one progress line per document and format (HTML, PDF, DOCX)
+    assert err.count("rendered ") == 6
     assert (year_out / "2025" / "corporate-parenting-2025.pdf").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_quarto_failure_is_a_user_error(
     year_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

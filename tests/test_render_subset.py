@@ -10,9 +10,9 @@ import pytest
 from render_fakes import cell, fake_cell, markdown, svg_output
 
 from cpanalytics.errors import UserError
-from cpanalytics.render.builtin import add_image_alt, left_align_tables, render_document
+from cpanalytics.render.builtin import add_image_alt, render_document
 from cpanalytics.render.stage import appendix_markdown, period, sources_root
-from cpanalytics.render.subset import cell_options, expand_document
+from cpanalytics.render.subset import EXTENSION, cell_options, expand_document
 
 
 def project(tmp_path: Path, qmd: str, cells: list[dict] | None = None) -> Path:
@@ -53,13 +53,20 @@ def test_embeds_numbers_and_resolves(tmp_path: Path) -> None:
     assert expand_document(qmd, tmp_path, "typst").metadata["papersize"] == "a4"
 
 
-def test_wide_tables_get_a_smaller_font(tmp_path: Path) -> None:
-    wide = fake_cell("tbl-scorecard")  # 11 columns -> 7pt (10+ columns)
-    qmd = project(tmp_path, "{{< embed notebooks/nb.ipynb#tbl-scorecard >}}\n"
-                  "{{< embed notebooks/nb.ipynb#tbl-counts >}}\n",
-                  [wide, fake_cell("tbl-counts")])
-    text = expand_document(qmd, tmp_path, "typst").markdown
-    assert text.index('typst:text:size="7pt"') < text.index('typst:text:size="9pt"')
+def test_metadata_merges_the_house_extension_like_quarto(tmp_path: Path) -> None:
+    # extension format options < project metadata < project format options < front matter
+    qmd = project(tmp_path, "---\ntitle: T\nformat:\n  cpanalytics-typst:\n    fontsize: 12pt\n---\n")
+    (tmp_path / "_quarto.yml").write_text(
+        "toc: true\nfontsize: 9pt\nformat:\n  cpanalytics-docx:\n    toc: false\n"
+        "  cpanalytics-typst: default\n", encoding="utf-8")
+    (tmp_path / EXTENSION).mkdir(parents=True)
+    (tmp_path / EXTENSION / "_extension.yml").write_text(
+        "contributes:\n  formats:\n    typst:\n      fontsize: 10pt\n      papersize: a4\n"
+        "    docx:\n      reference-doc: reference.docx\n", encoding="utf-8")
+    typst = expand_document(qmd, tmp_path, "typst").metadata
+    assert (typst["papersize"], typst["fontsize"], typst["toc"]) == ("a4", "12pt", True)
+    docx = expand_document(qmd, tmp_path, "docx").metadata
+    assert (docx["reference-doc"], docx["fontsize"], docx["toc"]) == ("reference.docx", "9pt", False)
 
 
 def test_callouts_in_both_formats(tmp_path: Path) -> None:
@@ -67,7 +74,11 @@ def test_callouts_in_both_formats(tmp_path: Path) -> None:
     html = expand_document(qmd, tmp_path, "html").markdown
     assert "::: {.callout .callout-tip}\n::: callout-title\nDid you know?\n:::" in html
     typ = expand_document(qmd, tmp_path, "typst").markdown
-    assert '#callout(kind: "tip", title: "Did you know?")[' in typ
+    # Quarto's call of the house template's callout: same function, same arguments
+    assert '#callout(title: "Did you know?", icon_color: rgb("#00A047"), icon: none, body: [' in typ
+    assert typ.rstrip().endswith("])\n```")
+    docx = expand_document(qmd, tmp_path, "docx").markdown
+    assert '::: {custom-style="Callout"}\n**Did you know?**\n\nSome text.' in docx
 
 
 def test_figure_without_image_keeps_its_number_and_note(tmp_path: Path) -> None:
@@ -154,12 +165,6 @@ def test_add_image_alt_escapes_quotes() -> None:
     )
 
 
-def test_left_align_tables() -> None:
-    assert left_align_tables("#figure(align(center)[#table(columns: 2)])") == (
-        "#figure(align(left)[#table(columns: 2)])"
-    )
-
-
 def test_bad_front_matter(tmp_path: Path) -> None:
     qmd = project(tmp_path, "---\ntitle: [unclosed\n---\n# A\n")
     with pytest.raises(UserError, match="invalid YAML front matter") as err:
@@ -169,7 +174,7 @@ def test_bad_front_matter(tmp_path: Path) -> None:
 
 def test_typst_failure_is_a_user_error(tmp_path: Path) -> None:
     qmd = project(tmp_path, "---\ntitle: T\n---\n# A\n\n```{=typst}\n#no-such-function()\n```\n")
-    shutil.copytree(sources_root() / "reports" / "assets", tmp_path / "assets")
+    shutil.copytree(sources_root() / "reports" / EXTENSION, tmp_path / EXTENSION)
     with pytest.raises(UserError, match="Typst could not compile doc") as err:
         render_document(qmd.parent, "doc", "pdf", tmp_path / "doc.pdf")
     assert err.value.code == "E711"

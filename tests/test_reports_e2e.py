@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
+from docx import Document
 from pypdf import PdfReader
 
 import cpanalytics
@@ -70,6 +72,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         result[f"{key}_html_text"] = _html_text(page)
         result[f"{key}_pdf"] = reader
         result[f"{key}_pdf_text"] = _squash(" ".join(p.extract_text() or "" for p in reader.pages))
+        word = Document(str(year_dir / f"{stem}.docx"))
+        result[f"{key}_docx"] = word
+        cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+        result[f"{key}_docx_text"] = _squash(" ".join([p.text for p in word.paragraphs] + cells))
     return result
 
 
@@ -134,6 +140,7 @@ def test_no_child_identifier_in_any_output(built: dict, data) -> None:
     texts = {
         "cp html": built["cp_html_text"], "iro html": built["iro_html_text"],
         "cp pdf": built["cp_pdf_text"], "iro pdf": built["iro_pdf_text"],
+        "cp docx": built["cp_docx_text"], "iro docx": built["iro_docx_text"],
     }
     for path in [*year_dir.glob("tables/*.csv"), *year_dir.glob("notebooks/*.ipynb")]:
         texts[path.name] = path.read_text(encoding="utf-8")
@@ -173,6 +180,48 @@ def test_pdf_has_toc_page_numbers_metadata_and_a4(built: dict, report: str, titl
     assert (round(width), round(height)) == (595, 842)  # A4 in points
 
 
+@pytest.mark.parametrize("report, sections, title", [
+    ("cp", CP_SECTIONS, "Annual Corporate Parenting Report"),
+    ("iro", IRO_SECTIONS, "Independent Reviewing Officer Service Annual Report"),
+])
+def test_word_report_for_committee_papers(
+    built: dict, report: str, sections: list[str], title: str
+) -> None:
+    """The DOCX: real numbered headings, real tables, alt text on every chart, the council
+    and the report date in the document properties (issue 15, item 2)."""
+    word = built[f"{report}_docx"]
+    heads = [p.text for p in word.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    assert [h.split("\t", 1)[1] for h in heads] == sections
+    assert all(h.startswith(f"{n}\t") for n, h in enumerate(heads, start=1))
+    assert len(word.tables) > 0
+    for table in word.tables:  # a header row of text, then rows
+        assert len(table.rows) >= 2 and all(c.text.strip() for c in table.rows[0].cells)
+    alts = word.element.body.xpath(".//wp:docPr/@descr")
+    html_alts = re.findall(r'<img\b[^>]*\balt="([^"]*)"', built[f"{report}_html"])
+    assert len(alts) == len(html_alts) > 0
+    assert [html_lib.unescape(a) for a in html_alts] == alts  # the cells' fig-alt, in order
+    props = word.core_properties
+    staged = yaml.safe_load((built["dir"] / "source" / "_quarto.yml").read_text(encoding="utf-8"))
+    assert props.title == title
+    assert props.author == "Synthetic County Council"
+    assert props.subject == "Synthetic County Council, 2024/25: 1 April 2024 to 31 March 2025"
+    assert props.created is not None and props.created.date() == staged["date"]
+
+
+def test_manifest_lists_the_published_documents(built: dict) -> None:
+    import hashlib
+    import json
+
+    manifest = json.loads((built["dir"] / "manifest.json").read_text())
+    names = [f"{stem}-{YEAR}.{ext}" for stem in ("corporate-parenting", "iro-annual")
+             for ext in ("docx", "html", "pdf")]
+    assert sorted(manifest["reports"]) == names
+    for name in names:
+        digest = hashlib.sha256((built["dir"] / name).read_bytes()).hexdigest()
+        assert manifest["reports"][name] == digest
+    assert manifest["privacy_audit"]["identifiers_found"] == 0
+
+
 def test_html_has_no_serious_accessibility_violations(built: dict) -> None:
     """axe-core in headless Chromium (Debian's chromium; `make a11y` installs it)."""
     import shutil
@@ -201,3 +250,17 @@ def test_build_reports_where_the_time_went(built: dict) -> None:
     assert len(per_notebook) == 8 and all(s > 0 for s in per_notebook)
     assert timings["indicators"] == pytest.approx(sum(per_notebook), abs=0.01)
     assert "(indicators " in built["stdout"] and "summed over kernels" in built["stdout"]
+
+
+def test_scorecard_is_on_landscape_pages_with_rag_words(built: dict) -> None:
+    """Issue 15: the scorecard on landscape A4 pages, its table fitting them; every other page
+    portrait. Each rating is printed as its word, and the change column names its period."""
+    reader: PdfReader = built["cp_pdf"]
+    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
+    landscape = [i for i, size in enumerate(sizes) if size == (842, 595)]
+    assert landscape and set(sizes) == {(595, 842), (842, 595)}
+    assert landscape == list(range(landscape[0], landscape[-1] + 1))  # one run of pages
+    text = _squash(" ".join(reader.pages[i].extract_text() or "" for i in landscape))
+    assert "9 Performance scorecard" in _squash(reader.pages[landscape[0]].extract_text() or "")
+    assert "Change since March 2024" in text and "England 2024/25" in text
+    assert {"Green", "Amber", "Red"} <= set(text.split()) and "IR-08" in text  # the last row

@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpanalytics.publish.scorecard import build, previous_month, publish, rag, summary, year_ago
+from cpanalytics.publish.scorecard import (
+    build,
+    previous_month,
+    publish,
+    rag,
+    rag_changes,
+    summary,
+    year_ago,
+)
+from cpanalytics.publish.tables import CLASSES, markdown
 from cpanalytics.publish.targets import Config, Target
 
 
@@ -193,22 +202,71 @@ def test_summary_counts(card):
 
 
 def test_publish_suppresses_and_formats(card):
-    table = publish(card.reset_index()).set_index("Indicator")
+    table = publish(card.reset_index())
+    # Headed by what they compare (issue 15): the value a year before 31 Jul 2019, the
+    # change since then, and England with the year of most of its figures (PS-01's 2019/20
+    # and AD-01's 2016/17 tie: the latest).
+    assert list(table.columns) == [
+        "Indicator", "Measure", "Polarity", "Period", "Value", "Numerator", "Denominator",
+        "Target", "RAG", "July 2018", "Change since July 2018", "England 2019/20"]
+    table = table.set_index("Indicator")
     assert table.loc["HE-01", "Value"] == "91.9%"
     assert table.loc["HE-01", "Numerator"] == "628"
+    assert table.loc["HE-01", "Period"] == "Rolling 12 months"
+    assert table.loc["PS-01", "Period"] == "Snapshot"
     assert table.loc["PS-01", "Denominator"] == "1,706"
-    assert table.loc["PS-01", "Target"] == "10.0%"
-    # England carries its year; AD-01's 2016/17 figure is 3 years older than 2019/20.
-    assert table.loc["PS-01", "England"] == "2019/20: 9.0%"
-    assert table.loc["AD-01", "England"] == (
-        "2016/17: 593.0 (latest available; 3 years older than this report)")
-    assert table.loc["AD-01", "Value"] == "360.5"
-    assert table.loc["AD-01", "One year ago"] == "332.0"
-    # IR-02: 3 of 4 -> both counts and the value are [c]; last month 95.0% shown.
+    # Targets and England as set: whole numbers without ".0", the unit on every figure.
+    assert table.loc["PS-01", "Target"] == "10%"
+    assert table.loc["PS-01", "England 2019/20"] == "9%"
+    assert table.loc["AD-01", "England 2019/20"] == (
+        "2016/17: 593 days (latest available; 3 years older than this report)")
+    assert table.loc["AD-01", ["Value", "Target", "July 2018"]].tolist() == [
+        "360.5 days", "426 days", "332.0 days"]
+    # RAG as its word: 9.7% <= 10% G; 91.9% >= 90% G; 360.5 <= 426 days G.
+    assert table.loc[["PS-01", "HE-01", "AD-01"], "RAG"].tolist() == ["Green"] * 3
+    # IR-02: 3 of 4 -> both counts and the value are [c]; a year ago 4,083/4,258 = 95.9%.
     assert table.loc["IR-02", ["Numerator", "Denominator", "Value"]].tolist() == ["[c]"] * 3
-    assert table.loc["IR-02", "Last month"] == "95.0%"
+    assert table.loc["IR-02", "July 2018"] == "95.9%"
     assert table.loc["IR-02", "RAG"] == ""
-    assert table.loc["HE-01", "England"] == "[x]"
+    assert table.loc["HE-01", "England 2019/20"] == "[x]"
+
+
+def test_direction_of_travel_agrees_with_the_year_ago_column(card):
+    # Against a year earlier (31 Jul 2018), by polarity: PS-01 (L) 10.7% -> 9.7% Better;
+    # HE-01 (H) 86.3% -> 91.9% Better; AD-01 (L) 332.0 -> 360.5 days Worse; IR-02's value
+    # is [c], so no direction beside it.
+    assert card["year_direction"].to_dict() == {
+        "PS-01": "improving", "HE-01": "improving", "AD-01": "declining", "IR-02": "declining"}
+    table = publish(card.reset_index()).set_index("Indicator")
+    assert table["Change since July 2018"].to_dict() == {
+        "PS-01": "Better", "HE-01": "Better", "AD-01": "Worse", "IR-02": ""}
+    # The monthly scorecard's rule stays available: against 30 Jun 2019, AD-01 is the
+    # same 360.5 days (Same) and HE-01 rose from 91.1% (Better).
+    monthly = publish(card.reset_index(), since="month").set_index("Indicator")
+    assert monthly.loc["AD-01", ["June 2019", "Change since June 2019"]].tolist() == [
+        "360.5 days", "Same"]
+    assert monthly.loc["HE-01", "Change since June 2019"] == "Better"
+
+
+def test_rag_cells_are_words_the_report_colours(card):
+    table = publish(card.reset_index())
+    assert table.attrs[CLASSES] == {"RAG": {"Green": "rag-green", "Amber": "rag-amber",
+                                            "Red": "rag-red"}}
+    rows = markdown(table).splitlines()
+    assert "[Green]{.rag-green}" in rows[2] and rows[2].startswith("| PS\\-01 |")
+
+
+def test_summary_and_changes_count_only_ratings_that_are_published(card):
+    rated = card.reset_index()
+    rows = rated["indicator"].eq("IR-02")
+    rated.loc[rows, ["rag", "year_ago_rag"]] = ["R", "G"]  # beside a [c] value: not published
+    # PS-01 was A a year ago (10.7% in (10, 12]) and is G; HE-01 was A (86.3% in [80, 90))
+    # and is G; AD-01 G both years; IR-02's change is hidden with its value.
+    assert summary(rated).to_dict() == {"G": 3, "A": 0, "R": 0, "not rated": 1}
+    changes = rag_changes(rated)
+    assert changes.to_dict("list") == {
+        "indicator": ["PS-01", "HE-01"], "measure": ["3+ placements", "IHA requests in 5 working days"],
+        "was": ["Amber", "Amber"], "now": ["Green", "Green"]}
 
 
 def test_no_rag_or_direction_beside_a_hidden_value(card):
@@ -216,10 +274,10 @@ def test_no_rag_or_direction_beside_a_hidden_value(card):
     # RAG and direction are blank whenever the value they compare is [c].
     rated = card.reset_index()
     i = rated.index[rated["indicator"].eq("IR-02")][0]
-    rated.loc[i, ["rag", "direction"]] = ["G", "improving"]
+    rated.loc[i, ["rag", "year_direction"]] = ["G", "improving"]
     table = publish(rated).set_index("Indicator")
     assert table.loc["IR-02", "Value"] == "[c]"
-    assert (table.loc["IR-02", "RAG"], table.loc["IR-02", "Direction"]) == ("", "")
+    assert (table.loc["IR-02", "RAG"], table.loc["IR-02", "Change since July 2018"]) == ("", "")
     assert table.loc["PS-01", "RAG"] != ""
 
 

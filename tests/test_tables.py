@@ -26,6 +26,33 @@ def test_markdown_right_aligns_numbers_and_symbols_only():
 def test_is_numeric_column():
     assert tables.is_numeric_column(pd.Series(["1,579", "10.7%", "[x]", "[z]"]))
     assert not tables.is_numeric_column(pd.Series(["1,579", "Section 20"]))
+    # A mean in days carries its unit and still reads (and aligns) as a number.
+    assert tables.is_numeric_column(pd.Series(["347.0 days", "426 days", "[c]"]))
+    assert not tables.is_numeric_column(pd.Series(["2016/17: 593 days (latest available)"]))
+
+
+def test_markdown_writes_classed_cells_as_spans_and_leaves_the_frame_plain():
+    # The scorecard's RAG words: the span's class colours the cell in the report (HTML CSS,
+    # Typst show rule); the word itself stays, so colour is never the only signal.
+    frame = pd.DataFrame({"Measure": ["PS-01", "PS-02", "PS-05"], "RAG": ["Green", "Red", ""]})
+    frame.attrs[tables.CLASSES] = {"RAG": {"Green": "rag-green", "Red": "rag-red"}}
+    rows = tables.markdown(frame).splitlines()[2:]
+    assert rows == ["| PS\\-01 | [Green]{.rag-green} |", "| PS\\-02 | [Red]{.rag-red} |",
+                    "| PS\\-05 |  |"]
+    assert frame["RAG"].tolist() == ["Green", "Red", ""]  # the CSV keeps the plain word
+
+
+def test_whole_numbers_print_without_decimals():
+    # CIC-02's population is summed from fractions of years (345,020.0000000001): a whole
+    # number, printed "345,020" (issue 15: "345,020.0"); an FTE of 25.8 keeps its decimal.
+    cic02 = pd.DataFrame([{"indicator": "CIC-02", "date": DATE, "numerator": 1362,
+                           "denominator": 345020.0000000001, "value": 39.476, "available": True}])
+    shown = tables.display_result(cic02, suppress=False).iloc[0]
+    assert (shown["numerator"], shown["denominator"], shown["value"]) == ("1,362", "345,020", "39.5")
+    assert tables.display_result(cic02).iloc[0]["denominator"] == "345,020"
+    ir05 = pd.DataFrame([{"indicator": "IR-05", "date": DATE, "numerator": 1579,
+                          "denominator": 26.2, "value": 1579 / 26.2, "available": True}])
+    assert tables.display_result(ir05).iloc[0][["denominator", "value"]].tolist() == ["26.2", "60.3"]
 
 
 def test_counts_and_percentages_suppress_small_counts_and_their_complement():
@@ -79,7 +106,8 @@ def test_measures_table_formats_values_targets_and_missing():
     england = {"PS-01": Comparator(10, 2017, report_year=2019)}
     shown = tables.measures([ps01, he01, cic01], targets={"PS-01": 10}, england=england)
     # England carries its year (issue 12); 2016/17 is two years before 2018/19: no age note.
-    assert shown.iloc[0, 1:].tolist() == ["169", "1,579", "10.7%", "10.0%", "2016/17: 10.0%"]
+    # Targets and comparators print as set: a whole 10 is "10%" (issue 15: no ".0").
+    assert shown.iloc[0, 1:].tolist() == ["169", "1,579", "10.7%", "10%", "2016/17: 10%"]
     assert shown.iloc[1, 1:].tolist() == ["[x]", "[x]", "[x]", "[z]", "[z]"]
     assert shown.iloc[2, 1:].tolist() == ["1,653", "[z]", "1,653", "[z]", "[z]"]
     assert shown["Measure"].iloc[0].startswith("PS-01 Children in care with 3 or more")
@@ -97,6 +125,56 @@ def test_profile_stacks_marginals_with_one_total_row():
         "Number": ["12", "7", "5", "[c]", "[c]"],
         "%": ["100.0", "58.3", "41.7", "[c]", "[c]"],
     }
+
+
+def test_a_lone_small_group_is_merged_rather_than_hiding_a_large_count():
+    # Table 1 of the 2025 synthetic corporate parenting report (CIC-05 on 31 March 2025):
+    # legal status 242 / 614 / 98 / 672 / 2 of 1,628 children, placement type 1,300 / 63 /
+    # 104 / 24 / 135 / 2. Before issue 15 the lone youth-justice 2 was [c], and the total
+    # 1,628 then forced the smallest other cell, 98 placement orders, to [c] as well (and
+    # 24 placed with parents for the placement-type 2). Merging the lone small group with
+    # the smallest other (GSS table redesign) hides nothing: 98 + 2 = 100, 100 / 1,628 =
+    # 6.1%; "Other" absorbs the group it is paired with: 24 + 2 = 26, 1.6%.
+    legal = pd.Categorical(
+        ["Interim care order", "Full care order", "Placement order", "Section 20",
+         "Youth justice", "Police protection or emergency order"],
+        categories=["Interim care order", "Full care order", "Placement order", "Section 20",
+                    "Youth justice", "Police protection or emergency order"])
+    kinds = ["Foster care", "Placed for adoption", "Residential", "Placed with parents",
+             "Independent or semi-independent living", "Other"]
+    placement = pd.Categorical(kinds, categories=kinds)
+    units = {"legal_status": pd.DataFrame({"legal_status": legal, "count": [242, 614, 98, 672, 2, 0]}),
+             "placement_type": pd.DataFrame({"placement_type": placement,
+                                             "count": [1300, 63, 104, 24, 135, 2]})}
+    shown = tables.profile(units)
+    assert shown.to_dict("list") == {
+        "Characteristic": ["All children"] + ["Legal status"] * 5 + ["Placement type"] * 5,
+        "Group": ["", "Interim care order", "Full care order", "Placement order or youth justice",
+                  "Section 20", "Police protection or emergency order", "Foster care",
+                  "Placed for adoption", "Residential", "Independent or semi-independent living",
+                  "Other (including placed with parents)"],
+        "Number": ["1,628", "242", "614", "100", "672", "0", "1,300", "63", "104", "135", "26"],
+        "%": ["100.0", "14.9", "37.7", "6.1", "41.3", "0.0", "79.9", "3.9", "6.4", "8.3", "1.6"],
+    }
+
+
+def test_merge_small_pairs_ordered_groups_with_a_neighbour_and_leaves_the_rest_to_suppression():
+    ages = pd.DataFrame({"age_band": ["Under 1", "1 to 4", "5 to 9", "10 to 15"],
+                         "Number": [3, 40, 20, 60]})
+    # Age bands have an order: Under 1 (3) joins its only neighbour, 1 to 4 (40), not the
+    # smallest band, 5 to 9 (20).
+    assert tables.merge_small(ages, "age_band", ordered=True).to_dict("list") == {
+        "age_band": ["Under 1 or 1 to 4", "5 to 9", "10 to 15"], "Number": [43, 20, 60]}
+    # Without an order the smallest other group is the partner: 3 + 20 = 23, in the first
+    # group's place.
+    assert tables.merge_small(ages, "age_band").to_dict("list") == {
+        "age_band": ["Under 1 or 5 to 9", "1 to 4", "10 to 15"], "Number": [23, 40, 60]}
+    # Two small groups protect each other (both [c], nothing large hidden): no merge.
+    two = ages.assign(Number=[3, 40, 2, 60])
+    assert tables.merge_small(two, "age_band").equals(two)
+    # Merging would leave one row (a two-group split): both are hidden instead.
+    sexes = pd.DataFrame({"sex": ["Male", "Female"], "Number": [9, 3]})
+    assert tables.merge_small(sexes, "sex").equals(sexes)
 
 
 def test_compare_periods_and_counts_by_period_keep_category_order():

@@ -1,4 +1,6 @@
-"""Write docs/indicators.md from the indicator registry (one source of truth).
+"""Write docs/indicators.md from the indicator registry (one source of truth), and
+docs/assumptions.md from the assumptions log the package ships
+(src/cpanalytics/resources/assumptions.md: edit that one; `cpanalytics explain` prints it).
 
     .venv/bin/python tools/make_indicator_docs.py          # write
     .venv/bin/python tools/make_indicator_docs.py --check  # exit 1 if out of date
@@ -9,9 +11,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from cpanalytics.measures.assumptions import LOG
 from cpanalytics.measures.indicators import catalogue
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"
+ASSUMPTIONS = DOC.parent / "assumptions.md"
+GENERATED = ("<!-- Generated from src/cpanalytics/resources/assumptions.md by "
+             "tools/make_indicator_docs.py: edit that file. -->\n\n")
 POLARITY = {"H": "higher is better", "L": "lower is better", "T": "close to target"}
 PERIOD = {"SS": "snapshot on the date", "R12M": "rolling 12 months to the date",
           "YTD": "April to the date", "FY": "financial year to the date",
@@ -58,16 +64,17 @@ def render() -> str:
 
 
 def main() -> int:
-    """Write the page, or with --check report whether it is current."""
-    text = render()
+    """Write the pages, or with --check report whether they are current."""
+    pages = {DOC: render(), ASSUMPTIONS: GENERATED + LOG.read_text(encoding="utf-8")}
     if "--check" in sys.argv:
-        current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-        if current != text:
-            print(f"{DOC} is out of date: run tools/make_indicator_docs.py")
-            return 1
-        return 0
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC}")
+        stale = [p for p, text in pages.items()
+                 if (p.read_text(encoding="utf-8") if p.exists() else "") != text]
+        for page in stale:
+            print(f"{page} is out of date: run tools/make_indicator_docs.py")
+        return 1 if stale else 0
+    for page, text in pages.items():
+        page.write_text(text, encoding="utf-8")
+        print(f"wrote {page}")
     return 0
 
 

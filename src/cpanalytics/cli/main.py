@@ -12,17 +12,31 @@ import sys
 from types import ModuleType
 
 from cpanalytics.about import __version__
+from cpanalytics.cli.parser import Parser
 from cpanalytics.errors import UserError
 
-COMMANDS = ("synth", "validate", "indicators", "series", "compare", "build", "render")
+COMMANDS = ("init", "synth", "validate", "indicators", "explain", "series", "compare", "build",
+            "pack", "render", "cache")
+
+EXAMPLES = """\
+examples:
+  cpanalytics indicators --list
+  cpanalytics explain PS-01
+  cpanalytics indicators --data data/synthetic --as-at 31/03/2019 --id PS-01 HE-02 --by uasc
+  cpanalytics build --data data/synthetic --year 2025
+
+Run `cpanalytics COMMAND --help` for a command's options and examples.
+"""
 
 
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cpanalytics",
         description="Corporate Parenting and IRO annual reports from SSDA903 data.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cpanalytics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -14,13 +14,19 @@ _SHOWN = ("indicator", "date", "numerator", "denominator", "value", "note")
 
 
 def load_for_cli(path: str | None) -> CareData:
-    """Load the data root given with --data, or say how to give one."""
+    """Load the data root given with --data, or say how to give one. Run inside a project
+    folder (``cpanalytics init``), its ``config/`` applies, as it does to the build."""
     if not path:
         raise UserError("--data is required", fix="add --data DIR, e.g. --data data/synthetic",
                         code="E305")
-    from cpanalytics import load_data
+    from dataclasses import replace
 
-    return load_data(path)
+    from cpanalytics import load_data
+    from cpanalytics.render.project import find_project
+
+    project = find_project(None)
+    data = load_data(path)
+    return replace(data, project=project, cache={}) if project is not None else data
 
 
 def date_option(text: str | None, option: str, example: str = "2025-03-31") -> pd.Timestamp:

@@ -8,11 +8,14 @@ Year folders are named ``YYYY`` (the year ending 31 March) or ``YYYY-YY`` (``201
 from __future__ import annotations
 
 import errno
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
+from cpanalytics.data import store
 from cpanalytics.data.ingest import (
     categorise,
     check_columns,
@@ -253,29 +256,89 @@ def _read_local(
     return local, sources, findings
 
 
-def load_data(path: str | Path, years: list[int] | None = None) -> CareData:
+def load_data(
+    path: str | Path, years: list[int] | None = None, *, cache: str | Path | bool | None = None,
+) -> CareData:
     """Read, type and stitch every collection year under ``path`` (and local extracts).
 
-    Raises :class:`UserError` for unreadable input; cheap ingest warnings are in
-    ``CareData.findings``. Validation proper is :func:`cpanalytics.data.validation.validate`.
+    The layout and columns are the data contract (``docs/data-contract.md``):
+    ``903/<YYYY>/*.csv`` (or the DfE XML return) per collection year ending 31 March,
+    optional ``local/*.csv`` extracts and ``config/``. Returns are stitched into one
+    history (de-duplicated on CHILD and DECOM, the latest return winning, open episodes
+    closed by the next year); each row keeps ``YEAR``, ``SRC_FILE`` and ``SRC_ROW``.
+
+    Args:
+        path: the data root, its ``903`` folder, or one collection-year folder.
+        years: only these collection years (default: every one found).
+        cache: where the loaded tables are kept for the next load of the same unchanged
+            files (``cpanalytics.data.store``): ``None`` for the default
+            (``$CPANALYTICS_CACHE``, else ``~/.cache/cpanalytics/data``), a folder, or
+            ``False`` for none.
+
+    Returns:
+        The data: ``data.episodes``, ``data.header``, ... (every SSDA903 table, empty
+            when absent), ``data.local`` (the extracts supplied), ``data.years``; ingest
+            warnings are in ``data.findings``.
+
+    Raises:
+        UserError: for input that cannot be read, naming the file, row and column and
+            how to fix it (``docs/errors.md``). Validation proper is
+            ``cpanalytics validate`` (``cpanalytics.data.validation.validate``).
+
+    Examples:
+        >>> data = load_data("data/synthetic")  # doctest: +SKIP
+        >>> data.episodes[["CHILD", "DECOM", "DEC"]].head()  # doctest: +SKIP
     """
-    root, folders = _locate(Path(path))
+    given = Path(path)
+    root, folders = _locate(given)
     by_year = _years(folders, years)
+    where = store.default_root() if cache is None or cache is True else (
+        Path(cache) if cache else None)
+    if where is None:
+        return _load(root, by_year)
+    try:
+        files = _input_files(root, by_year)
+    except UserError:
+        return _load(root, by_year)  # raises the error, in the loader's order
+    wanted = None if years is None else sorted(set(years))
+    return store.cached_load(where, given, wanted, files, lambda: _load(root, by_year))
+
+
+def _input_files(root: Path | None, by_year: dict[int, Path]) -> list[Path]:
+    """Every file :func:`_load` lists: those in the chosen year folders and in ``local/``."""
+    folders = list(by_year.values())
+    if root is not None and ((root / "local").is_dir() or (root / "local").is_symlink()):
+        folders.append(root / "local")
+    return [p for folder in folders for p in _listing(folder) if p.is_file()]
+
+
+def _load(root: Path | None, by_year: dict[int, Path]) -> CareData:
+    """Read, type and stitch the chosen year folders and the local extracts (no cache).
+
+    Files are read on a thread per core (Arrow's parser and compute functions release the
+    GIL); errors are raised in the order a one-by-one read would meet them.
+    """
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES_903}
     sources: list[SourceFile] = []
     findings: list[Finding] = []
-    for year, folder in by_year.items():
-        tables, found_sources, found = _read_year(year, folder)
-        for table, frame in tables.items():
-            parts[table].append(frame)
-        sources += found_sources
-        findings += found
-    combined = {
-        table: pd.concat(frames, ignore_index=True) if frames else _empty(table, TABLES_903[table])
-        for table, frames in parts.items()
-    }
-    stitched = {t: categorise(f) for t, f in stitch(combined).items()}
-    local, local_sources, local_findings = _read_local(root, max(by_year))
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+    try:
+        reads = [pool.submit(_read_year, year, folder) for year, folder in by_year.items()]
+        extracts = pool.submit(_read_local, root, max(by_year))
+        for read in reads:
+            tables, found_sources, found = read.result()
+            for table, frame in tables.items():
+                parts[table].append(frame)
+            sources += found_sources
+            findings += found
+        combined = {
+            table: pd.concat(frames, ignore_index=True) if frames else _empty(table, TABLES_903[table])
+            for table, frames in parts.items()
+        }
+        stitched = {t: categorise(f) for t, f in stitch(combined).items()}
+        local, local_sources, local_findings = extracts.result()
+    finally:  # after an error or Ctrl-C, the files not yet started are not read
+        pool.shutdown(cancel_futures=True)
     return CareData(
         tables=stitched,
         local=local,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -86,6 +87,15 @@ class SourceFile:
     sha256: str
 
 
+class Stored(Protocol):
+    """Where a loaded data set is cached (``cpanalytics.data.store.Entry``): tables derived
+    from it are kept beside it, under the version of the code that derived them."""
+
+    def frames(self, name: str, version: str) -> dict[str, pd.DataFrame] | None: ...
+
+    def put(self, name: str, version: str, frames: dict[str, pd.DataFrame]) -> None: ...
+
+
 @dataclass
 class CareData:
     """Every SSDA903 table (stitched across years) and every local extract present.
@@ -101,8 +111,13 @@ class CareData:
     findings: list[Finding] = field(default_factory=list)
     root: Path | None = None
     la_code: str | None = None
+    #: The council's project folder (``cpanalytics init``), whose ``config/`` overrides the
+    #: data root's; ``None`` outside a project.
+    project: Path | None = None
     #: Derived tables computed once per loaded data set (see ``cpanalytics.measures.derive``).
     cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    #: The loaded-data cache entry this came from or went to (None when loaded uncached).
+    stored: Stored | None = field(default=None, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -112,6 +127,12 @@ class CareData:
         if name in local:
             return local[name]
         raise AttributeError(name)
+
+    @property
+    def config_roots(self) -> list[Path]:
+        """The folders whose ``config/`` overrides the packaged settings, the last winning:
+        the data root, then the project folder (``cpanalytics.data.settings.config_roots``)."""
+        return [p for p in (self.root, self.project) if p is not None]
 
     def has(self, extract: str) -> bool:
         """True when the local extract (or 903 table) was supplied."""

@@ -1,4 +1,7 @@
-"""Configuration files a council supplies (targets, areas, comparators): read safely.
+"""Configuration files a council supplies (targets, areas, comparators): found and read safely.
+
+A council's files sit in the ``config/`` folder of its data root and of its project folder
+(``cpanalytics init``); the project's win (:func:`config_roots`).
 
 YAML is parsed with the safe loader, refusing oversized files, deep nesting and alias bombs
 (E328, E329), with the 1-based line of each key kept for located messages.
@@ -8,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast, overload
 
@@ -20,6 +23,9 @@ from cpanalytics.errors import UserError
 #: The packaged defaults (targets, comparators, areas, NTS thresholds from the seed packs).
 PACKAGED = RESOURCES / "config"
 
+#: A folder whose ``config/`` overrides the packaged defaults, or several, the last winning.
+Roots = str | Path | Sequence[str | Path] | None
+
 #: Limits on a YAML configuration file: its size, and the values its aliases expand to.
 MAX_YAML_BYTES = 1_000_000
 MAX_YAML_VALUES = 100_000
@@ -27,6 +33,23 @@ MAX_YAML_VALUES = 100_000
 MAX_YAML_DEPTH = 64
 
 _T = TypeVar("_T")
+
+
+def config_roots(roots: Roots) -> list[Path]:
+    """The folders whose ``config/`` overrides the packaged defaults, lowest precedence first:
+    the data root, then the council's project folder (docs/architecture.md, "Project folder")."""
+    if roots is None:
+        return []
+    if isinstance(roots, str | Path):
+        return [Path(roots)]
+    return [Path(r) for r in roots]
+
+
+def council_file(roots: Roots, name: str) -> Path | None:
+    """``config/<name>`` of the last of ``roots`` that has it (the project's before the data
+    root's), or ``None``."""
+    found = [r / "config" / name for r in config_roots(roots) if (r / "config" / name).is_file()]
+    return found[-1] if found else None
 
 
 def per_file_version(read: Callable[[Path], _T]) -> Callable[[Path], _T]:

@@ -6,6 +6,8 @@ provider) are taken on each unit row's ``ref_date`` (default: the period-end ``d
 
 from __future__ import annotations
 
+import difflib
+
 import pandas as pd
 
 from cpanalytics.errors import UserError
@@ -34,9 +36,10 @@ _EPISODE_LEVEL = {"legal_status": "LS", "placement_type": "PLACE", "provider": "
 def check_breakdown(by: str | None) -> None:
     """Raise a clear error for an unknown breakdown name."""
     if by is not None and by not in BREAKDOWNS:
+        near = difflib.get_close_matches(by.strip().lower(), BREAKDOWNS, n=1)
         raise UserError(
             f"unknown breakdown {by!r}",
-            fix="use one of: " + ", ".join(BREAKDOWNS),
+            fix=(f"did you mean {near[0]}? " if near else "") + "use one of: " + ", ".join(BREAKDOWNS),
             code="E301",
         )
 
@@ -53,7 +56,7 @@ def attach(units: pd.DataFrame, by: str, derived: Derived) -> pd.DataFrame:
         out[by] = out["CHILD"].map(kids[by]).astype("str").fillna("Not recorded")
     elif by == "area":
         district = out["CHILD"].map(kids["district"]).astype("str")
-        out[by] = reference.area_of(district, reference.areas(derived.root)).astype("str").fillna("Not recorded")
+        out[by] = reference.area_of(district, reference.areas(derived.config_roots)).astype("str").fillna("Not recorded")
     elif by == "uasc":
         flag = uasc_on(derived.children, out["CHILD"], ref)
         out[by] = pd.Categorical(flag.map({True: "UASC", False: "Citizen"}),

@@ -1,12 +1,14 @@
 """Shared intermediate tables, computed once per loaded data set and reused by every
 indicator and by the cohort API: care episodes, periods of care, placements, children.
 
-Definitions: ``shared/spec/indicators.md`` ("Placement stability", "Short breaks") and
-``shared/spec/data-contract.md`` ("Multi-year history").
+Definitions: ``docs/indicators.md`` (PS-01: placements; CIC-01: short breaks),
+``docs/assumptions.md`` and ``docs/data-contract.md`` ("Multi-year history").
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -14,6 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from cpanalytics.data import store
 from cpanalytics.data.model import CareData
 from cpanalytics.measures import groups
 
@@ -31,21 +34,33 @@ class Derived:
     periods: pd.DataFrame
     placements: pd.DataFrame
     children: pd.DataFrame
-    root: Path | None = None
+    #: Folders whose ``config/`` settings apply (``CareData.config_roots``).
+    config_roots: tuple[Path, ...] = ()
+
+
+#: The tables of :class:`Derived` kept in the loaded-data cache (``CareData.stored``).
+_STORED = ("episodes", "periods", "placements", "children")
+
+
+@functools.cache
+def _code_version() -> str:
+    """Hash of the code the shared tables come from (this module and ``groups``)."""
+    return store.source_version(sys.modules[__name__], groups)
 
 
 def derived(data: CareData) -> Derived:
-    """The shared tables for ``data``, computed on first use and cached on the object."""
+    """The shared tables for ``data``, computed on first use and cached on the object (and
+    beside the data in the loaded-data cache, when it came from there)."""
     hit = data.cache.get("derived")
     if hit is None:
-        episodes = care_episodes(data.episodes)
-        hit = Derived(
-            episodes=episodes,
-            periods=periods_of_care(episodes),
-            placements=placements(episodes),
-            children=children(data),
-            root=data.root,
-        )
+        stored = data.stored.frames("derived", _code_version()) if data.stored else None
+        if stored is None:
+            episodes = care_episodes(data.episodes)
+            stored = {"episodes": episodes, "periods": periods_of_care(episodes),
+                      "placements": placements(episodes), "children": children(data)}
+            if data.stored:
+                data.stored.put("derived", _code_version(), stored)
+        hit = Derived(**{t: stored[t] for t in _STORED}, config_roots=tuple(data.config_roots))
         data.cache["derived"] = hit
     return hit  # type: ignore[return-value]
 

@@ -20,6 +20,12 @@ from cpanalytics.data.model import CareData
 #: Miles per kilometre divisor in the DfE distance formula.
 KM_PER_MILE = 1.6093
 
+#: Upper bounds (miles, inclusive) of the distance bands; 20 is CIC-07's "within 20 miles".
+BAND_EDGES = (5.0, 10.0, 20.0, 50.0)
+#: Distance band labels, nearest first, then the band of an unknown distance.
+DISTANCE_BANDS = ("5 miles or less", "Over 5 to 10 miles", "Over 10 to 20 miles",
+                  "Over 20 to 50 miles", "Over 50 miles", "Not known")
+
 _CACHE_KEY = "postcode_centroids"
 
 
@@ -105,6 +111,14 @@ def miles(home: pd.DataFrame, placed: pd.DataFrame) -> pd.Series:
     dist = np.sqrt((home["east"].to_numpy() - placed["east"].to_numpy()) ** 2
                    + (home["north"].to_numpy() - placed["north"].to_numpy()) ** 2)
     return pd.Series(np.round(dist / 1000 / KM_PER_MILE, 1), index=home.index)
+
+
+def distance_band(miles: pd.Series) -> pd.Series:
+    """The band of each distance (:data:`DISTANCE_BANDS`, each upper bound included, so
+    "Over 10 to 20 miles" and nearer are CIC-07's "within 20 miles"); unknown: "Not known"."""
+    edges = [-np.inf, *BAND_EDGES, np.inf]
+    band = pd.cut(miles.astype("float"), edges, labels=list(DISTANCE_BANDS[:-1]))
+    return band.cat.add_categories(DISTANCE_BANDS[-1]).fillna(DISTANCE_BANDS[-1])
 
 
 def postcode_table(data: CareData) -> pd.DataFrame:

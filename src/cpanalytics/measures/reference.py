@@ -10,29 +10,38 @@ from pathlib import Path
 import pandas as pd
 
 from cpanalytics.data.dates import parse_date
-from cpanalytics.data.settings import PACKAGED, line, number, read_yaml
+from cpanalytics.data.settings import (
+    PACKAGED,
+    Roots,
+    config_roots,
+    council_file,
+    line,
+    number,
+    read_yaml,
+)
 from cpanalytics.errors import UserError
 
 
-def nts_thresholds(root: str | Path | None, year: int) -> dict[pd.Timestamp, float]:
+def nts_thresholds(root: Roots, year: int) -> dict[pd.Timestamp, float]:
     """NTS threshold (start date -> share of the under-18 population) for reporting ``year``:
-    the packaged ``targets.yaml`` ``nts_threshold``, or ``<root>/config/targets-<YYYY>.yaml``'s."""
-    override = Path(root) / "config" / f"targets-{year}.yaml" if root is not None else None
-    if override is not None and override.is_file():
-        raw = read_yaml(override).get("nts_threshold")
-        if raw is not None:
-            return _nts(raw, override)
+    the ``nts_threshold`` of the last ``<root>/config/targets-<YYYY>.yaml`` that sets one
+    (project before data root), else the packaged ``targets.yaml``'s."""
+    for folder in reversed(config_roots(root)):
+        override = folder / "config" / f"targets-{year}.yaml"
+        if override.is_file():
+            raw = read_yaml(override).get("nts_threshold")
+            if raw is not None:
+                return _nts(raw, override)
     return _nts(read_yaml(PACKAGED / "targets.yaml").get("nts_threshold"), PACKAGED / "targets.yaml")
 
 
-def areas_file(root: str | Path | None) -> Path:
-    """``<root>/config/areas.yaml`` when present, else the packaged file."""
-    override = Path(root) / "config" / "areas.yaml" if root is not None else None
-    return override if override is not None and override.is_file() else PACKAGED / "areas.yaml"
+def areas_file(root: Roots) -> Path:
+    """``config/areas.yaml`` of the project, else of the data root, else the packaged file."""
+    return council_file(root, "areas.yaml") or PACKAGED / "areas.yaml"
 
 
-def areas(root: str | Path | None = None) -> dict[str, str]:
-    """District -> area: ``<root>/config/areas.yaml`` when present, else the packaged file."""
+def areas(root: Roots = None) -> dict[str, str]:
+    """District -> area, from :func:`areas_file`."""
     return _areas(areas_file(root))
 
 

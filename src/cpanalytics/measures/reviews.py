@@ -104,7 +104,9 @@ def timeliness_on(
     units: pd.DataFrame, chain: pd.DataFrame, first_due: pd.Series,
     coverage_start: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """For unit rows (``date``, ``period_id``): ``reviews_due`` and ``in_time`` as at ``date``.
+    """For unit rows (``date``, ``period_id``): ``reviews_due`` and ``in_time`` as at ``date``,
+    with ``last_review`` (the period's latest review held by the date, NaT if none) and
+    ``next_review_due`` (when the next review falls due after it).
 
     ``chain`` is :func:`review_chain`; ``first_due`` is :func:`first_review_due`.
 
@@ -127,10 +129,15 @@ def timeliness_on(
         unseen_day = np.datetime64(unseen_due.date(), "D").astype("int64")
         next_due = np.where(_before(due_first, coverage_start), unseen_day, first)
     late_so_far = np.zeros(len(pid), dtype=bool)
+    last_held = np.full(len(pid), np.datetime64("NaT"), dtype="datetime64[us]")
     if len(keys):
         next_due = np.where(found, day_numbers(chain["next_due"])[safe], next_due)
         late_so_far = np.where(found, chain["late_so_far"].to_numpy(dtype=bool)[safe], False)
+        held = chain["held"].to_numpy().astype("datetime64[us]")
+        last_held = np.where(found, held[safe], last_held)
     out = units.copy()
     out["reviews_due"] = first <= day
     out["in_time"] = out["reviews_due"] & ~late_so_far & (next_due > day)
+    out["last_review"] = last_held
+    out["next_review_due"] = next_due.astype("datetime64[D]").astype("datetime64[us]")
     return out

@@ -21,14 +21,23 @@ from cpanalytics.about import DEFAULT_LA_NAME
 from cpanalytics.errors import Finding, UserError
 from cpanalytics.pipeline import cache as cache_mod
 from cpanalytics.pipeline import disclosure_audit, inputs, outputs, privacy, rendering
-from cpanalytics.pipeline.exports import table_captions, write_spreadsheet
+from cpanalytics.pipeline.exports import TIDY_DIR, table_captions, write_spreadsheet, write_tidy
 from cpanalytics.pipeline.fingerprint import code_version, digest, file_sha256, tree_hashes
 from cpanalytics.pipeline.manifest import build_manifest, notebook_record, write_manifest
 from cpanalytics.pipeline.progress import PlainReporter, Reporter
 from cpanalytics.pipeline.runner import KernelPool, NotebookJob, NotebookResult
 from cpanalytics.publish import targets as config
+from cpanalytics.publish.pack import previous_date as pack_previous
 from cpanalytics.publish.targets import packaged_defaults_in_use
-from cpanalytics.render.stage import default_narrative_dir
+from cpanalytics.render.pack import narrative_dir as pack_narrative_dir
+from cpanalytics.render.project import check_project
+from cpanalytics.render.stage import (
+    PACK,
+    REPORTS,
+    default_narrative_dir,
+    report_sources,
+    sources_root,
+)
 from cpanalytics.runtime import snapshot
 
 __all__ = ["BuildOptions", "BuildResult", "build", "embedded_notebooks", "report_notebooks"]
@@ -38,9 +47,12 @@ NOT_BUILT = ("adhoc", "_")
 EMBED = re.compile(r"\{\{<\s*embed\s+notebooks/([\w-]+)\.ipynb")
 
 
-def embedded_notebooks(reports_dir: Path) -> list[str]:
-    """Names of the notebooks the report sources (``reports/*.qmd``) embed, sorted."""
-    return sorted({n for q in reports_dir.glob("*.qmd") for n in EMBED.findall(q.read_text(encoding="utf-8"))})
+def embedded_notebooks(sources: Path | dict[str, Path]) -> list[str]:
+    """Names of the notebooks the report sources embed, sorted: every ``*.qmd`` in a
+    folder, or those of :func:`~cpanalytics.render.stage.report_sources`."""
+    qmds = sources.glob("*.qmd") if isinstance(sources, Path) else (
+        p for name, p in sources.items() if name.endswith(".qmd"))
+    return sorted({n for q in qmds for n in EMBED.findall(q.read_text(encoding="utf-8"))})
 
 
 def report_notebooks(folder: Path, names: tuple[str, ...] | None = None) -> list[Path]:
@@ -56,7 +68,8 @@ def report_notebooks(folder: Path, names: tuple[str, ...] | None = None) -> list
             f"notebook(s) not found in {folder}: {', '.join(missing)}" if missing
             else f"no notebooks (*.ipynb) in {folder}",
             file=folder, code="E406",
-            fix="run from a checkout of cpanalytics, or give --notebooks the folder of notebooks",
+            fix="give --notebooks the folder of notebooks, correct the report source's embed, or "
+                "reinstall cpanalytics (its packaged notebooks are missing)",
         )
     return paths
 
@@ -77,6 +90,9 @@ class BuildOptions:
     notebooks_dir: Path | None = None
     notebooks: tuple[str, ...] | None = None
     narrative_dir: Path | None = None
+    #: The council's project folder (``cpanalytics init``): its config, narrative and
+    #: report sources are used where it has them (``--project``).
+    project: Path | None = None
     render: bool = True
     debug: bool = False
     #: Seconds one notebook cell may run before the build fails (``--cell-timeout``).
@@ -84,6 +100,26 @@ class BuildOptions:
     #: How far either side of a suppressed small count the disclosure audit requires the
     #: range an intruder can work out to reach (``--protection-margin``).
     protection_margin: float = 1.0
+    #: What is built: ``annual`` (both annual reports, into ``<out>/<year>/``) or ``pack``
+    #: (the panel's performance pack for the month of ``as_at``, into ``<out>/pack/<YYYY-MM>/``).
+    document: str = "annual"
+    #: The pack's previous scorecard date (default: two month-ends before ``as_at``).
+    previous: date | None = None
+
+    @property
+    def home(self) -> Path:
+        """The folder the build publishes into (and holds its lock and staging in)."""
+        return self.out / "pack" if self.document == "pack" else self.out
+
+    @property
+    def slot(self) -> str:
+        """The build's own folder in :attr:`home`: ``2025``, or the pack's ``2018-08``."""
+        return f"{self.as_at:%Y-%m}" if self.document == "pack" else str(self.year)
+
+    @property
+    def cache_name(self) -> str:
+        """The build's cache, ``<out>/.cache/<name>/``: ``2025``, or ``pack-2018-08``."""
+        return f"pack-{self.slot}" if self.document == "pack" else self.slot
 
 
 @dataclass
@@ -120,18 +156,23 @@ def _checked(options: BuildOptions) -> BuildOptions:
             f"data folder not found: {options.data_dir}", file=options.data_dir, code="E402",
             fix="give --data the folder holding 903/<YYYY>/ (and optionally local/, config/)",
         )
-    config.load(options.data_dir, options.year)  # a bad targets or areas file: one message, no lock held
+    project = check_project(options.project) if options.project is not None else None
+    config.load([options.data_dir, *([project] if project else [])], options.year)  # a bad targets or areas file: one message, no lock held
     notebooks_dir, names = options.notebooks_dir, options.notebooks
-    if notebooks_dir is None:  # the checkout's notebooks: those the reports embed
-        notebooks_dir = rendering.sources_root() / "notebooks"
-        names = names or tuple(embedded_notebooks(rendering.sources_root() / "reports")) or None
+    if notebooks_dir is None:  # the packaged notebooks: those the document's sources embed
+        notebooks_dir = sources_root() / "notebooks"
+        stems = PACK if options.document == "pack" else REPORTS
+        sources = {k: v for k, v in report_sources(project).items() if Path(k).stem in stems}
+        names = names or tuple(embedded_notebooks(sources)) or None
     report_notebooks(notebooks_dir, names)
     as_at = options.as_at or date(options.year, 3, 31)
+    narrative = options.narrative_dir or (
+        pack_narrative_dir(as_at, options.data_dir, project) if options.document == "pack"
+        else default_narrative_dir(options.year, options.data_dir, project))
     return replace(
         options, data_dir=options.data_dir.resolve(), out=options.out.resolve(), as_at=as_at,
         jobs=options.jobs or os.cpu_count() or 1, notebooks_dir=notebooks_dir.resolve(), notebooks=names,
-        narrative_dir=(options.narrative_dir or default_narrative_dir(
-            options.year, options.data_dir)).resolve(),
+        narrative_dir=narrative.resolve(), project=project,
     )
 
 
@@ -146,20 +187,21 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     opts = _checked(options)
     reporter = reporter or PlainReporter()
     start = time.perf_counter()
-    with (outputs.write_errors(opts.out), outputs.build_lock(opts.out, opts.year, wait=opts.wait),
+    home, slot = opts.home, opts.slot
+    with (outputs.write_errors(opts.out), outputs.build_lock(home, slot, wait=opts.wait),
           outputs.sigterm_as_interrupt()):
-        outputs.recover(opts.out, opts.year)
-        outputs.check_writable(opts.out / ".cache" / str(opts.year))
-        root = outputs.new_staging(opts.out, opts.year)
+        outputs.recover(home, slot)
+        outputs.check_writable(opts.out / ".cache" / opts.cache_name)
+        root = outputs.new_staging(home, slot)
         try:
-            one = _Build(opts, reporter, root / str(opts.year))
+            one = _Build(opts, reporter, root / slot)
             try:
                 result = one.run()
             finally:
                 one.settle_cache()
             if result.ok:
-                result.year_dir = outputs.publish(root / str(opts.year), opts.out, opts.year)
-                shutil.rmtree(opts.out / f".failed-{opts.year}", ignore_errors=True)
+                result.year_dir = outputs.publish(root / slot, home, slot)
+                shutil.rmtree(home / f".failed-{slot}", ignore_errors=True)
         finally:
             shutil.rmtree(root, ignore_errors=True)
             reporter.close()
@@ -174,13 +216,13 @@ class _Build:
         self.opts = opts
         self.reporter = reporter
         self.dir = year_dir
-        self.cache = cache_mod.Cache(opts.out / ".cache" / str(opts.year), read=opts.use_cache,
+        self.cache = cache_mod.Cache(opts.out / ".cache" / opts.cache_name, read=opts.use_cache,
                                      hold=True, notice=reporter.stage)
         self.result = BuildResult(ok=False)
         self.timings = self.result.timings
         self.code = code_version()
         self.analysis_code = code_version(analysis_only=True)
-        self.input_hashes = tree_hashes(opts.data_dir)
+        self.input_hashes = inputs.hashes(opts.data_dir, opts.project)
         self.data: Any = None
         self.ids: privacy.Identifiers | None = None
         self.la_name = opts.la_name or DEFAULT_LA_NAME
@@ -195,9 +237,10 @@ class _Build:
     def parameters(self) -> dict[str, Any]:
         """The papermill parameters every notebook gets (``output_dir`` is added per notebook)."""
         o = self.opts
+        previous = {"previous": (o.previous or pack_previous(cast(date, o.as_at).isoformat()).date()).isoformat()}
         return {  # as_at, like notebooks_dir and narrative_dir, is filled in by _checked
             "data_dir": str(o.data_dir), "year": o.year, "as_at": cast(date, o.as_at).isoformat(),
-            "la_name": self.la_name, "suppress": True,
+            "la_name": self.la_name, "suppress": True, **(previous if o.document == "pack" else {}),
         }
 
     # -- stages ---------------------------------------------------------------------------
@@ -207,7 +250,8 @@ class _Build:
         if self.data is None:
             self.reporter.stage("load: reading the data")
             started = time.perf_counter()
-            self.data = inputs.load(self.opts.data_dir)
+            self.data = inputs.load(self.opts.data_dir, self.opts.project,  # --no-cache: no data cache
+                                    cache=self.opts.use_cache and self.opts.out / ".cache" / "data")
             self.timed("load", started)
         return self.data
 
@@ -316,12 +360,15 @@ class _Build:
                 fix=f"add the {o.year} return under {o.data_dir / '903' / str(o.year)}, or choose another --year",
             )
 
-    def finish_notebooks(self, jobs: list[NotebookJob], keys: dict[str, str], pool: KernelPool | None) -> None:
-        """Wait for the notebooks; collect their JSON and tables; cache successes."""
-        if pool is None:
+    def finish_notebooks(self, jobs: list[NotebookJob], keys: dict[str, str], pool: KernelPool | None,
+                         results: dict[str, NotebookResult] | None = None) -> None:
+        """Wait for the notebooks (or take their ``results``, run in a pool shared with other
+        builds: ``pipeline.packs``); collect their JSON and tables; cache successes."""
+        if pool is None and results is None:
             self.reporter.stage(f"notebooks: all {len(self.restored)} unchanged, from cache")
             self.notebooks_started = time.perf_counter()
-        results = pool.wait() if pool is not None else {}
+        if results is None:
+            results = pool.wait() if pool is not None else {}
         self.result.notebooks.update({**self.restored, **results})
         self.timings["indicators"] = sum(r.indicator_seconds or 0.0 for r in results.values())
         for job in jobs:
@@ -353,7 +400,7 @@ class _Build:
         failed = [r for r in self.result.notebooks.values() if not r.ok]
         work = self.dir / ".work"
         if failed:
-            keep = self.opts.out / f".failed-{self.opts.year}"
+            keep = self.opts.home / f".failed-{self.opts.slot}"
             shutil.rmtree(keep, ignore_errors=True)
             keep.mkdir(parents=True)
             for r in failed:
@@ -366,11 +413,12 @@ class _Build:
         return failed
 
     def export_tables(self) -> None:
-        """Write the accessible spreadsheet of every published CSV (reused if the CSVs are unchanged)."""
+        """Write the accessible spreadsheet of every published CSV (reused if the CSVs are
+        unchanged) and each CSV as a tidy numeric table in ``tables/tidy/``."""
         started = time.perf_counter()
         tables = self.dir / "tables"
         csvs = sorted(tables.glob("*.csv"))
-        xlsx = f"cpanalytics-{self.opts.year}.xlsx"
+        xlsx = f"cpanalytics-{self.opts.cache_name}.xlsx"
         captions = table_captions(sorted((self.dir / "notebooks").glob("*.ipynb")))
         key = digest(["tables", tree_hashes(tables), captions, self.la_name, self.opts.year, self.code])
         entry = self.cache.get("tables", "xlsx", key)
@@ -380,6 +428,7 @@ class _Build:
             self.reporter.stage(f"tables: {len(csvs)} CSV files and {xlsx}")
             write_spreadsheet(csvs, tables / xlsx, year=self.opts.year, la_name=self.la_name, captions=captions)
             self.cache.put("tables", "xlsx", key, cache_mod.copy_into({xlsx: tables / xlsx}), {})
+        write_tidy(csvs, tables / TIDY_DIR)
         self.timed("exports", started)
 
     def render(self, keys: dict[str, str]) -> None:
@@ -392,7 +441,7 @@ class _Build:
             return
         started = time.perf_counter()
         key = digest(["render", keys, self.input_hashes, self.code, self.la_name, o.engine,
-                      rendering.render_sources_hash(cast(Path, o.narrative_dir)),
+                      rendering.render_sources_hash(cast(Path, o.narrative_dir), o.project),
                       self.disclosure.get("extra_suppressions")])  # they depend on the margin too
         entry = self.cache.get("render", "reports", key)
         if entry is not None:
@@ -402,15 +451,16 @@ class _Build:
             self.result.render_cached = True
             self.reporter.stage("render: report sources unchanged (cached)")
         else:
-            self.reporter.stage(f"render: HTML and PDF ({o.engine} engine)")
+            self.reporter.stage(f"render: HTML, PDF and Word ({o.engine} engine)")
             before = {p for p in self.dir.rglob("*") if p.is_file()}
             self.render_warnings = rendering.render(
                 self.dir, year=o.year, la_name=self.la_name, engine=o.engine,
-                narrative_dir=cast(Path, o.narrative_dir),
+                narrative_dir=cast(Path, o.narrative_dir), project=o.project,
+                document=rendering.document(o.document, o.year, o.as_at, self.parameters().get("previous")),
             )
-            made = sorted(  # tables/ is the spreadsheet's, written meanwhile (export_tables)
+            made = sorted(  # tables/ is the spreadsheet's and tidy's, written meanwhile (export_tables)
                 p.relative_to(self.dir).as_posix() for p in self.dir.rglob("*")
-                if p.is_file() and p not in before and p.parent != self.dir / "tables")
+                if p.is_file() and p not in before and not p.is_relative_to(self.dir / "tables"))
             self.cache.put("render", "reports", key, cache_mod.copy_into({f: self.dir / f for f in made}),
                            {"files": made, "warnings": self.render_warnings})
         self.timed("render", started)
@@ -464,11 +514,11 @@ class _Build:
         validated; their results count only when validation passes.
         """
         o = self.opts
-        defaults = packaged_defaults_in_use(o.data_dir, o.year)
+        defaults = packaged_defaults_in_use([o.data_dir, *([o.project] if o.project else [])], o.year)
         if defaults:
             self.reporter.stage(
                 "config: using the packaged defaults from the Kent seed packs for "
-                + " and ".join(defaults) + f"; put your council's own in {o.data_dir / 'config'}/"
+                + " and ".join(defaults) + f"; put your council's own in {(o.project or o.data_dir) / 'config'}/"
             )
         jobs, keys = self.notebook_jobs()
         with contextlib.ExitStack() as stack:
@@ -484,6 +534,12 @@ class _Build:
             if pool is not None:
                 self.identifiers()  # for the audit, while the notebooks run
             self.finish_notebooks(jobs, keys, pool)
+        return self.complete(summary, keys)
+
+    def complete(self, summary: inputs.InputSummary, keys: dict[str, str]) -> BuildResult:
+        """The stages after the notebooks: the disclosure audit, exports, render and the
+        privacy audit; ``ok`` when every one passed."""
+        o = self.opts
         if not self.audit_disclosure():
             self.failed_notebooks()
             return self.result
@@ -531,8 +587,11 @@ class _Build:
                 "nothing was published:\n" + shown + (f"\n  ... and {more} more" if more > 0 else "")
             )
             return self.result
+        reports = {p.name: file_sha256(p) for p in sorted(self.dir.glob("*"))
+                   if p.suffix in (".html", ".pdf", ".docx")}  # the published documents
         self.result.manifest = manifest({"privacy_audit": audit, "disclosure_audit": self.disclosure,
-                                         "render_warnings": self.render_warnings})
+                                         "render_warnings": self.render_warnings,
+                                         "reports": reports})
         write_manifest(self.dir / "manifest.json", self.result.manifest)
         self.result.ok = True
         return self.result

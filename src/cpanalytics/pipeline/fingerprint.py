@@ -6,24 +6,15 @@ changes exactly when something that can change an output changes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
-from typing import Any
 
 from cpanalytics import about
+from cpanalytics.data.store import digest, file_sha256
+
+__all__ = ["CODE_SUFFIXES", "NOT_ANALYSIS", "code_version", "digest", "file_sha256", "tree_hashes"]
 
 #: Package files that count as code (a change to any of them invalidates every cache entry).
 CODE_SUFFIXES = (".py", ".yaml", ".yml", ".csv", ".lua", ".typ", ".css", ".html", ".md", ".scss")
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def tree_hashes(root: Path, suffixes: tuple[str, ...] | None = None) -> dict[str, str]:
@@ -37,12 +28,6 @@ def tree_hashes(root: Path, suffixes: tuple[str, ...] | None = None) -> dict[str
         and (suffixes is None or p.suffix in suffixes)
     )
     return {p.relative_to(root).as_posix(): file_sha256(p) for p in files}
-
-
-def digest(obj: Any) -> str:
-    """SHA-256 of the canonical JSON of ``obj`` (sorted keys, ``str`` for other types)."""
-    text = json.dumps(obj, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 #: Package parts a notebook never imports: editing them does not rerun notebooks.

@@ -7,12 +7,13 @@ file and rule, with any child identifier redacted from the messages.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from cpanalytics.data.model import CareData
 from cpanalytics.errors import Finding
+from cpanalytics.pipeline.fingerprint import tree_hashes
 
 
 @dataclass
@@ -25,11 +26,20 @@ class InputSummary:
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
-def load(data_dir: Path) -> CareData:
-    """Load every collection year under ``data_dir`` (``cpanalytics.load_data``)."""
+def load(data_dir: Path, project: Path | None = None, cache: Path | bool = False) -> CareData:
+    """Load every collection year under ``data_dir`` (``cpanalytics.load_data``, through the
+    loaded-data cache folder ``cache`` unless False), with the project folder whose
+    ``config/`` the notebooks then read."""
     from cpanalytics import load_data
 
-    return load_data(data_dir)
+    return replace(load_data(data_dir, cache=cache), project=project, cache={})
+
+
+def hashes(data_dir: Path, project: Path | None) -> dict[str, str]:
+    """Content hashes of every input: the data root's files, then the project's ``config/``
+    (prefixed ``project/``); a change to either reruns what depends on the inputs."""
+    own = tree_hashes(project / "config") if project is not None else {}
+    return tree_hashes(data_dir) | {f"project/config/{name}": h for name, h in own.items()}
 
 
 def validate(data: CareData) -> list[Finding]:

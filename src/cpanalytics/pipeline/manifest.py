@@ -44,6 +44,8 @@ def notebook_record(result: NotebookResult, key: str) -> dict[str, Any]:
     }
     if result.indicator_seconds is not None:
         record["indicator_seconds"] = round(result.indicator_seconds, 3)
+    if result.retried:
+        record["retried"] = result.retried
     if not result.ok:
         record |= {"cell": result.cell_index, "cell_label": result.cell_label,
                    "error": f"{result.ename}: {result.evalue}"}

@@ -25,13 +25,13 @@ from typing import Any
 from cpanalytics.errors import UserError
 
 
-def lock_path(out: Path, year: int) -> Path:
+def lock_path(out: Path, year: int | str) -> Path:
     """The lock file guarding builds of ``year`` into ``out``."""
     return out / f".{year}.lock"
 
 
 @contextlib.contextmanager
-def build_lock(out: Path, year: int, *, wait: bool = False) -> Iterator[Path]:
+def build_lock(out: Path, year: int | str, *, wait: bool = False) -> Iterator[Path]:
     """Hold an exclusive ``flock`` on ``<out>/.<year>.lock`` for the whole build.
 
     Raises ``UserError`` E403 when another build holds it (unless ``wait``), E405 when it
@@ -139,7 +139,7 @@ def check_space(failed: list[Any], out: Path) -> None:
         raise disk_full(out)
 
 
-def recover(out: Path, year: int) -> None:
+def recover(out: Path, year: int | str) -> None:
     """Tidy up after a build that was killed outright (SIGKILL, power cut); needs the lock.
 
     Restores ``<out>/<year>`` from a backup left between the two renames of a swap, and
@@ -155,12 +155,12 @@ def recover(out: Path, year: int) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def new_staging(out: Path, year: int) -> Path:
+def new_staging(out: Path, year: int | str) -> Path:
     """A fresh staging folder next to the target: ``<out>/.tmp-<year>-<random>/``."""
     return Path(tempfile.mkdtemp(prefix=f".tmp-{year}-", dir=out))
 
 
-def publish(staging: Path, out: Path, year: int) -> Path:
+def publish(staging: Path, out: Path, year: int | str) -> Path:
     """Swap ``staging`` into ``<out>/<year>``: old -> backup, new -> place, delete backup."""
     target = out / str(year)
     backup = None

@@ -6,17 +6,16 @@ from pathlib import Path
 from typing import Any
 
 from cpanalytics.pipeline.fingerprint import file_sha256, tree_hashes
-from cpanalytics.render.stage import sources_root
+from cpanalytics.render import pack
+from cpanalytics.render.stage import Document, annual, report_sources
 
 
-def render_sources_hash(narrative_dir: Path) -> dict[str, Any]:
-    """Hashes of everything the renderer reads besides the notebooks: report sources, narrative."""
-    repo = sources_root()
-    quarto = repo / "_quarto.yml"
+def render_sources_hash(narrative_dir: Path, project: Path | None = None) -> dict[str, Any]:
+    """Hashes of everything the renderer reads besides the notebooks: the report sources
+    (the project's copies where it has them), narrative."""
     return {
-        "reports": tree_hashes(repo / "reports"),
+        "reports": {name: file_sha256(path) for name, path in report_sources(project).items()},
         "narrative": tree_hashes(narrative_dir),
-        "_quarto.yml": file_sha256(quarto) if quarto.exists() else None,
     }
 
 
@@ -29,8 +28,14 @@ def renderer_available() -> bool:
     return True
 
 
-def render(year_dir: Path, *, year: int, la_name: str, engine: str, narrative_dir: Path) -> list[str]:
-    """Render both reports (HTML and PDF) into ``year_dir``; returns the renderer's warnings.
+def document(kind: str, year: int, as_at: Any, previous: Any) -> Document:
+    """What a build renders: the annual reports of ``year``, or the ``pack`` for ``as_at``."""
+    return pack.document(as_at, previous) if kind == "pack" else annual(year)
+
+
+def render(year_dir: Path, *, year: int, la_name: str, engine: str, narrative_dir: Path,
+           project: Path | None = None, document: Document | None = None) -> list[str]:
+    """Render the reports (HTML, PDF and DOCX) into ``year_dir``; returns the renderer's warnings.
 
     The renderer reads the appendix (files, warnings, software) from ``year_dir/manifest.json``.
     """
@@ -44,6 +49,7 @@ def render(year_dir: Path, *, year: int, la_name: str, engine: str, narrative_di
         warnings.simplefilter("ignore", RenderWarning)
         result = render_reports(
             year, year_dir.parent, notebooks_dir=year_dir / "notebooks",
-            narrative_dir=narrative_dir, la_name=la_name, engine=engine,
+            narrative_dir=narrative_dir, la_name=la_name, engine=engine, project=project,
+            document=document,
         )
     return list(result.warnings)

@@ -1,24 +1,35 @@
-"""Run notebooks with papermill on a pool of warm kernels, several at once.
+"""Run notebooks with papermill on warm kernels, several at once.
 
-A :class:`KernelPool` keeps one worker process per job slot (see ``workers``); each
-worker forks one kernel from the forkserver's preloaded image (``kernels``), and then runs
-notebook after notebook in it through ``papermill.execute_notebook``, with the user
-namespace emptied and the working folder set before each (``cpanalytics.runtime.kernel``). A
-kernel that dies is replaced before the worker's next notebook. Workers report cell progress on a queue. A
-worker that is stopped (SIGTERM) kills its kernel first, so nothing keeps writing after
-a cancel; so does a worker whose build process has died, even by ``kill -9``.
+A :class:`KernelPool` has one thread per job slot in the build's process. Each starts a
+:class:`Kernel` at once, forked from a forkserver that has imported ipykernel, pandas,
+matplotlib and the package, so it is ready while the build loads the data; then it runs
+notebook after notebook in it with ``papermill.execute_notebook`` and papermill's
+``cpanalytics`` engine (``cpanalytics.runtime.engine``), after emptying the user namespace
+and moving to the notebook's working folder (``cpanalytics.runtime.kernel.fresh``).
+
+A kernel that dies is replaced, and the notebook it was running is run once more on the
+new one before it counts as failed; the result and the kernel's log say what happened.
+Kernels run in sessions of their own, and end with anything they started when the pool
+closes or the build's process dies, even by ``kill -9`` (``cpanalytics.runtime.kernel.serve``);
+the forkserver ends with the build's process.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+import logging
 import math
-import multiprocessing.popen_forkserver  # noqa: F401  (imported here, not first in the starter thread)
+import multiprocessing as mp
+import multiprocessing.popen_forkserver  # imported here, not first in a slot's thread
 import os
 import queue
 import re
+import secrets
+import shutil
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,19 +37,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cpanalytics.pipeline import workers
-from cpanalytics.pipeline.kernels import fork_kernel, kernel_pid
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
+
+from cpanalytics.runtime import kernel as runtime_kernel
 
 KERNEL_NAME = "python3"
-ENGINE_NAME = "cpanalytics-progress"
+ENGINE_NAME = "cpanalytics"
 #: Read in the kernel before and after each notebook: its seconds in the indicator engine.
 INDICATOR_CLOCK = "__import__('cpanalytics.measures.indicators.engine', fromlist=['_']).seconds_computing()"
-#: Seconds a kernel may take to start and import (``WARM_UP``).
+#: Seconds a kernel may take to start and import, or to get ready for a notebook.
 STARTUP_TIMEOUT = 120
-#: Run by each kernel as it starts (IPython ``exec_lines``).
-#: Seconds to wait for the thread that starts the workers when the pool closes.
-STARTER_TIMEOUT = 30.0
-WARM_UP = "import cpanalytics.runtime.kernel; cpanalytics.runtime.kernel.warm()"
+#: Seconds to wait for the slots' threads when the pool closes.
+STOP_TIMEOUT = 10.0
+#: Imported once, in the forkserver the kernels are forked from.
+PRELOAD = ["ipykernel.kernelapp", "cpanalytics.runtime.kernel", *runtime_kernel.WARM_MODULES]
+#: Held while a kernel process starts (``__main__`` is hidden meanwhile).
+_STARTING = threading.Lock()
+# papermill's and nbclient's own messages (e.g. "Timeout waiting for execute reply") repeat
+# what the notebook's result says: not printed unless the application configures logging.
+logging.getLogger("papermill").addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)
@@ -69,21 +87,25 @@ class NotebookResult:
     evalue: str | None = None
     cached: bool = False
     indicator_seconds: float | None = None
+    #: Why it ran a second time, e.g. "kernel died (signal 9); retried on a new kernel".
+    retried: str | None = None
 
     def describe(self) -> str:
         """One line for the build summary: notebook, cell, error and where the copy is."""
+        retried = f"; {self.retried}" if self.retried else ""
         if self.ok:
             how = "from cache" if self.cached else f"in {self.seconds:.1f} s"
-            return f"{self.name}: ok ({how})"
+            return f"{self.name}: ok ({how}{retried})"
         cell = f"cell {self.cell_index}" if self.cell_index is not None else "the start"
         if self.cell_label:
             cell += f" ({self.cell_label})"
-        return f"{self.name}: FAILED at {cell}: {self.ename}: {self.evalue}\n    executed copy: {self.output}"
+        return (f"{self.name}: FAILED at {cell}: {self.ename}: {self.evalue}{retried}\n"
+                f"    executed copy: {self.output}")
 
 
 @dataclass(frozen=True)
 class Event:
-    """A progress event from a worker: ``start``, ``cell``, ``done`` or ``failed``."""
+    """A progress event from a job slot: ``start``, ``cell``, ``done`` or ``failed``."""
 
     kind: str
     name: str
@@ -105,11 +127,8 @@ def cell_label(source: str) -> str:
 
 
 def apply_alt_text(nb: Any) -> Any:
-    """Copy each chart's computed alt text into its cell's ``#| fig-alt:`` option.
-
-    Run on each executed notebook before it is saved, so that ``fig-alt`` carries the key
-    numbers the chart shows when Quarto embeds it.
-    """
+    """Copy each chart's computed alt text into its cell's ``#| fig-alt:`` option, so that
+    ``fig-alt`` carries the key numbers the chart shows when Quarto embeds it."""
     for cell in nb.cells:
         if cell.get("cell_type") != "code" or "#| fig-alt:" not in cell.source:
             continue
@@ -141,237 +160,182 @@ def _failure_cell(output: Path, index: int | None) -> str | None:
     return cell_label(cells[index].source) if index is not None and index < len(cells) else None
 
 
-def _progress_engine(events: Any, state: dict[str, Any]) -> type:
-    """A papermill engine that runs in the worker's warm kernel (``state["km"]``): it gives
-    the kernel a clean slate for the notebook (``state["job"]``) and reports each cell start."""
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine
-    from papermill.iorw import write_ipynb
-    from papermill.utils import merge_kwargs, remove_args
-
-    class PooledClient(PapermillNotebookClient):
-        def papermill_execute_cells(self) -> None:
-            job: NotebookJob = state["job"]
-            before = self.indicator_clock(
-                f"import cpanalytics.runtime.kernel; cpanalytics.runtime.kernel.fresh({str(job.work_dir)!r})")
-            super().papermill_execute_cells()
-            state["indicator_seconds"] = self.indicator_clock("") - before
-
-        def indicator_clock(self, code: str) -> float:
-            """Run ``code`` silently, then read the kernel's indicator-engine clock."""
-            reply = self.wait_for_reply(self.kc.execute(
-                code, silent=True, store_history=False, user_expressions={"clock": INDICATOR_CLOCK}))
-            content = (reply or {}).get("content", {})
-            clock = content.get("user_expressions", {}).get("clock", {})
-            if content.get("status") != "ok" or clock.get("status") != "ok":
-                problem = content if content.get("status") != "ok" else clock
-                raise RuntimeError(f"could not prepare the kernel: {problem.get('ename')}: {problem.get('evalue')}")
-            return float(clock["data"]["text/plain"])
-
-        def __init__(self, nb_man: Any, **kwargs: Any) -> None:
-            super().__init__(nb_man, **kwargs)
-            self.kc = state["kc"]  # the worker's client, kept open between notebooks
-
-    class ProgressEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(
-            cls, nb_man: Any, kernel_name: str, log_output: bool = False, stdout_file: Any = None,
-            stderr_file: Any = None, start_timeout: float = 60, execution_timeout: float | None = None,
-            **kwargs: Any,
-        ) -> Any:
-            job: NotebookJob = state["job"]
-            cells = len(nb_man.nb.cells)
-            original = nb_man.cell_start
-
-            def cell_start(cell, cell_index=None, **kw):
-                state["cell"] = cell_index
-                events.put(Event("cell", job.name, cell=(cell_index or 0) + 1, cells=cells))
-                return original(cell, cell_index, **kw)
-
-            nb_man.cell_start = cell_start
-            kwargs = remove_args(["input_path", "timeout", "startup_timeout", "km"], **kwargs)
-            final = merge_kwargs(
-                kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
-                kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
-                stderr_file=stderr_file,
-            )
-            try:
-                return apply_alt_text(PooledClient(nb_man, km=state["km"], **final).execute())
-            except Exception:  # a dead kernel: keep what ran, for the failure report
-                write_ipynb(nb_man.nb, str(job.output))
-                raise
-
-    return ProgressEngine
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Hide ``__main__``'s file and spec while a kernel process starts, so that a script
+    without an ``if __name__ == "__main__"`` guard is not run again in it."""
+    main = sys.modules["__main__"]
+    saved_file = main.__dict__.pop("__file__", None)
+    saved_spec = main.__dict__.get("__spec__")
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__spec__ = saved_spec
+        if saved_file is not None:
+            main.__file__ = saved_file
 
 
-def _start_kernel(state: dict[str, Any], work: Path, index: int) -> None:
-    """Start the worker's kernel and its client; it warms up as it starts.
+class _Client(AsyncKernelClient):
+    """A kernel's one client, kept open from notebook to notebook (nbclient, given the
+    kernel, starts it only once); the kernel is alive while its process runs (no heartbeat:
+    on a busy machine a missed one is not a death)."""
 
-    The first is forked from the worker (``kernels``); a replacement for a dead one is
-    launched by jupyter_client.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
+    process: Any = None
 
-    if state.get("km") is None:  # SIGTERM waits until the kernel is in state["km"], to be stopped too
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    def start_channels(self, *args: Any, **kwargs: Any) -> None:
+        if not self.channels_running:
+            super().start_channels(*args, **{**kwargs, "hb": False})
+
+    async def _async_is_alive(self) -> bool:
+        return bool(self.process.is_alive())
+
+    is_alive = _async_is_alive
+
+
+class Kernel:
+    """A warm kernel for one job slot, and the kernel manager nbclient is given (``km``)."""
+
+    has_kernel = True
+
+    def __init__(self, ctx: Any, work: Path, slot: int, env: dict[str, str], lifeline: Any) -> None:
+        from jupyter_client.connect import write_connection_file
+        from jupyter_core.utils import run_sync
+
+        self.connection_file = work / f"kernel-{slot}.json"
+        write_connection_file(str(self.connection_file), ip="127.0.0.1", key=secrets.token_hex(32).encode())
+        self.process = ctx.Process(target=runtime_kernel.serve, daemon=True, args=(
+            str(self.connection_file), str(work / f"kernel-{slot}.log"), str(work), env, lifeline))
+        with _STARTING, _main_module_hidden():
+            self.process.start()
+        # One zmq context for every client: a lost client's sockets then close when it is
+        # garbage, never with a context that waits for ever for them (pyzmq's Context.term).
+        self.kc = _Client(connection_file=str(self.connection_file), context=zmq.asyncio.Context.instance())
+        self.kc.load_connection_file()
+        self.kc.process = self.process
+        self.kc.start_channels()
         try:
-            state["km"] = fork_kernel(work / f"kernel-{index}.json", work, WARM_UP)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    else:
-        state["kc"].stop_channels()
-        _kill_kernel(state)
-        run_sync(state["km"].cleanup_resources)()
-        state["km"] = AsyncKernelManager(kernel_name=KERNEL_NAME)
-        run_sync(state["km"].start_kernel)(
-            extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"], cwd=str(work))
-    kc = state["kc"] = state["km"].client()
-    kc.start_channels()
-    run_sync(kc.wait_for_ready)(timeout=STARTUP_TIMEOUT)
-    kc.allow_stdin = False
+            run_sync(self.kc.wait_for_ready)(timeout=STARTUP_TIMEOUT)
+        except BaseException:
+            self.stop()
+            raise
+        self.kc.allow_stdin = False
+
+    def client(self) -> _Client:
+        """The kernel's client (nbclient asks for one per notebook)."""
+        return self.kc
+
+    def alive(self) -> bool:
+        return bool(self.process.is_alive())
+
+    def run(self, code: str) -> float:
+        """Run ``code`` silently, then read the kernel's indicator-engine clock."""
+        from jupyter_core.utils import run_sync
+
+        reply = run_sync(self.kc.execute_interactive)(
+            code, silent=True, store_history=False, user_expressions={"clock": INDICATOR_CLOCK},
+            timeout=STARTUP_TIMEOUT, output_hook=lambda msg: None)
+        content = reply["content"]
+        clock = content.get("user_expressions", {}).get("clock", {})
+        if content.get("status") != "ok" or clock.get("status") != "ok":
+            problem = content if content.get("status") != "ok" else clock
+            raise RuntimeError(f"could not prepare the kernel: {problem.get('ename')}: {problem.get('evalue')}")
+        return float(clock["data"]["text/plain"])
+
+    def death(self) -> str:
+        """How the kernel ended: ``kernel died (signal 9)`` or ``(exit status 1)``."""
+        self.process.join(5)
+        code = self.process.exitcode
+        return f"kernel died ({f'signal {-code}' if code is not None and code < 0 else f'exit status {code}'})"
+
+    def kill(self) -> None:
+        """Kill the kernel and its session (anything it started); the kernel alone if it
+        has not made its session yet."""
+        if self.process.exitcode is None:  # not yet reaped: the pid is still the kernel's
+            for kill in (os.killpg, os.kill):
+                with contextlib.suppress(OSError):
+                    kill(self.process.pid, signal.SIGKILL)
+
+    def stop(self) -> None:
+        """Kill the kernel, close its client, delete the connection file (it holds the key)."""
+        self.kill()
+        self.process.join(5)
+        self.kc.stop_channels()
+        self.connection_file.unlink(missing_ok=True)
 
 
-def _kernel_alive(state: dict[str, Any]) -> bool:
-    from jupyter_core.utils import run_sync
-
-    return bool(run_sync(state["km"].is_alive)())
-
-
-def _kill_kernel(state: dict[str, Any]) -> None:
-    """Kill the worker's kernel process group (kernels run in their own session); a kernel
-    forked a moment ago may still be in the build's group: then the kernel alone."""
-    pid = kernel_pid(state.get("km"))
-    if pid:
-        with contextlib.suppress(OSError):
-            if os.getpgid(pid) == pid:
-                os.killpg(pid, signal.SIGKILL)
-            else:
-                os.kill(pid, signal.SIGKILL)
-
-
-def _execute(job: NotebookJob, state: dict[str, Any]) -> NotebookResult:
-    """Run one notebook in the worker's kernel; the result says ok or where it failed."""
+def _execute(job: NotebookJob, kernel: Kernel, on_event: Callable[[Event], None]) -> NotebookResult:
+    """Run one notebook in ``kernel``; the result says ok or where it failed."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
+    from papermill.iorw import write_ipynb
 
-    state["job"], state["cell"], state["indicator_seconds"] = job, None, None
+    cell: list[int | None] = [None]
+
+    def on_cell(index: int, cells: int) -> None:
+        cell[0] = index
+        on_event(Event("cell", job.name, cell=index + 1, cells=cells))
+
     job.work_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     result = NotebookResult(job.name, ok=True, seconds=0.0, output=job.output)
     try:
+        before = kernel.run(f"import cpanalytics.runtime.kernel; cpanalytics.runtime.kernel.fresh({str(job.work_dir)!r})")
         nb = papermill.execute_notebook(
             str(job.source), str(job.output), parameters=job.parameters,
             kernel_name=KERNEL_NAME, engine_name=ENGINE_NAME, progress_bar=False,
-            request_save_on_cell_execute=False,  # saved once at the end; progress goes on the queue
+            request_save_on_cell_execute=False,  # saved once at the end; progress goes to on_event
             execution_timeout=None if job.cell_timeout is None else math.ceil(job.cell_timeout),
+            km=kernel, on_cell=on_cell, save_on_error=str(job.output),
         )
+        write_ipynb(apply_alt_text(nb), str(job.output))
         result.cells = len(nb.cells)
+        result.indicator_seconds = kernel.run("") - before
     except PapermillExecutionError as exc:
         result.ok, result.cell_index, result.ename, result.evalue = (
             False, exc.cell_index, exc.ename, exc.evalue,
         )
-    except TimeoutError:  # nbclient's CellTimeoutError: the kernel is still busy, so it goes
-        _kill_kernel(state)
-        state["replace"] = True  # killed but maybe not reaped yet: never reuse it
+    except CellTimeoutError:  # the kernel is still busy: it goes (see KernelPool._attempt)
         result.ok, result.cell_index, result.ename, result.evalue = (
-            False, state["cell"], "CellTimeoutError",
+            False, cell[0], "CellTimeoutError",
             f"a cell ran for more than {job.cell_timeout:g} s (raise it with --cell-timeout)",
         )
     except Exception as exc:  # a dead kernel or a broken notebook: report, never hang
         lines = str(exc).strip().splitlines() or [""]
         result.ok, result.cell_index, result.ename, result.evalue = (
-            False, state["cell"], type(exc).__name__, lines[0][:300],
+            False, cell[0], type(exc).__name__, lines[0][:300],
         )
     result.seconds = time.perf_counter() - start
-    result.indicator_seconds = state["indicator_seconds"]
+    _settle_loop()
     if not result.ok:
         result.cell_label = _failure_cell(job.output, result.cell_index)
     return result
 
 
-def _worker(index: int, inbox: Any, events: Any, env: dict[str, str], work: Path, lifeline: Any) -> None:
-    """Worker body: start a warm kernel, then run each job from ``inbox`` until ``None``.
+def _settle_loop(close: bool = False) -> None:
+    """Cancel what nbclient left waiting in this thread's event loop (after a cell timeout,
+    its reader of the kernel's output), so that nothing of it runs with the next notebook."""
+    from jupyter_core.utils import ensure_event_loop
 
-    ``lifeline`` is the read end of a pipe only the build's process can write to: it reads
-    end of file when that process dies, even by ``kill -9``, and the worker then goes too.
-    """
-    from jupyter_core.utils import run_sync
-    from papermill.engines import papermill_engines
-
-    state: dict[str, Any] = {"cell": None}
-
-    def stop(status: int) -> None:
-        _kill_kernel(state)
-        with contextlib.suppress(Exception):
-            state["km"].cleanup_connection_file()
-        os._exit(status)
-
-    def watch() -> None:
-        with contextlib.suppress(EOFError, OSError):
-            lifeline.recv_bytes()
-        stop(1)
-
-    def kernel_problem() -> Exception | None:
-        try:
-            if state.get("km") is None or state.pop("replace", False) or not _kernel_alive(state):
-                _start_kernel(state, work, index)
-        except Exception as exc:  # no kernel at all (e.g. no python3 kernelspec): each job says so
-            return exc
-        return None
-
-    signal.signal(signal.SIGTERM, lambda signum, frame: stop(128 + signum))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C means
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked until now (workers.start_server)
-    os.environ.update(env)
-    work.mkdir(parents=True, exist_ok=True)
-    log = os.open(work / f"kernel-{index}.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    papermill_engines.register(ENGINE_NAME, _progress_engine(events, state))
-    kernel_problem()  # forks the first kernel: before the worker has any thread
-    threading.Thread(target=watch, daemon=True).start()
-    while (job := inbox.get()) is not None:
-        events.put(Event("start", job.name, worker=index))
-        problem = kernel_problem()
-        result = _execute(job, state) if problem is None else NotebookResult(
-            job.name, ok=False, seconds=0.0, output=job.output, ename=type(problem).__name__,
-            evalue=(str(problem).strip().splitlines() or [""])[0][:300],
-        )
-        events.put(Event("done" if result.ok else "failed", job.name, result=result, worker=index))
-    if state.get("km") is not None:
-        run_sync(state["km"].shutdown_kernel)(now=True)
-
-
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM until the block is done, then deliver them (in the main
-    thread; elsewhere signals are not ours to handle)."""
-    held: list[int] = []
-    try:
-        previous = {sig: signal.signal(sig, lambda signum, frame: held.append(signum))
-                    for sig in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:  # not the main thread
-        previous = {}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        for signum in held:
-            signal.raise_signal(signum)
+    loop = ensure_event_loop()
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    if close:
+        loop.close()
 
 
 class KernelPool:
-    """Worker processes with warm kernels that run the notebooks given to :meth:`start`.
+    """Job slots with warm kernels that run the notebooks given to :meth:`start`.
 
-    Enter it (``with KernelPool(...) as pool``) before the data are ready: the workers are
-    started on a background thread and their kernels start and import while the build
-    loads the data. :meth:`start` hands over the jobs and returns at once (the build
-    validates meanwhile); :meth:`wait` returns the results. ``env`` is added to the
-    kernels' environment (the data snapshot's path). Leaving the ``with`` block stops
-    every worker and kernel, at once when jobs are still running (an error, Ctrl-C, or
-    a build that stopped early).
+    Enter it (``with KernelPool(...) as pool``) before the data are ready: the kernels start
+    and import while the build loads the data. :meth:`start` hands over the jobs and returns
+    at once (the build validates meanwhile); :meth:`wait` returns the results. ``env`` is
+    added to the kernels' environment (the data snapshot's path). Leaving the ``with`` block
+    stops every kernel, at once when jobs are still running (an error, Ctrl-C, or a build
+    that stopped early).
     """
 
     def __init__(self, size: int, work: Path, env: dict[str, str] | None = None,
@@ -380,121 +344,113 @@ class KernelPool:
         self.work = work
         self.env = dict(env or {})
         self.on_event = on_event
-        self.ctx = workers.context()
-        self.events = self.ctx.Queue()
-        self.inboxes: list[Any] = []
-        self.processes: list[Any] = []
-        self.results: dict[str, NotebookResult] = {}
-        self.stopping = threading.Event()
-        #: Kept open until the pool is done: the workers stop when it closes (see ``_worker``).
+        self.ctx = mp.get_context("forkserver")
+        self.ctx.set_forkserver_preload(PRELOAD)
+        #: Kept open until the pool is done: the kernels end when it closes (see ``serve``).
         self.lifeline, self.lifeline_writer = self.ctx.Pipe(duplex=False)
-        self.starter = threading.Thread(target=self._start_workers, daemon=True)
-        self.dispatcher: threading.Thread | None = None
-        self.error: BaseException | None = None
+        self.jobs: queue.Queue[NotebookJob | None] = queue.Queue()
+        self.expected: dict[str, NotebookJob] = {}
+        self.results: dict[str, NotebookResult] = {}
+        self.kernels: dict[int, Kernel] = {}
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.slots = [threading.Thread(target=self._slot, args=(i,), daemon=True) for i in range(self.size)]
 
     def __enter__(self) -> KernelPool:
-        with _interrupts_held():  # a Ctrl-C inside Thread.start would leave workers unstopped
-            workers.start_server()
-            self.starter.start()
+        self.work.mkdir(parents=True, exist_ok=True)
+        for slot in self.slots:
+            slot.start()
         return self
 
-    def _start_workers(self) -> None:
-        for index in range(self.size):
-            inbox = self.ctx.Queue()
-            process = self.ctx.Process(
-                target=_worker, args=(index, inbox, self.events, self.env, self.work, self.lifeline),
-                daemon=True,
-            )
-            with workers.main_module_hidden():
-                process.start()
-            self.inboxes.append(inbox)
-            self.processes.append(process)
-
     def __exit__(self, *exc: object) -> None:
-        if self.starter.ident is None:  # never entered (stopped as it started): nothing runs
-            return
-        # Bounded: a Ctrl-C that lands inside an import can leave the import lock stuck and
-        # the starter waiting on it for ever; its workers die with the lifeline anyway.
-        self.starter.join(STARTER_TIMEOUT)
-        finished = self.dispatcher is None or not self.dispatcher.is_alive()
-        self.stopping.set()
-        if exc[0] is None and finished:
-            for inbox in self.inboxes:
-                inbox.put(None)
-            for process in self.processes:
-                process.join(10)
-        for process in self.processes:
-            if process.is_alive():
-                process.terminate()
-        if self.dispatcher is not None:
-            self.dispatcher.join()
-        for process in self.processes:
-            process.join(5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        self.events.close()
+        with self.lock:
+            self.stopping.set()
+            for kernel in self.kernels.values():
+                kernel.kill()
+        self.lifeline_writer.close()  # and any kernel still starting ends as it starts
+        for _ in self.slots:
+            self.jobs.put(None)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for slot in self.slots:
+            if slot.ident is not None:
+                slot.join(max(0.0, deadline - time.monotonic()))
         self.lifeline.close()
-        self.lifeline_writer.close()
 
     def start(self, jobs: list[NotebookJob]) -> None:
         """Begin executing ``jobs``, in order as kernels come free; :meth:`wait` for them."""
-        self.dispatcher = threading.Thread(target=self._dispatch, args=(list(jobs),), daemon=True)
-        self.dispatcher.start()
+        self.expected = {job.name: job for job in jobs}
+        for job in jobs:
+            self.jobs.put(job)
 
     def wait(self) -> dict[str, NotebookResult]:
         """The result of every job given to :meth:`start`; a failure never stops the others."""
-        assert self.dispatcher is not None, "start() the jobs first"
-        while self.dispatcher.is_alive():
-            self.dispatcher.join(0.2)
-        if self.error is not None:
-            raise self.error
+        while not self.expected.keys() <= self.results.keys() and any(t.is_alive() for t in self.slots):
+            time.sleep(0.05)
+        for name in self.expected.keys() - self.results.keys():  # every slot has gone (a bug)
+            self.results[name] = NotebookResult(name, ok=False, seconds=0.0, output=self.expected[name].output,
+                                                ename="RuntimeError", evalue="no job slot left to run it")
         return self.results
 
-    def _dispatch(self, pending: list[NotebookJob]) -> None:
-        try:
-            self.starter.join()
-            self._loop(pending)
-        except BaseException as exc:  # handed to wait() in the caller's thread
-            self.error = exc
-
-    def _loop(self, pending: list[NotebookJob]) -> None:
-        idle = list(range(self.size))
-        busy: dict[int, NotebookJob] = {}
-
-        def handle(event: Event) -> None:
+    def _emit(self, event: Event) -> None:
+        with self.lock:
             if event.result is not None:
                 self.results[event.name] = event.result
-                if busy.pop(event.worker, None) is not None:
-                    idle.append(event.worker)
-            self.on_event(event)
+            if not self.stopping.is_set():
+                self.on_event(event)
 
-        def drain(timeout: float) -> None:
-            with contextlib.suppress(queue.Empty):
-                handle(self.events.get(timeout=timeout))
-                while True:
-                    handle(self.events.get_nowait())
+    def _slot(self, index: int) -> None:
+        """One job slot: a warm kernel, then each job from the queue until ``None``."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # a forkserver started here ignores Ctrl-C
+        with contextlib.suppress(Exception):  # a kernel that cannot start: each job says why
+            self._new_kernel(index)
+        while (job := self.jobs.get()) is not None and not self.stopping.is_set():
+            self._emit(Event("start", job.name, worker=index))
+            result = self._run(job, index)
+            self._emit(Event("done" if result.ok else "failed", job.name, result=result, worker=index))
+        with self.lock:
+            kernel = self.kernels.pop(index, None)
+        if kernel is not None:
+            kernel.stop()
+        _settle_loop(close=True)
 
-        def lost(job: NotebookJob, why: str) -> None:
-            handle(Event("failed", job.name, result=NotebookResult(
-                job.name, ok=False, seconds=0.0, output=job.output, ename="WorkerDied", evalue=why,
-            )))
+    def _run(self, job: NotebookJob, index: int) -> NotebookResult:
+        """Run ``job``, and once more on a new kernel if the slot's kernel was lost meanwhile."""
+        result = self._attempt(job, index)
+        kernel = self.kernels.get(index)
+        if result.ok or result.ename == "CellTimeoutError" or self.stopping.is_set() or (
+                kernel is not None and kernel.alive()):
+            return result
+        retried = f"{kernel.death() if kernel is not None else 'kernel did not start'}; retried on a new kernel"
+        with open(self.work / f"kernel-{index}.log", "a", encoding="utf-8") as log:
+            print(f"cpanalytics: {job.name}: {retried}", file=log)
+        shutil.rmtree(job.work_dir, ignore_errors=True)  # nothing of the lost run is kept
+        result = self._attempt(job, index)
+        result.retried = retried
+        return result
 
-        while (pending or busy) and not self.stopping.is_set():
-            idle[:] = [w for w in idle if self.processes[w].is_alive()]
-            while pending and idle:
-                worker = idle.pop(0)
-                busy[worker] = job = pending.pop(0)
-                self.inboxes[worker].put(job)
-            drain(0.1)
-            for worker, job in list(busy.items()):
-                process = self.processes[worker]
-                if not process.is_alive():
-                    drain(0.5)
-                    if busy.get(worker) is job:
-                        del busy[worker]
-                        lost(job, f"worker exited with code {process.exitcode}")
-            if pending and not idle and not busy:
-                for job in pending:
-                    lost(job, "no worker left to run it")
-                pending = []
+    def _attempt(self, job: NotebookJob, index: int) -> NotebookResult:
+        """Run ``job`` in the slot's kernel (a new one if it has none or it died)."""
+        kernel = self.kernels.get(index)
+        try:
+            if kernel is None or not kernel.alive():
+                kernel = self._new_kernel(index)
+        except Exception as exc:  # no kernel at all (e.g. no python3 kernelspec)
+            return NotebookResult(job.name, ok=False, seconds=0.0, output=job.output,
+                                  ename=type(exc).__name__, evalue=(str(exc).strip().splitlines() or [""])[0][:300])
+        result = _execute(job, kernel, self._emit)
+        if result.ename == "CellTimeoutError":
+            kernel.kill()  # still busy: never reuse it
+        return result
+
+    def _new_kernel(self, index: int) -> Kernel:
+        """Start the slot's kernel, replacing (and stopping) any it had."""
+        with self.lock:
+            old = self.kernels.pop(index, None)
+        if old is not None:
+            old.stop()
+        kernel = Kernel(self.ctx, self.work, index, self.env, self.lifeline)
+        with self.lock:
+            self.kernels[index] = kernel
+            if self.stopping.is_set():
+                kernel.kill()
+        return kernel

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -25,9 +26,14 @@ import matplotlib.style
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from cpanalytics.publish.disclosure import CONFIDENTIAL, UNIT_DECIMALS, suppress_result
+from cpanalytics.publish.disclosure import (
+    CONFIDENTIAL,
+    UNIT_DECIMALS,
+    format_reference,
+    suppress_result,
+)
 from cpanalytics.publish.headlines import sentence_number, trend_phrase
 from cpanalytics.publish.publication_audit import figure_key, origin, printed, rate
 from cpanalytics.publish.targets import Comparator, period_label
@@ -93,12 +99,15 @@ def kpi_trend(
     polarity: str = "H",
     stacked: bool = False,
     headline: pd.DataFrame | None = None,
+    headline_label: str = "All children",
 ) -> Figure:
     """Monthly trend of an indicator series (one line per ``group``), with reference lines.
 
-    The title says how ``headline`` (default: the line, or the groups' sum for counts)
-    moved over the last 12 months; ``floor`` and ``target`` shade red/amber/green bands.
-    England is a dotted line labelled with its year (``England 2016/17: 10.7%``).
+    The title says how ``headline`` (drawn as a line named ``headline_label``; default:
+    the line, or the groups' sum for counts) moved over the last 12 months; ``floor`` and
+    ``target`` shade red/amber/green bands. England is a dotted line labelled with its year
+    (``England 2016/17: 10.7%``). Every line is in the legend, the authority's own (named
+    ``la_name``) included; the y axis runs from 0 to a labelled tick above the data.
     """
     data = series.sort_values("date")
     known = data.dropna(subset=["value"])
@@ -109,27 +118,132 @@ def kpi_trend(
     with report_style():
         fig = Figure(layout="constrained")
         ax = fig.subplots()
-        if floor is not None and target is not None:
-            _rag_bands(ax, data["value"], floor, target, unit, polarity)
-        if stacked:
-            wide = data.pivot_table(index="date", columns=group, values="value",
-                                    aggfunc="sum", observed=True).reindex(columns=groups)
-            ax.stackplot(wide.index, [wide[g].fillna(0) for g in groups], labels=groups,
-                         colors=PALETTE[:len(groups)])
-        else:
-            for colour, (name, part) in zip(PALETTE, _parts(data, group, groups), strict=False):
-                ax.plot(part["date"], part["value"], color=colour, label=name)
+        highest = _draw_trend(ax, data, group, groups, own=la_name, stacked=stacked,
+                              headline=headline, headline_label=headline_label)
         _reference_lines(ax, target, england, unit)
-        _finish(fig, ax, title, subtitle, xlabel="Month end", ylabel=_ylabel(measure, unit),
-                unit=unit)
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=7))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-        if group or target is not None or england is not None:
-            _legend(ax)
+        _finish(fig, ax, title, subtitle, xlabel="Month end", ylabel=_ylabel(measure, unit))
+        _y_axis(ax, _highest(highest, target, floor, england), unit)
+        if floor is not None and target is not None:
+            _rag_bands(ax, floor, target, polarity)
+        _month_axis(ax, data["date"])
+        _legend(ax)
     kind = "Stacked area chart" if stacked else "Line chart"
     set_alt_text(fig, _trend_alt(known, group, groups, measure, unit, target, england, start,
-                                 end, kind))
+                                 end, kind, headline, headline_label))
     return fig
+
+
+def _draw_trend(ax: Axes, data: pd.DataFrame, group: str | None, groups: list[str], *,
+                own: str, stacked: bool = False, headline: pd.DataFrame | None = None,
+                headline_label: str = "All children") -> float:
+    """Draw the series (the ``headline`` line first, then one line or stacked area per group;
+    an ungrouped line is named ``own``) and return the highest value drawn."""
+    colours = iter(PALETTE)
+    drawn = [data["value"]]
+    if headline is not None:
+        line = headline.sort_values("date")
+        ax.plot(line["date"], line["value"], color=next(colours), linewidth=2, label=headline_label)
+        drawn.append(line["value"])
+    if stacked:
+        wide = data.pivot_table(index="date", columns=group, values="value",
+                                aggfunc="sum", observed=True).reindex(columns=groups)
+        ax.stackplot(wide.index, [wide[g].fillna(0) for g in groups], labels=groups,
+                     colors=[next(colours) for _ in groups])
+        drawn.append(wide.fillna(0).sum(axis=1))
+    else:
+        for colour, (name, part) in zip(colours, _parts(data, group, groups), strict=False):
+            ax.plot(part["date"], part["value"], color=colour, label=name or own)
+    return max((float(v.max()) for v in drawn if v.notna().any()), default=0.0)
+
+
+def _highest(drawn: float, target: float | None, floor: float | None,
+             england: Comparator | None) -> float:
+    """The highest value a chart must show: the data and its reference lines."""
+    references = [v for v in (target, floor, england.value if england else None) if v is not None]
+    return max([drawn, *references])
+
+
+def indicator_panels(
+    series: Mapping[str, pd.DataFrame],
+    *,
+    la_name: str,
+    group: str | None = None,
+    headlines: Mapping[str, pd.DataFrame] | None = None,
+    targets: Mapping[str, float | None] | None = None,
+    floors: Mapping[str, float | None] | None = None,
+    title_from: str | None = None,
+    headline_label: str = "All children",
+    suppress: bool = True,
+) -> Figure:
+    """Registered indicators' monthly series one above the other (``series``: id -> series
+    split by ``group``), each panel with its own lines (its ``headlines`` series first, as
+    ``headline_label``), its own target and its own RAG bands (``floors``), so every band
+    belongs to the measure drawn over it (issue 15: HE-01 was drawn in HE-02's bands).
+
+    The title says how the headline of ``title_from`` (default: the first) moved; each
+    panel's title names its measure and how its headline moved. Points a published table
+    would show as ``[c]`` are left out when ``suppress``.
+    """
+    from cpanalytics.measures.indicators import REGISTRY
+
+    ids = list(series)
+    shown = {i: _shown(i, s, group, suppress) for i, s in series.items()}
+    tops = {i: _shown(i, h, None, suppress) for i, h in (headlines or {}).items()}
+    first = title_from or ids[0]
+    unit = REGISTRY[first].unit
+    dates = pd.concat([s["date"] for s in shown.values()])
+    start, end = dates.min(), dates.max()
+    title = _trend_title(_headline_values(shown[first].dropna(subset=["value"]), group, unit,
+                                          tops.get(first)), subject(first, REGISTRY[first].title), unit)
+    with report_style():
+        fig = Figure(layout="constrained", figsize=(FIGSIZE[0], FIGSIZE[1] * (0.2 + 0.8 * len(ids))))
+        axes = fig.subplots(len(ids), 1, sharex=True, squeeze=False)[:, 0]
+        for n, (ax, ind_id) in enumerate(zip(axes, ids, strict=True)):
+            ind, data = REGISTRY[ind_id], shown[ind_id].sort_values("date")
+            target, floor = (targets or {}).get(ind_id), (floors or {}).get(ind_id)
+            highest = _draw_trend(ax, data, group, _groups(data, group), own=la_name,
+                                  headline=tops.get(ind_id), headline_label=headline_label)
+            if target is not None:
+                ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, label="Target")
+                ax.annotate(f"Target {format_reference(target, ind.unit)}", (1, target),
+                            xycoords=("axes fraction", "data"), xytext=(-2, 3),
+                            textcoords="offset points", ha="right", va="bottom", color=TARGET_COLOUR)
+            moved = _headline_values(data.dropna(subset=["value"]), group, ind.unit, tops.get(ind_id))
+            heading = f"{ind.title} ({ind.id}): {_moved(moved, ind.unit)}"
+            if n == 0:
+                heading = f"{la_name}, {_month(start)} to {_month(end)}\n{heading}"
+            ax.set_title("\n".join(line for part in heading.split("\n")
+                                   for line in textwrap.wrap(part, 85)), loc="left", color="#3D3D3D")
+            ax.set_ylabel(_ylabel(ind.title, ind.unit))
+            ax.grid(axis="x", visible=False)
+            ax.grid(axis="y", visible=True)
+            _y_axis(ax, _highest(highest, target, floor, None), ind.unit)
+            if floor is not None and target is not None:
+                _rag_bands(ax, floor, target, ind.polarity or "H")
+        fig.suptitle("\n".join(textwrap.wrap(title, 68)), x=0.02, ha="left", fontweight="bold")
+        axes[-1].set_xlabel("Month end")
+        _month_axis(axes[-1], dates)
+        _legend(axes[0], list(axes))
+    set_alt_text(fig, " ".join(
+        _trend_alt(shown[i].dropna(subset=["value"]), group, _groups(shown[i], group), REGISTRY[i].title,
+                   REGISTRY[i].unit, (targets or {}).get(i), None, start, end, "Line chart",
+                   tops.get(i), headline_label)
+        for i in ids))
+    return fig
+
+
+def _shown(ind_id: str, series: pd.DataFrame, group: str | None, suppress: bool) -> pd.DataFrame:
+    """A registered indicator's series as drawn: ``[c]`` points left out when ``suppress``,
+    and the points recorded for the disclosure audit."""
+    from cpanalytics.measures.indicators import REGISTRY
+
+    unit = REGISTRY[ind_id].unit
+    shown = hide_small(series, unit) if suppress else series
+    if unit == "count":
+        _record_points(ind_id, series, shown["value"], group)
+    elif unit.startswith("%"):
+        _record_rates(ind_id, series, shown["value"], group)
+    return shown
 
 
 def _bar_values(frame: pd.DataFrame, labels: list[str], series: Sequence[str], unit: str
@@ -161,23 +275,17 @@ def indicator_trend(
 ) -> Figure:
     """:func:`kpi_trend` for a registered indicator's series: measure (unless given), unit
     and polarity from the registry, the title subject from its ``short`` label. Points a
-    published table would show as ``[c]`` are left out when ``suppress``."""
+    published table would show as ``[c]`` are left out when ``suppress`` (``headline``'s
+    too: it is drawn)."""
     from cpanalytics.measures.indicators import REGISTRY
 
     ind = REGISTRY[str(series["indicator"].iloc[0])]
-    shown = hide_small(series, ind.unit) if suppress else series
-    if ind.unit == "count":
-        _record_points(ind.id, series, shown["value"], group)
-        if headline is not None:
-            _record_points(ind.id, headline, headline["value"], None)
-    elif ind.unit.startswith("%"):
-        _record_rates(ind.id, series, shown["value"], group)
-        if headline is not None:
-            _record_rates(ind.id, headline, headline["value"], None)
+    shown = _shown(ind.id, series, group, suppress)
+    top = _shown(ind.id, headline, None, suppress) if headline is not None else None
     return kpi_trend(
         shown, title_subject=subject(ind.id, ind.title), measure=measure or ind.title,
         la_name=la_name, unit=ind.unit, group=group, target=target, england=england,
-        floor=floor, polarity=ind.polarity or "H", stacked=stacked, headline=headline,
+        floor=floor, polarity=ind.polarity or "H", stacked=stacked, headline=top,
     )
 
 
@@ -241,17 +349,18 @@ def bars(
         for i, (name, colour) in enumerate(zip(series, PALETTE, strict=False)):
             positions = [p - 0.4 + width * (i + 0.5) for p in range(len(labels))]
             ax.bar(positions, frame[name].astype(float), width=width, color=colour,
-                   label=name if len(series) > 1 else None)
+                   label=name if len(series) > 1 else la_name)
         ax.set_xticks(range(len(labels)), labels)
         _reference_lines(ax, target, None, unit)
         _finish(fig, ax, title, f"{measure}, {la_name}, {period}", xlabel=x,
-                ylabel=_ylabel(measure, unit), unit=unit)
-        if len(series) > 1 or target is not None:
-            _legend(ax)
+                ylabel=_ylabel(measure, unit))
+        values = frame[list(series)].astype(float).max().max()
+        _y_axis(ax, _highest(0.0 if pd.isna(values) else float(values), target, None, None), unit)
+        _legend(ax)
     labels = [label.replace("\n", " ") for label in labels]
     set_alt_text(fig, f"Bar chart of {_lower(measure)} by {x.lower()} for {la_name}, {period}. "
                  + "; ".join(_bar_values(frame, labels, series, unit)) + "."
-                 + (f" The target is {sentence_number(target, unit)}." if target is not None
+                 + (f" The target is {format_reference(target, unit)}." if target is not None
                     else ""))
     return fig
 
@@ -434,9 +543,13 @@ def _trend_title(totals: pd.Series, subject_text: str, unit: str) -> str:
 
 def _trend_alt(data: pd.DataFrame, group: str | None, groups: list[str], measure: str, unit: str,
                target: float | None, england: Comparator | None, start: pd.Timestamp,
-               end: pd.Timestamp, kind: str) -> str:
+               end: pd.Timestamp, kind: str, headline: pd.DataFrame | None = None,
+               headline_label: str = "All children") -> str:
+    parts = list(_parts(data, group, groups))
+    if headline is not None:
+        parts.insert(0, (headline_label, headline.dropna(subset=["value"]).sort_values("date")))
     lines = []
-    for name, part in _parts(data, group, groups):
+    for name, part in parts:
         label = f"{name}: " if name else "It "
         if part.empty:
             lines.append(f"{label}not shown (small numbers)")
@@ -445,17 +558,25 @@ def _trend_alt(data: pd.DataFrame, group: str | None, groups: list[str], measure
     text = (f"{kind} of {_lower(measure)} at each month end from {_month(start)} to "
             f"{_month(end)}. " + "; ".join(lines) + ".")
     if target is not None:
-        text += f" The target is {sentence_number(target, unit)}."
+        text += f" The target is {format_reference(target, unit)}."
     if england is not None:
-        text += f" {england.describe(sentence_number(england.value, unit))}."
+        text += f" {england.describe(format_reference(england.value, unit))}."
     return text
 
 
-def _rag_bands(ax: Axes, values: pd.Series, floor: float, target: float, unit: str,
-               polarity: str) -> None:
-    """Shade red/amber/green: beyond the floor, between floor and target, target met."""
-    top = max(values.max(), target, floor) * 1.1
-    top = min(top, 100.0) if unit == "%" else top
+def _moved(values: pd.Series, unit: str) -> str:
+    """How a headline series moved over (up to) the last 12 months: ``fell from 9% to 8%``."""
+    if values.empty:
+        return "not shown (small numbers)"
+    end = values.index.max()
+    earlier = values[values.index <= end - pd.DateOffset(months=12) + pd.Timedelta(days=3)]
+    return trend_phrase(earlier.iloc[-1] if len(earlier) else values.iloc[0], values.iloc[-1], unit)
+
+
+def _rag_bands(ax: Axes, floor: float, target: float, polarity: str) -> None:
+    """Shade red/amber/green from 0 to the top of the axis: beyond the floor, between floor
+    and target, target met."""
+    top = ax.get_ylim()[1]
     low, high = ("R", "G") if polarity == "H" else ("G", "R")
     edges = [0.0, min(floor, target), max(floor, target), top]
     for (bottom, upper), rag in zip(itertools.pairwise(edges), (low, "A", high), strict=True):
@@ -466,32 +587,72 @@ def _rag_bands(ax: Axes, values: pd.Series, floor: float, target: float, unit: s
 def _reference_lines(ax: Axes, target: float | None, england: Comparator | None, unit: str) -> None:
     if target is not None:
         ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.2,
-                   label=f"Target ({sentence_number(target, unit)})")
+                   label=f"Target ({format_reference(target, unit)})")
     if england is not None:
-        label = england.describe(sentence_number(england.value, unit))
+        label = england.describe(format_reference(england.value, unit))
         ax.axhline(england.value, color=ENGLAND_COLOUR, linestyle=":", linewidth=1.5,
                    label="\n".join(textwrap.wrap(label, 40)))
 
 
-def _finish(fig: Figure, ax: Axes, title: str, subtitle: str, *, xlabel: str, ylabel: str,
-            unit: str) -> None:
+def _finish(fig: Figure, ax: Axes, title: str, subtitle: str, *, xlabel: str, ylabel: str) -> None:
     fig.suptitle("\n".join(textwrap.wrap(title, 68)), x=0.02, ha="left", fontweight="bold")
     ax.set_title("\n".join(textwrap.wrap(subtitle, 85)), loc="left", color="#3D3D3D")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(axis="x", visible=False)
     ax.grid(axis="y", visible=True)
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+
+
+def y_ticks(highest: float, unit: str) -> list[float]:
+    """The y ticks from 0 to the first tick above ``highest`` (with 2% headroom, so a line
+    never rides the top edge); percentages stop at 100%."""
+    reach = max(highest, 0.0) * 1.02 or 1.0
+    locator = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=unit == "count")
+    ticks = [float(t) for t in locator.tick_values(0, reach) if t >= 0]
+    top = next((i for i, t in enumerate(ticks) if t >= reach), len(ticks) - 1)
+    ticks = ticks[:top + 1]
+    return [t for t in ticks if t <= 100] if unit == "%" and highest <= 100 else ticks
+
+
+def _y_axis(ax: Axes, highest: float, unit: str) -> None:
+    """0 to the labelled top tick of :func:`y_ticks`, every tick labelled (``%`` after
+    percentages, as many decimals as the ticks need)."""
+    ticks = y_ticks(highest, unit)
+    places = next(d for d in range(6) if all(abs(round(t, d) - t) < 1e-9 for t in ticks))
     suffix = "%" if unit == "%" else ""
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}{suffix}"))
+    ax.set_ylim(0, ticks[-1])
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.{places}f}{suffix}"))
 
 
-def _legend(ax: Axes) -> None:
-    """Legend under the plot, in one or two rows."""
-    handles, labels = ax.get_legend_handles_labels()
-    ax.figure.legend(handles, labels, loc="outside lower left", ncol=min(3, len(handles)),
-                     frameon=False)
+def month_ticks(dates: pd.Series) -> tuple[list[pd.Timestamp], list[str]]:
+    """Ticks at the data's own dates (every 1, 2, 3, 4, 6 or 12 months, counting back from
+    the last, at most 7), each labelled with its own month (31 March is ``Mar``), the year
+    under the first and each change of year."""
+    days = pd.DatetimeIndex(sorted(pd.unique(pd.to_datetime(dates))))
+    step = next((s for s in (1, 2, 3, 4, 6, 12) if math.ceil(len(days) / s) <= 7),
+                math.ceil(len(days) / 7))
+    ticks = list(days[::-1][::step][::-1])
+    labels = [f"{d:%b}\n{d:%Y}" if i == 0 or d.year != ticks[i - 1].year else f"{d:%b}"
+              for i, d in enumerate(ticks)]
+    return ticks, labels
+
+
+def _month_axis(ax: Axes, dates: pd.Series) -> None:
+    ticks, labels = month_ticks(dates)
+    ax.set_xticks(mdates.date2num([t.to_pydatetime() for t in ticks]), labels)
+
+
+def _legend(ax: Axes, axes: Sequence[Axes] | None = None) -> None:
+    """Legend under the plot, in one or two rows: every line, area and band of ``axes``
+    (default ``ax``) once; none when only one thing is drawn (the subtitle names it)."""
+    found: dict[str, Any] = {}
+    for each in axes or [ax]:
+        for handle, label in zip(*each.get_legend_handles_labels(), strict=True):
+            found.setdefault(label, handle)
+    if len(found) > 1:
+        ax.figure.legend(list(found.values()), list(found), loc="outside lower left",
+                         ncol=min(3, len(found)), frameon=False)
 
 
 def _ylabel(measure: str, unit: str) -> str:
@@ -506,3 +667,55 @@ def _lower(text: str) -> str:
 
 def _month(date: pd.Timestamp) -> str:
     return pd.Timestamp(date).strftime("%B %Y")
+
+
+#: The colour of a sparkline's last point by its RAG rating (the word is in the scorecard).
+RAG_POINTS = {"G": PALETTE[1], "A": PALETTE[3], "R": PALETTE[2]}
+
+
+def kpi_sparklines(
+    series: Mapping[str, pd.DataFrame],
+    *,
+    la_name: str,
+    ratings: Mapping[str, str | None] | None = None,
+    columns: int = 4,
+    suppress: bool = True,
+) -> Figure:
+    """The performance pack's sparklines (issue 17): a small line of each KPI's monthly values
+    (``series``: id -> its series), in the order given, headed by the id and the latest value,
+    its last point coloured by its rating (``ratings``); each on its own scale, as a
+    sparkline is. Points a published table would show as ``[c]`` are left out when ``suppress``."""
+    from cpanalytics.measures.indicators import REGISTRY
+
+    ids = list(series)
+    shown = {i: _shown(i, s, None, suppress).sort_values("date") for i, s in series.items()}
+    dates = pd.concat([s["date"] for s in shown.values()])
+    start, end = dates.min(), dates.max()
+    rows = math.ceil(len(ids) / columns)
+    with report_style():
+        fig = Figure(layout="constrained", figsize=(FIGSIZE[0], 0.2 + 0.72 * rows))
+        axes = fig.subplots(rows, columns, squeeze=False).ravel()
+        for ax, ind_id in zip(axes, ids, strict=False):
+            data, unit = shown[ind_id].dropna(subset=["value"]), REGISTRY[ind_id].unit
+            latest = shown[ind_id]["value"].iloc[-1] if len(shown[ind_id]) else float("nan")
+            ax.plot(data["date"], data["value"], color=PALETTE[0], linewidth=1.2)
+            if len(data) and pd.notna(latest):
+                ax.plot(data["date"].iloc[-1:], data["value"].iloc[-1:], marker="o", markersize=3.5,
+                        color=RAG_POINTS.get(str((ratings or {}).get(ind_id)), PALETTE[0]))
+            value = sentence_number(latest, unit) if pd.notna(latest) else "not shown"
+            ax.set_title(f"{ind_id}: {value}", loc="left", fontsize=8, color="#3D3D3D", pad=2)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(visible=False)
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+        for ax in axes[len(ids):]:
+            ax.set_visible(False)
+        fig.suptitle(f"Each KPI at every month end, {la_name}, {_month(start)} to {_month(end)}",
+                     x=0.02, ha="left", fontsize=9)
+    moves = [f"{i} {_moved(shown[i].dropna(subset=['value']).set_index('date')['value'], REGISTRY[i].unit)}"
+             for i in ids]
+    set_alt_text(fig, f"Small line charts, one per key performance indicator, of its value at each "
+                      f"month end from {_month(start)} to {_month(end)}, each on its own scale: "
+                      + "; ".join(moves) + ".")
+    return fig

@@ -65,7 +65,7 @@ def compare(
     dates = _dates(years, as_at)
     if config is None:
         local = getattr(data, "local", {}).get("comparators")
-        config = config_module.load(getattr(data, "root", None), max(years),
+        config = config_module.load(getattr(data, "config_roots", None), max(years),
                                     local_comparators=local)
     loaded = list(getattr(data, "years", []) or [])
     first = coverage(loaded)[0] if loaded else pd.Timestamp.min

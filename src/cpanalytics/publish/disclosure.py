@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 #: Default threshold: counts below it (and above zero) are suppressed.
 DEFAULT_THRESHOLD = 5
@@ -56,6 +55,15 @@ def format_value(value: float | None, unit: str | None) -> str:
     """An indicator value as published for its unit: ``10.7%``, ``332.0``, ``1,579``."""
     text = format_number(value, UNIT_DECIMALS.get(unit or "", 1))
     return text + "%" if (unit or "").startswith("%") and text != NOT_AVAILABLE else text
+
+
+def format_reference(value: float | None, unit: str | None) -> str:
+    """A target, floor or comparator as set, in its unit: whole numbers without decimals
+    (``10%``, ``426``), others to the unit's decimals (``58.6%``); missing -> ``[x]``."""
+    if value is None or pd.isna(value):
+        return NOT_AVAILABLE
+    text = format_number(value, 0 if is_whole(value) else UNIT_DECIMALS.get(unit or "", 1))
+    return text + "%" if (unit or "").startswith("%") else text
 
 
 def primary_mask(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -102,6 +110,8 @@ def _least_complement(
 ) -> np.ndarray | None:
     """Hidden cells (primaries and the complements of least total count), or ``None``
     when the lines cannot all be balanced."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # 0.2 s: only for tables to protect
+
     flat = hidden.ravel()
     if not flat.any() or not lines:
         return hidden.copy()
@@ -214,8 +224,14 @@ def complement_mask(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) ->
 
 
 def _places(value: float | None) -> int:
-    """0 decimals for whole numbers (counts, summed days), else 1 (FTE)."""
-    return 0 if value is None or pd.isna(value) or float(value).is_integer() else 1
+    """0 decimals for whole numbers (counts, summed days, a population summed from
+    fractions: 345,020.0000000001 is 345,020), else 1 (FTE)."""
+    return 0 if value is None or pd.isna(value) or is_whole(value) else 1
+
+
+def is_whole(value: float) -> bool:
+    """True for a whole number, allowing for floating-point error in a sum."""
+    return abs(float(value) - round(float(value))) < 1e-6
 
 
 def child_count_columns(unit: str | None, columns: Iterable[str]) -> list[str]:

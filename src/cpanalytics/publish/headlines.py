@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from cpanalytics.publish import disclosure
+from cpanalytics.publish import disclosure, wording
 from cpanalytics.publish.disclosure import CONFIDENTIAL, NOT_AVAILABLE
 from cpanalytics.publish.publication_audit import figure_key, measure_cells, origin, printed
 from cpanalytics.publish.targets import Comparator
@@ -77,10 +77,12 @@ def kpi_sentence(
     england: Comparator | None = None,
     target_name: str = "target",
     when: str | None = None,
+    previous: pd.DataFrame | None = None,
     suppress: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> str:
-    """One sentence for a one-row indicator result, compared with its target and England.
+    """One sentence for a one-row indicator result, compared with its target and England,
+    and with ``previous`` (the same measure a year earlier) when given.
 
     ``when`` (e.g. "on 31 March 2025") is appended to the measure phrase.
     """
@@ -88,7 +90,7 @@ def kpi_sentence(
         raise TypeError("england must be a config.Comparator, so that its year is shown")
     ind_id = str(result["indicator"].iloc[0])
     if not _is_available(result):
-        return str(result["note"].iloc[0]) + "."
+        return wording.unavailable(str(result["note"].iloc[0])) + "."
     number = figure(result, suppress=suppress, threshold=threshold)
     phrase = _phrase(ind_id, result)
     counts = _counts(result, suppress, threshold)
@@ -104,7 +106,44 @@ def kpi_sentence(
         clauses = [c for c in clauses if c]
         if clauses:
             text += ", " + " and ".join(clauses)
-    return _capitalise(text) + "."
+    return _capitalise(text) + earlier(previous, suppress=suppress, threshold=threshold) + "."
+
+
+def earlier(
+    previous: pd.DataFrame | None, *, suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> str:
+    """``; on 31 March 2024 it was 97.4%`` (``; in 2023-24 it was 998``): the same measure a
+    year earlier, to close a sentence (the IRO Handbook report compares each year with the
+    last); empty when there is none, or it is not available."""
+    if previous is None or not len(previous) or not _is_available(previous):
+        return ""
+    number = figure(previous, suppress=suppress, threshold=threshold)
+    if number == NOT_AVAILABLE:
+        return ""
+    printed("text", _result_cells(previous, {"value": number}))
+    return f"; {_period_words(previous)} it was {number}" + (
+        " days" if _unit(previous) == "days" and number != CONFIDENTIAL else "")
+
+
+def _period_words(result: pd.DataFrame) -> str:
+    """When a one-row result is for, as a sentence says it: ``on 31 March 2024``, ``in
+    2023-24``, ``in the 12 months to 31 March 2024``."""
+    from cpanalytics.measures.indicators import REGISTRY
+
+    day = pd.Timestamp(result["date"].iloc[0])
+    ind_id = str(result["indicator"].iloc[0])
+    period = REGISTRY[ind_id].period if ind_id in REGISTRY else "SS"
+    long = f"{day.day} {day:%B %Y}"
+    if period in ("FY", "YTD"):
+        start = day.year - (day.month < 4)
+        return f"in {start}-{str(start + 1)[-2:]}" if day.month == 3 and day.is_month_end else (
+            f"in the year to {long}")
+    if period == "R12M":
+        return f"in the 12 months to {long}"
+    if period == "3Y":
+        return f"in the 3 years to {long}"
+    return f"on {long}"
 
 
 def split_sentence(
@@ -114,13 +153,15 @@ def split_sentence(
     *,
     when: str | None = None,
     labels: dict[str, str] | None = None,
+    previous: pd.DataFrame | None = None,
     suppress: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> str:
     """A count sentence with its split: ``There were 1,706 children in care on 31 July 2019
-    (1,390 citizen children and 316 UASC).`` Parts are suppressed as a set with the total."""
+    (1,390 citizen children and 316 UASC).`` Parts are suppressed as a set with the total;
+    ``previous`` (the total a year earlier) closes it, as in :func:`kpi_sentence`."""
     if not _is_available(total):
-        return str(total["note"].iloc[0]) + "."
+        return wording.unavailable(str(total["note"].iloc[0])) + "."
     number = figure(total, suppress=suppress, threshold=threshold)
     text = _phrase(str(total["indicator"].iloc[0]), total).format(value=number)
     if when:
@@ -131,7 +172,7 @@ def split_sentence(
     pieces = [f"{n} {(labels or {}).get(g, g)}" for g, n in parts]
     if pieces:
         text += " (" + " and ".join(pieces) + ")"
-    return _capitalise(text) + "."
+    return _capitalise(text) + earlier(previous, suppress=suppress, threshold=threshold) + "."
 
 
 def split_rates(
@@ -202,27 +243,51 @@ def table_sentence(
     result: pd.DataFrame,
     *,
     when: str | None = None,
+    previous: pd.DataFrame | None = None,
     suppress: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> str:
-    """A count sentence for a table-type result's total (the sum of ``count``)."""
+    """A count sentence for a table-type result's total (the sum of ``count``), closed by
+    the total a year earlier when ``previous`` is given (``; in 2023-24 it was 150``)."""
     if not _is_available(result):
-        return str(result["note"].iloc[0]) + "."
+        return wording.unavailable(str(result["note"].iloc[0])) + "."
+    text = _phrase(str(result["indicator"].iloc[0]), result).format(
+        value=_total(result, suppress, threshold))
+    close = ""
+    if previous is not None and len(previous) and _is_available(previous):
+        close = f"; {_period_words(previous)} it was {_total(previous, suppress, threshold)}"
+    return _capitalise(text + (f" {when}" if when else "")) + close + "."
+
+
+def _total(result: pd.DataFrame, suppress: bool, threshold: int) -> str:
+    """A table-type result's total as a sentence prints it (recorded for the audit)."""
     total = float(result["count"].sum())
     number = CONFIDENTIAL if suppress and 0 < total < threshold else sentence_number(total, "count")
     if (source := origin(result)) is not None:
         printed("text", [{"key": figure_key(*source), "value": total, "shown": number}])
-    text = _phrase(str(result["indicator"].iloc[0]), result).format(value=number)
-    return _capitalise(text + (f" {when}" if when else "")) + "."
+    return number
 
 
 def rag_summary(counts: pd.Series, *, when: str) -> str:
-    """``Of the 12 KPIs with a target rated on 31 March 2025, 8 were green, 0 amber and 4
-    red; 22 were not rated.`` (``counts`` from ``scorecard.summary``)."""
+    """``Of the 12 key performance indicators rated on 31 March 2025, 8 were Green, 0 Amber
+    and 4 Red; 22 were not rated (...).`` (``counts`` from ``scorecard.summary``)."""
     g, a, r = (int(counts.get(k, 0)) for k in ("G", "A", "R"))
     unrated = int(counts.get("not rated", 0))
-    return (f"Of the {g + a + r} KPIs rated on {when}, {g} were green, {a} amber and {r} red; "
-            f"{unrated} were not rated (no target, not available or too few children).")
+    return (f"Of the {g + a + r} key performance indicators rated on {when}, {g} were Green, "
+            f"{a} Amber and {r} Red; {unrated} were not rated (no target, not available or "
+            "too few children).")
+
+
+def rag_changes(changes: pd.DataFrame, *, since: str) -> str:
+    """``Since 31 March 2024, 2 ratings have changed: <measure> (PS-02) from Amber to Red;
+    ...`` or ``No rating has changed since 31 March 2024.`` (``changes`` from
+    ``scorecard.rag_changes``)."""
+    if changes.empty:
+        return f"No rating has changed since {since}."
+    items = "; ".join(f"{m} ({i}) from {w} to {n}" for m, i, w, n in zip(
+        changes["measure"], changes["indicator"], changes["was"], changes["now"], strict=True))
+    plural = "rating has" if len(changes) == 1 else "ratings have"
+    return f"Since {since}, {len(changes)} {plural} changed: {items}."
 
 
 def trend_phrase(start: float, end: float, unit: str) -> str:

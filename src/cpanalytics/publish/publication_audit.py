@@ -77,16 +77,20 @@ def describe(
     sums: Iterable[tuple[str, Sequence[str]]] = (),
     *,
     suppressible: bool = True,
+    figures: Iterable[Mapping[str, Any]] = (),
 ) -> pd.DataFrame:
     """``frame`` with its count cells (``row``, ``column``, ``key``, ``value``, ``derived``
     columns hidden with it) and sums (total key, part keys) in ``frame.attrs``.
 
     ``suppressible`` cells are breakdown counts the audit may hide to protect another.
+    ``figures`` (``key``, ``value``) are counts the table does not show but its sums name:
+    the groups merged into one row (``tables.merge_small``), which the audit must protect.
     """
     frame.attrs[ATTR] = {
         "suppressible": suppressible,
         "cells": [{**c, "value": float(c["value"]), "derived": list(c.get("derived", ()))} for c in cells],
         "sums": [[total, list(parts)] for total, parts in sums],
+        "figures": [{"key": f["key"], "value": float(f["value"])} for f in figures],
     }
     return frame
 
@@ -173,7 +177,8 @@ def sidecar(label: str, frame: pd.DataFrame, markdown: str, *, suppressed: bool 
     if not all(is_hidden(c["shown"]) or _shows(c["shown"], c["value"]) for c in cells):
         return None
     return {"table": label, "markdown": markdown, "suppressed": suppressed,
-            "suppressible": meta["suppressible"], "sums": meta["sums"], "cells": cells}
+            "suppressible": meta["suppressible"], "sums": meta["sums"], "cells": cells,
+            "figures": meta.get("figures", [])}
 
 
 def _shows(shown: str, value: float) -> bool:
@@ -240,6 +245,8 @@ class Publication:
     sums: list[tuple[str, list[str]]] = field(default_factory=list)
     rates: list[tuple[str, str, float, float]] = field(default_factory=list)
     complements: dict[str, str] = field(default_factory=dict)
+    #: Counts shown only as part of a merged row (``tables.merge_small``): audited like [c].
+    merged: set[str] = field(default_factory=set)
     conflicts: int = 0
     not_holding: int = 0
     shared_used: int = 0
@@ -255,6 +262,9 @@ class Publication:
                 pub.places.setdefault(cell["key"], []).append(Place(
                     record["table"], cell["row"], cell["column"], record["suppressible"],
                     is_hidden(cell["shown"])))
+            for figure in record.get("figures", []):  # counts not shown, summed in a row
+                pub._value(figure["key"], figure["value"])
+                pub.merged.add(figure["key"])
             pub.sums += [(total, list(parts)) for total, parts in record["sums"]]
             for r in record.get("rates", []):
                 pub._value(r["numerator"], r["values"][0])
@@ -392,10 +402,12 @@ class Audit:
 
 
 def check(pub: Publication, protection: Protection, hidden: set[str]) -> dict[str, tuple[float, float]]:
-    """The range of each small count shown as ``[c]`` somewhere, and of each small complement:
-    its value alone when it is published elsewhere, else as :func:`ranges` works it out."""
+    """The range of each small count shown as ``[c]`` somewhere or merged into another row,
+    and of each small complement: its value alone when it is published elsewhere, else as
+    :func:`ranges` works it out."""
     small = [k for k, v in pub.values.items() if protection.sensitive(v) and (
-        k in hidden or k in pub.complements or any(p.hidden for p in pub.places.get(k, [])))]
+        k in hidden or k in pub.complements or k in pub.merged
+        or any(p.hidden for p in pub.places.get(k, [])))]
     shown = {k: (pub.values[k], pub.values[k]) for k in small if pub.published(k, hidden)}
     return {**ranges(pub, hidden, [k for k in small if k not in shown]), **shown}
 

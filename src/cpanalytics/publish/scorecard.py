@@ -6,6 +6,10 @@ the floor; polarity L mirrored; T within ``tolerance`` of target is G, within
 ``floor_tolerance`` A. No RAG for activity counts, measures without a target, or a
 denominator below 5. Values are compared as published (rounded to their display decimals),
 so a colour never contradicts the printed figure.
+
+Direction of travel compares with an earlier date by polarity (T: nearer the target): a month
+earlier (``direction``, the monthly scorecard's rule) and a year earlier (``year_direction``,
+what the annual report publishes beside the year-ago value, issue 15).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from cpanalytics.data.dates import parse_date
 from cpanalytics.publish import disclosure
 from cpanalytics.publish import targets as config_module
 from cpanalytics.publish.publication_audit import describe, measure_cells
-from cpanalytics.publish.targets import Comparator, Config
+from cpanalytics.publish.tables import CLASSES
+from cpanalytics.publish.targets import Comparator, Config, period_label
 
 if TYPE_CHECKING:
     from cpanalytics.measures.indicators.registry import Indicator
@@ -31,6 +36,17 @@ MIN_DENOMINATOR = 5
 RAG_LABELS = {"G": "Green: target met", "A": "Amber: below target, at or above the floor",
               "R": "Red: below the floor"}
 IMPROVING, DECLINING, NO_CHANGE = "improving", "declining", "no change"
+#: A rating as published: its word, never colour alone (issue 15), and the class that
+#: colours its cell in the report.
+RAG_WORDS = {"G": "Green", "A": "Amber", "R": "Red"}
+RAG_CLASSES = {"Green": "rag-green", "Amber": "rag-amber", "Red": "rag-red"}
+#: The direction of travel as published, under "Change since <month>".
+DIRECTION_WORDS = {IMPROVING: "Better", DECLINING: "Worse", NO_CHANGE: "Same"}
+#: How each period code (indicators.md, "Period") is published.
+PERIOD_WORDS = {"SS": "Snapshot", "R12M": "Rolling 12 months", "YTD": "Year to date",
+                "FY": "Financial year", "3Y": "3 years"}
+#: The earlier point a published scorecard compares with: card prefix and direction column.
+COMPARED = {"year": ("year_ago_", "year_direction"), "month": ("previous_", "direction")}
 
 ComputeFunction = Callable[..., pd.DataFrame]
 
@@ -80,7 +96,8 @@ def build(
     year = config_module.reporting_year(as_at)
     if config is None:
         local = getattr(data, "local", {}).get("comparators")
-        config = config_module.load(getattr(data, "root", None), year, local_comparators=local)
+        config = config_module.load(getattr(data, "config_roots", None), year,
+                                    local_comparators=local)
     ids = list(indicators) if indicators is not None else scorecard_ids(registry)
     dates = {"": as_at, "previous_": previous_month(as_at), "year_ago_": year_ago(as_at)}
     rows = []
@@ -107,6 +124,7 @@ def build(
     card["previous_rag"] = rag(card, prefix="previous_")
     card["year_ago_rag"] = rag(card, prefix="year_ago_")
     card["direction"] = direction(card)
+    card["year_direction"] = direction(card, "year_ago_")
     return card
 
 
@@ -171,10 +189,11 @@ def rag(card: pd.DataFrame, prefix: str = "") -> pd.Series:
     return pd.Series(colour, index=card.index, dtype="str").where(rated)
 
 
-def direction(card: pd.DataFrame) -> pd.Series:
-    """Direction of travel against the previous month, by polarity (T: nearer the target)."""
+def direction(card: pd.DataFrame, prefix: str = "previous_") -> pd.Series:
+    """Direction of travel against the value at ``prefix`` (the previous month, or
+    ``year_ago_``), by polarity (T: nearer the target)."""
     now = _published(card["value"].astype("float64"), card["unit"])
-    before = _published(card["previous_value"].astype("float64"), card["unit"])
+    before = _published(card[f"{prefix}value"].astype("float64"), card["unit"])
     target = card["target"].astype("float64")
     polarity = card["polarity"]
     change = np.select(
@@ -189,61 +208,137 @@ def direction(card: pd.DataFrame) -> pd.Series:
     )
 
 
-def summary(card: pd.DataFrame) -> pd.Series:
-    """How many KPIs are rated G, A and R, and how many have no RAG."""
-    counts = card["rag"].value_counts()
+def compared_date(as_at: str | pd.Timestamp, since: str = "year") -> pd.Timestamp:
+    """The date a published scorecard compares with: a ``year`` or a ``month`` earlier."""
+    return year_ago(as_at) if since == "year" else previous_month(as_at)
+
+
+def published_ratings(
+    card: pd.DataFrame, threshold: int = disclosure.DEFAULT_THRESHOLD, since: str = "year"
+) -> pd.DataFrame:
+    """The RAG now (``rag``), at the compared date (``earlier_rag``) and the direction of
+    travel between them, as published: each is missing beside a value shown as ``[c]`` (a G
+    against 95% of 60 would leave at most 3 children)."""
+    prefix, column = COMPARED[since]
+    hidden = _confidential(card, "", threshold)
+    hidden_before = _confidential(card, prefix, threshold)
+    return pd.DataFrame({"rag": card["rag"].where(~hidden),
+                         "earlier_rag": card[f"{prefix}rag"].where(~hidden_before),
+                         "direction": card[column].where(~(hidden | hidden_before))},
+                        index=card.index)
+
+
+def summary(card: pd.DataFrame, threshold: int = disclosure.DEFAULT_THRESHOLD) -> pd.Series:
+    """How many KPIs are published as G, A and R, and how many have no RAG."""
+    rated = published_ratings(card, threshold)["rag"]
+    counts = rated.value_counts()
     return pd.Series(
         {"G": int(counts.get("G", 0)), "A": int(counts.get("A", 0)),
-         "R": int(counts.get("R", 0)), "not rated": int(card["rag"].isna().sum())},
+         "R": int(counts.get("R", 0)), "not rated": int(rated.isna().sum())},
         dtype="int64",
     )
 
 
-def publish(card: pd.DataFrame, threshold: int = disclosure.DEFAULT_THRESHOLD) -> pd.DataFrame:
+def rag_changes(
+    card: pd.DataFrame, threshold: int = disclosure.DEFAULT_THRESHOLD, since: str = "year"
+) -> pd.DataFrame:
+    """The KPIs whose published RAG differs from the compared date's: ``indicator``,
+    ``measure``, ``was`` and ``now`` (``Amber``, ``Red``), in scorecard order."""
+    ratings = published_ratings(card, threshold, since)
+    changed = (ratings["rag"].notna() & ratings["earlier_rag"].notna()
+               & ratings["rag"].ne(ratings["earlier_rag"]))
+    return pd.DataFrame({"indicator": card["indicator"], "measure": card["title"],
+                         "was": ratings["earlier_rag"].map(RAG_WORDS),
+                         "now": ratings["rag"].map(RAG_WORDS)})[changed].reset_index(drop=True)
+
+
+def publish(
+    card: pd.DataFrame, threshold: int = disclosure.DEFAULT_THRESHOLD, *, since: str = "year"
+) -> pd.DataFrame:
     """The scorecard as published: display strings, small numbers suppressed (``[c]``),
-    values formatted by unit, ``[x]`` where a measure is not available, ``[z]`` for no target.
-    England carries its year, and a note when it is more than two years older than the card
-    (``2016/17: 10.0% (latest available; 8 years older than this report)``)."""
-    out = pd.DataFrame({"Indicator": card["indicator"], "Measure": card["title"],
-                        "Polarity": card["polarity"].fillna(disclosure.NOT_APPLICABLE),
-                        "Period": card["period"]})
+    values formatted by unit (`` days`` after days), targets and England as set (``85%``),
+    ``[x]`` where a measure is not available, ``[z]`` for no target, RAG as its word.
+
+    The value at the compared date (``since``: a ``year`` or a ``month`` earlier) and the
+    direction of travel are headed by that month (``March 2024``, ``Change since March
+    2024``); England is headed by the year of most of its figures (``England 2023/24``),
+    any other year shown in the cell with a note when more than two years older than the
+    card (``2016/17: 593 days (latest available; 8 years older than this report)``)."""
+    prefix, _ = COMPARED[since]
+    earlier = f"{compared_date(card['date'].iloc[0], since):%B %Y}"
+    ratings = published_ratings(card, threshold, since)
     latest = _suppressed(card, "", threshold)
-    out["Value"] = latest["value"]
-    out["Numerator"] = latest["numerator"]
-    out["Denominator"] = latest["denominator"]
-    out["Target"] = [
-        disclosure.format_value(t, u) if pd.notna(t) else disclosure.NOT_APPLICABLE
-        for t, u in zip(card["target"], card["unit"], strict=True)
-    ]
-    # A RAG or direction beside a hidden value would bound it (a G against 95% of 60 leaves
-    # at most 3 children): both are left blank when a value they compare is [c].
-    hidden = latest["value"].astype(str).eq(disclosure.CONFIDENTIAL).to_numpy()
-    out["RAG"] = card["rag"].fillna("").where(~hidden, "")
-    out["Last month"] = _suppressed(card, "previous_", threshold)["value"]
-    hidden_before = out["Last month"].astype(str).eq(disclosure.CONFIDENTIAL).to_numpy()
-    out["Direction"] = card["direction"].fillna("").where(~(hidden | hidden_before), "")
-    out["One year ago"] = _suppressed(card, "year_ago_", threshold)["value"]
-    out["England"] = [
-        Comparator(e, int(y), config_module.reporting_year(d)).describe(
-            disclosure.format_value(e, u), area=False)
-        if pd.notna(e) else disclosure.NOT_AVAILABLE
-        for e, y, u, d in zip(card["england"], card["england_year"], card["unit"], card["date"],
-                              strict=True)
-    ]
-    return describe(out.reset_index(drop=True), _cells(card), suppressible=False)
+    out = pd.DataFrame({
+        "Indicator": card["indicator"], "Measure": card["title"],
+        "Polarity": card["polarity"].fillna(disclosure.NOT_APPLICABLE),
+        "Period": card["period"].map(PERIOD_WORDS).fillna(card["period"]),
+        "Value": _with_unit(latest["value"], card["unit"]),
+        "Numerator": latest["numerator"], "Denominator": latest["denominator"],
+        "Target": _with_unit([disclosure.format_reference(t, u) if pd.notna(t)
+                              else disclosure.NOT_APPLICABLE
+                              for t, u in zip(card["target"], card["unit"], strict=True)],
+                             card["unit"]),
+        "RAG": ratings["rag"].map(RAG_WORDS).fillna(""),
+        earlier: _with_unit(_suppressed(card, prefix, threshold)["value"], card["unit"]),
+        f"Change since {earlier}": ratings["direction"].map(DIRECTION_WORDS).fillna(""),
+    }, index=card.index)
+    heading, england = _england(card)
+    out[heading] = england
+    out = out.reset_index(drop=True)
+    out.attrs[CLASSES] = {"RAG": RAG_CLASSES}
+    return describe(out, _cells(card, prefix, earlier), suppressible=False)
 
 
-def _cells(card: pd.DataFrame) -> list[dict[str, object]]:
-    """The published counts of children, for the disclosure audit (``publication_audit``)."""
+def _with_unit(texts: Iterable[object], units: Iterable[object]) -> list[str]:
+    """The display strings, `` days`` after each number of a measure in days."""
+    return [f"{t} days" if u == "days" and not str(t).startswith("[") else str(t)
+            for t, u in zip(texts, units, strict=True)]
+
+
+def _england(card: pd.DataFrame) -> tuple[str, list[str]]:
+    """England's column: headed by the year most of its figures are for (the latest on a
+    tie), a figure of another year or an old one with its year and age note in the cell."""
+    years = card["england_year"].dropna().astype(int)
+    common = int(years.mode().max()) if len(years) else None
+    heading = f"England {period_label(common)}" if common is not None else "England"
+    cells = []
+    for value, year, unit, day in zip(card["england"], card["england_year"], card["unit"],
+                                      card["date"], strict=True):
+        if pd.isna(value):
+            cells.append(disclosure.NOT_AVAILABLE)
+            continue
+        shown = _with_unit([disclosure.format_reference(value, unit)], [unit])[0]
+        comparator = Comparator(value, int(year), config_module.reporting_year(day))
+        plain = int(year) == common and not comparator.age_note
+        cells.append(shown if plain else comparator.describe(shown, area=False))
+    return heading, cells
+
+
+def _cells(card: pd.DataFrame, prefix: str, earlier: str) -> list[dict[str, object]]:
+    """The published counts of children, for the disclosure audit (``publication_audit``):
+    now, and at the compared date (``prefix``) in column ``earlier``."""
     shown = {"": {"numerator": "Numerator", "denominator": "Denominator", "value": "Value"},
-             "previous_": {"value": "Last month"}, "year_ago_": {"value": "One year ago"}}
+             prefix: {"value": earlier}}
     when = {"": lambda d: d, "previous_": previous_month, "year_ago_": year_ago}
     return [
-        cell for i, (_, row) in enumerate(card.iterrows()) for prefix, columns in shown.items()
-        for cell in measure_cells(i, row["indicator"], when[prefix](row["date"]), row["unit"],
-                                  {p: row[f"{prefix}{p}"] for p in ("numerator", "denominator", "value")},
+        cell for i, (_, row) in enumerate(card.iterrows()) for part, columns in shown.items()
+        for cell in measure_cells(i, row["indicator"], when[part](row["date"]), row["unit"],
+                                  {p: row[f"{part}{p}"] for p in ("numerator", "denominator", "value")},
                                   columns)
     ]
+
+
+def _confidential(card: pd.DataFrame, prefix: str, threshold: int) -> pd.Series:
+    """True where the value at ``prefix`` is published as ``[c]``."""
+    return _suppressed(card, prefix, threshold)["value"].astype(str).eq(disclosure.CONFIDENTIAL)
+
+
+def published_values(
+    card: pd.DataFrame, prefix: str = "", threshold: int = disclosure.DEFAULT_THRESHOLD
+) -> pd.DataFrame:
+    """``numerator``, ``denominator`` and ``value`` at ``prefix`` as published (display
+    strings, ``[c]`` where small numbers hide them), in the card's order."""
+    return _suppressed(card, prefix, threshold)[["numerator", "denominator", "value"]]
 
 
 def _suppressed(card: pd.DataFrame, prefix: str, threshold: int) -> pd.DataFrame:

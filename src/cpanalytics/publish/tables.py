@@ -18,11 +18,15 @@ from cpanalytics.publish.disclosure import NOT_APPLICABLE, NOT_AVAILABLE
 from cpanalytics.publish.markup import markdown_text
 from cpanalytics.publish.publication_audit import ATTR, describe, figure_key, measure_cells, origin
 from cpanalytics.publish.targets import Comparator
+from cpanalytics.publish.wording import lower_first
 
 #: GSS symbol after a figure that later data will revise (see :func:`counts_by_period`).
 PROVISIONAL = "[p]"
 #: A display cell that reads as a number (or a GSS symbol standing in for one).
-_NUMERIC = re.compile(r"^(-?[\d,]+(\.\d+)?%?|\[c\]|\[x\]|\[z\])( \[p\])?$")
+_NUMERIC = re.compile(r"^(-?[\d,]+(\.\d+)?(%| days)?|\[c\]|\[x\]|\[z\])( \[p\])?$")
+#: ``frame.attrs`` entry: column -> {cell text: class}. Such a cell is written as a span of
+#: that class (``[Green]{.rag-green}``), which the report styles (the RAG cells' colour).
+CLASSES = "classes"
 
 
 def is_numeric_column(column: pd.Series) -> bool:
@@ -37,7 +41,8 @@ def markdown(frame: pd.DataFrame) -> str:
     The separator's dashes set each column's share when pandoc wraps a wide table (Quarto
     or the built-in engine): the longest entry or header word, plus room for the cell
     padding, capped at 32 so long labels wrap and numbers stay on one line. Headings and
-    text cells are escaped, so a value from the data shows as typed, never as markup.
+    text cells are escaped, so a value from the data shows as typed, never as markup. A
+    cell named in ``frame.attrs[CLASSES]`` is a span of its class.
     """
     shown = frame.astype(object).where(frame.notna(), "")
     header = [str(c) for c in shown.columns]
@@ -50,13 +55,18 @@ def markdown(frame: pd.DataFrame) -> str:
         "-" * (w - 1) + ":" if is_numeric_column(shown[c]) else ":" + "-" * (w - 1)
         for c, w in zip(shown.columns, widths, strict=True)
     ]
-    lines = [[_cell(h) for h in header], align, *([_cell(v) for v in row] for row in rows)]
+    classes: Mapping[str, Mapping[str, str]] = frame.attrs.get(CLASSES, {})
+    styled = [classes.get(h, {}) for h in header]
+    body = ([_cell(v, s) for v, s in zip(row, styled, strict=True)] for row in rows)
+    lines = [[_cell(h) for h in header], align, *body]
     return "\n".join("| " + " | ".join(line) + " |" for line in lines)
 
 
-def _cell(text: str) -> str:
-    """A heading or cell as markdown: a number or GSS symbol as it is, other text escaped."""
-    return text if _NUMERIC.fullmatch(text) else markdown_text(text)
+def _cell(text: str, classes: Mapping[str, str] | None = None) -> str:
+    """A heading or cell as markdown: a number or GSS symbol as it is, other text escaped,
+    in a span when ``classes`` names one for it."""
+    shown = text if _NUMERIC.fullmatch(text) else markdown_text(text)
+    return f"[{shown}]{{.{classes[text]}}}" if classes and text in classes else shown
 
 
 def table_markdown(frame: pd.DataFrame, *, suppressed: bool = True) -> str:
@@ -64,6 +74,24 @@ def table_markdown(frame: pd.DataFrame, *, suppressed: bool = True) -> str:
     symbols = {disclosure.CONFIDENTIAL, NOT_AVAILABLE, NOT_APPLICABLE}
     noted = suppressed and bool(frame.isin(symbols).to_numpy().any())
     return markdown(frame) + ("\n\n" + disclosure.symbols_note() if noted else "")
+
+
+def relabel(frame: pd.DataFrame, meanings: Mapping[str, str]) -> pd.DataFrame:
+    """``frame`` with the codes in its first column and in its headings shown with their
+    meaning (``PN1`` -> ``PN1: child attended and spoke for themselves``; issue 15); the
+    cells recorded for the disclosure audit follow their renamed columns."""
+    def mean(text: Any) -> Any:
+        return meanings.get(str(text), text)
+
+    out = frame.rename(columns=mean)
+    out[out.columns[0]] = out[out.columns[0]].map(mean)
+    meta = frame.attrs.get(ATTR)
+    out.attrs = {**frame.attrs}
+    if meta:
+        out.attrs[ATTR] = {**meta, "cells": [
+            {**c, "column": mean(c["column"]), "derived": [mean(d) for d in c["derived"]]}
+            for c in meta["cells"]]}
+    return out
 
 
 def counts_and_percentages(
@@ -127,16 +155,31 @@ def marginal(
     count: str = "count",
     suppress: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
+    merge: bool = True,
 ) -> pd.DataFrame:
-    """Counts (and % of the total) of a table-type result summed over one ``category``."""
-    summed = _sum_by(result, category, count)
+    """Counts (and % of the total) of a table-type result summed over one ``category``;
+    when suppressing, a lone small group is merged with another (:func:`merge_small`)
+    unless ``merge`` is False."""
+    groups = _sum_by(result, category, count)
+    summed = merge_small(groups, category, threshold, ordered=_ordered(result[category])) if (
+        suppress and merge) else groups
     counts = summed.rename(columns={category: label(category)})
     shown = counts_and_percentages(counts, label(category), ["Number"], suppress=suppress,
                                    threshold=threshold).rename(columns={"Number %": "%"})
     if origin(result) is None:
         return shown
     keys = _keys(result, category, summed[category])
-    return _described(shown, {"Number": (keys, summed["Number"])}, {"Number": "%"})
+    out = _described(shown, {"Number": (keys, summed["Number"])}, {"Number": "%"})
+    merged = summed[~summed[category].isin(groups[category])][category]
+    if len(merged):  # the merged row is the sum of its groups, each a figure to protect
+        parts = groups[~groups[category].isin(summed[category])]
+        part_keys = _keys(result, category, parts[category])[:-1]
+        row_key = _keys(result, category, merged)[0]
+        meta = out.attrs[ATTR]
+        out = describe(out, meta["cells"], [*meta["sums"], (row_key, part_keys)],
+                       figures=[{"key": k, "value": v}
+                                for k, v in zip(part_keys, parts["Number"], strict=True)])
+    return out
 
 
 def profile(
@@ -151,25 +194,50 @@ def profile(
     Each block is suppressed against its total (the same children), then the block totals
     are replaced by one "All children" row.
     """
-    blocks = []
-    for category, result in results.items():
-        block = marginal(result, category, count=count, suppress=suppress, threshold=threshold)
-        block = block.rename(columns={label(category): "Group"})
-        blocks.append(block.assign(Characteristic=label(category)))
-    body = pd.concat(blocks, ignore_index=True)
+    return _stack({category: marginal(result, category, count=count, suppress=suppress,
+                                      threshold=threshold)
+                   for category, result in results.items()})
+
+
+def profile_periods(
+    periods: Mapping[str, Mapping[str, pd.DataFrame]],
+    *,
+    count: str = "count",
+    suppress: bool = True,
+    threshold: int = disclosure.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """:func:`profile` with a number and % column pair per period (the keys, e.g. ``2024-25``
+    then ``2023-24``): ``periods`` maps each period to its results by category."""
+    categories = list(next(iter(periods.values())))
+    return _stack({category: compare_periods({p: r[category] for p, r in periods.items()},
+                                             category, count=count, suppress=suppress,
+                                             threshold=threshold)
+                   for category in categories})
+
+
+def _stack(blocks: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Characteristic | Group | counts...: the blocks (each ending in its Total row) one under
+    another, their totals replaced by one "All children" row; the cells for the disclosure
+    audit follow their rows (the first block's totals become row 0)."""
+    named = [block.rename(columns={label(category): "Group"}).assign(Characteristic=label(category))
+             for category, block in blocks.items()]
+    body = pd.concat(named, ignore_index=True)
     totals = body["Group"] == "Total"
     overall = body[totals].head(1).assign(Characteristic="All children", Group="")
-    shown = pd.concat([overall, body[~totals]], ignore_index=True)[
-        ["Characteristic", "Group", "Number", "%"]]
-    metas: list[Any] = [block.attrs.get(ATTR) for block in blocks]
+    columns = ["Characteristic", "Group", *[c for c in named[0].columns
+                                            if c not in ("Characteristic", "Group")]]
+    shown = pd.concat([overall, body[~totals]], ignore_index=True)[columns]
+    metas: list[Any] = [block.attrs.get(ATTR) for block in blocks.values()]
     if not all(metas):
         return shown
-    cells, row = [{**metas[0]["cells"][-1], "row": 0}], 1  # the blocks' total is row 0
-    for meta in metas:
-        parts = meta["cells"][:-1]
-        cells += [{**c, "row": row + i} for i, c in enumerate(parts)]
-        row += len(parts)
-    return describe(shown, cells, [s for meta in metas for s in meta["sums"]])
+    last = len(named[0]) - 1
+    cells, row = [{**c, "row": 0} for c in metas[0]["cells"] if c["row"] == last], 1
+    for block, meta in zip(named, metas, strict=True):
+        last = len(block) - 1
+        cells += [{**c, "row": row + c["row"]} for c in meta["cells"] if c["row"] != last]
+        row += last
+    return describe(shown, cells, [s for meta in metas for s in meta["sums"]],
+                    figures=[f for meta in metas for f in meta.get("figures", [])])
 
 
 def compare_periods(
@@ -264,11 +332,60 @@ def _mark_provisional(
 
 
 def _by_period(results: Mapping[str, pd.DataFrame], category: str, count: str) -> pd.DataFrame:
-    """``category`` | one count column per period, categories in order of first appearance."""
+    """``category`` | one count column per period, categories in their own order (a
+    categorical's), else in order of first appearance."""
     parts = {p: _sum_by(r, category, count).set_index(category)["Number"] for p, r in results.items()}
     keys = list(dict.fromkeys(k for part in parts.values() for k in part.index))
+    dtypes = [r[category].dtype for r in results.values() if category in r]
+    if dtypes and isinstance(dtypes[0], pd.CategoricalDtype):
+        order = {str(c): i for i, c in enumerate(dtypes[0].categories)}
+        keys.sort(key=lambda k: order.get(str(k), len(order)))
     wide = pd.DataFrame({p: part.reindex(keys) for p, part in parts.items()}).fillna(0)
     return wide.rename_axis(category).reset_index()
+
+
+def merge_small(
+    summed: pd.DataFrame, category: str, threshold: int = disclosure.DEFAULT_THRESHOLD,
+    *, ordered: bool = False,
+) -> pd.DataFrame:
+    """``category`` | Number with a lone small group (1 to ``threshold - 1``) merged into
+    another, shown as one row "A or b" (or "Other (including a)") (table redesign, GSS
+    disclosure guidance): else the total would give the small group away and secondary
+    suppression would hide a large count as ``[c]`` (issue 15: 98 placement orders hidden to protect 2 youth-justice orders).
+
+    The partner is the smallest other non-zero group (for ordered groups such as age bands,
+    the smaller neighbour), so the least is lost. Nothing changes when no group or several
+    are small (the small ones then protect each other), or when fewer than two rows would be
+    left (both are hidden instead).
+    """
+    numbers = pd.to_numeric(summed["Number"]).fillna(0).to_numpy(dtype=float)
+    small = (numbers > 0) & (numbers < threshold)
+    others = np.flatnonzero(~small & (numbers > 0))
+    if int(small.sum()) != 1 or len(others) < 2:
+        return summed
+    lone = int(np.flatnonzero(small)[0])
+    before, after = others[others < lone], others[others > lone]
+    pool = np.array([*before[-1:], *after[:1]]) if ordered else others
+    partner = int(pool[np.argmin(numbers[pool])])
+    first, second = sorted((lone, partner))
+    names = summed[category].astype(str).tolist()
+    if "Other" in (names[first], names[second]):  # "Other" absorbs the group, where it is
+        keep = first if names[first] == "Other" else second
+        drop = first + second - keep
+        names[keep] = f"Other (including {lower_first(names[drop])})"
+    else:
+        keep, drop = first, second
+        names[keep] = f"{names[first]} or {lower_first(names[second])}"
+    numbers[keep] += numbers[drop]
+    kept = [i for i in range(len(names)) if i != drop]
+    return pd.DataFrame({category: [names[i] for i in kept], "Number": numbers[kept]})
+
+
+def _ordered(column: pd.Series) -> bool:
+    """True for groups with an order (an ordered categorical, or numbers such as ages)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return bool(column.dtype.ordered)
+    return bool(len(column)) and bool(pd.to_numeric(column.astype(str), errors="coerce").notna().all())
 
 
 def _sum_by(result: pd.DataFrame, category: str, count: str) -> pd.DataFrame:
@@ -332,10 +449,12 @@ def measures(
     *,
     targets: Mapping[str, float | None] | None = None,
     england: Mapping[str, Comparator] | None = None,
+    previous: Sequence[pd.DataFrame] | None = None,
     suppress: bool = True,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
 ) -> pd.DataFrame:
-    """One row per indicator result: measure, numerator, denominator, value, target, England
+    """One row per indicator result: measure, numerator, denominator, value, the value a year
+    earlier (``previous``: the same measures a year before, when given), target, England
     (with its year: ``2016/17: 10%``, and an age note when old).
 
     Each result is a one-row (no ``by``) frame from ``cpanalytics.measures.indicators.compute``;
@@ -345,21 +464,33 @@ def measures(
 
     rows: list[dict[str, Any]] = []
     cells: list[dict[str, Any]] = []
-    for result in results:
+    earlier = list(previous) if previous is not None else [None] * len(results)
+    for result, before in zip(results, earlier, strict=True):
         ind = REGISTRY[str(result["indicator"].iloc[0])]
         shown = display_result(result, suppress=suppress, threshold=threshold).iloc[0]
         first = result.iloc[0]
         cells += measure_cells(len(rows), ind.id, first["date"], ind.unit, first,
                                {"numerator": "Numerator", "denominator": "Denominator", "value": "Value"})
-        rows.append({
+        row = {
             "Measure": f"{ind.id} {ind.title}",
             "Numerator": shown.get("numerator", NOT_APPLICABLE),
             "Denominator": shown.get("denominator", NOT_APPLICABLE),
             "Value": shown["value"],
+        }
+        if before is not None:
+            row[YEAR_EARLIER] = display_result(before, suppress=suppress,
+                                               threshold=threshold).iloc[0]["value"]
+            cells += measure_cells(len(rows), ind.id, before["date"].iloc[0], ind.unit,
+                                   before.iloc[0], {"value": YEAR_EARLIER})
+        rows.append(row | {
             "Target": _reference(ind.unit, (targets or {}).get(ind.id)),
             "England": _comparator(ind.unit, (england or {}).get(ind.id)),
         })
     return describe(pd.DataFrame(rows), cells, suppressible=False)
+
+
+#: The heading of the column holding each measure's value a year earlier.
+YEAR_EARLIER = "A year earlier"
 
 
 def display_result(
@@ -392,14 +523,14 @@ def display_result(
 
 def _places(value: float) -> int:
     """0 decimals for whole numbers (counts, summed days), else 1."""
-    return 0 if pd.isna(value) or float(value).is_integer() else 1
+    return 0 if pd.isna(value) or disclosure.is_whole(value) else 1
 
 
 def _reference(unit: str, value: float | None) -> str:
     """A target or comparator as shown beside a value (``10%``, ``426``); none -> ``[z]``."""
     if value is None or pd.isna(value):
         return NOT_APPLICABLE
-    return disclosure.format_value(value, unit)
+    return disclosure.format_reference(value, unit)
 
 
 def _comparator(unit: str, comparator: Comparator | None) -> str:

@@ -3,7 +3,8 @@
 Packaged defaults (``cpanalytics/resources/config/targets.yaml``, ``comparators.csv``, ``areas.yaml``,
 from the Kent scorecards in the seed packs) are overridden by the analyst's files under
 ``<data root>/config/`` (``targets-<YYYY>.yaml``, ``comparators.csv``, ``areas.yaml``) and
-``<data root>/local/comparators.csv`` (indicators.md, "RAG rating": targets live in config).
+``<data root>/local/comparators.csv``, and those by the same files in the ``config/`` of the
+council's project folder (``cpanalytics init``) (indicators.md, "RAG rating": targets live in config).
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ from typing import Any
 import pandas as pd
 
 from cpanalytics.data.dates import parse_date
-from cpanalytics.data.settings import PACKAGED, Lined, line, number, per_file_version, read_yaml
+from cpanalytics.data.settings import (
+    PACKAGED,
+    Lined,
+    Roots,
+    config_roots,
+    council_file,
+    line,
+    number,
+    per_file_version,
+    read_yaml,
+)
 from cpanalytics.errors import UserError
 from cpanalytics.measures import reference
 from cpanalytics.measures.indicators import REGISTRY
@@ -151,19 +162,21 @@ def indicator_polarities() -> dict[str, str | None]:
 
 
 def load(
-    root: str | Path | None,
+    root: Roots,
     year: int,
     polarities: Mapping[str, str | None] | None = None,
     local_comparators: pd.DataFrame | None = None,
 ) -> Config:
-    """The configuration for reporting ``year``: packaged defaults, then the data root's files.
+    """The configuration for reporting ``year``: packaged defaults, then the council's files.
 
-    Precedence (later wins): packaged ``targets.yaml`` (``targets``, then ``years: {YYYY}``;
-    ids the registry does not know are skipped there),
-    ``<root>/config/targets-<YYYY>.yaml``; comparators: packaged ``comparators.csv``,
-    ``<root>/local/comparators.csv`` (or ``local_comparators``), ``<root>/config/comparators.csv``.
-    ``polarities`` (id -> polarity, :func:`cpanalytics.measures.indicators.registry.polarities` of a
-    registry) default to those of the indicator registry.
+    ``root`` is the data root, or the data root and the project folder
+    (``CareData.config_roots``). Precedence (later wins): packaged ``targets.yaml``
+    (``targets``, then ``years: {YYYY}``; ids the registry does not know are skipped there),
+    each root's ``config/targets-<YYYY>.yaml`` (field by field); comparators: packaged
+    ``comparators.csv``, ``<root>/local/comparators.csv`` (or ``local_comparators``), each
+    root's ``config/comparators.csv``. ``polarities`` (id -> polarity,
+    :func:`cpanalytics.measures.indicators.registry.polarities` of a registry) default to
+    those of the indicator registry.
     """
     polarity = dict(polarities if polarities is not None else indicator_polarities())
     packaged = read_yaml(PACKAGED / "targets.yaml")
@@ -174,11 +187,9 @@ def load(
         known.lines = getattr(section, "lines", {})
         targets = _targets(known, PACKAGED / "targets.yaml", polarity, targets)
     files = [str(PACKAGED / "targets.yaml")]
-    comparator_files: list[Path] = [PACKAGED / "comparators.csv"]
-    areas_file = reference.areas_file(root)
-    if root is not None:
-        root = Path(root)
-        override = root / "config" / f"targets-{year}.yaml"
+    roots = config_roots(root)
+    for folder in roots:
+        override = folder / "config" / f"targets-{year}.yaml"
         if override.is_file():
             raw = read_yaml(override)
             unknown = set(raw) - {"targets", "nts_threshold"}
@@ -190,12 +201,13 @@ def load(
                 )
             targets = _targets(raw.get("targets") or {}, override, polarity, targets)
             files.append(str(override))
-        comparator_files += [root / "local" / "comparators.csv", root / "config" / "comparators.csv"]
-    frames = [_read_comparators(p) for p in comparator_files[:2] if p.is_file()]
+    extracts = [PACKAGED / "comparators.csv", *(r / "local" / "comparators.csv" for r in roots)]
+    council = [r / "config" / "comparators.csv" for r in roots]
+    frames = [_read_comparators(p) for p in extracts if p.is_file()]
     if local_comparators is not None:
         frames.append(_check_comparators(local_comparators.copy(), "local/comparators.csv"))
-    frames += [_read_comparators(p) for p in comparator_files[2:] if p.is_file()]
-    files += [str(p) for p in comparator_files if p.is_file()] + [str(areas_file)]
+    frames += [_read_comparators(p) for p in council if p.is_file()]
+    files += [str(p) for p in [*extracts, *council] if p.is_file()] + [str(reference.areas_file(root))]
     comparators = (
         pd.concat(frames, ignore_index=True)
         .drop_duplicates(["INDICATOR", "YEAR", "AREA"], keep="last")
@@ -206,12 +218,15 @@ def load(
                   files=tuple(files))
 
 
-def packaged_defaults_in_use(root: str | Path | None, year: int) -> list[str]:
+def packaged_defaults_in_use(root: Roots, year: int) -> list[str]:
     """Which configuration files come from the packaged defaults (the Kent seed packs)
-    because the data root has no override: ``targets-<YYYY>.yaml`` and/or ``areas.yaml``."""
-    folder = Path(root) / "config" if root is not None else None
-    wanted = [f"targets-{year}.yaml", "areas.yaml"]
-    return [name for name in wanted if folder is None or not (folder / name).is_file()]
+    because neither the data root nor the project overrides them: ``targets-<YYYY>.yaml``
+    (a file that sets no target, as ``cpanalytics init`` writes it, counts as none) and/or
+    ``areas.yaml``."""
+    targets = [p for r in config_roots(root) if (p := r / "config" / f"targets-{year}.yaml").is_file()]
+    own_targets = any(read_yaml(p).get("targets") is not None for p in targets)
+    return ([] if own_targets else [f"targets-{year}.yaml"]) + (
+        [] if council_file(root, "areas.yaml") else ["areas.yaml"])
 
 
 

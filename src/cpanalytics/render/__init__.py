@@ -1,4 +1,4 @@
-"""Render the two annual reports (HTML and PDF) from a year's executed notebooks.
+"""Render the two annual reports (HTML, PDF and Word) from a year's executed notebooks.
 
 :func:`render_reports` stages ``out/<year>/source/`` (a Quarto project) and renders it
 with real Quarto or the built-in pandoc + Typst engine (see docs/rendering.md).
@@ -19,7 +19,8 @@ from cpanalytics.about import DEFAULT_LA_NAME
 from cpanalytics.errors import UserError
 from cpanalytics.render import builtin, quarto
 from cpanalytics.render.stage import (
-    REPORTS,
+    Document,
+    annual,
     appendix_markdown,
     default_narrative_dir,
     stage_project,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["ENGINES", "RenderResult", "RenderWarning", "render_reports"]
 
 ENGINES = ("auto", "quarto", "builtin")
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx")
 
 
 class RenderWarning(UserWarning):
@@ -80,14 +81,20 @@ def render_reports(
     notebooks_dir: str | Path | None = None,
     la_name: str | None = None,
     appendix: str | None = None,
+    project: str | Path | None = None,
     formats: Sequence[str] = FORMATS,
     today: date | None = None,
     console: Console | None = None,
+    document: Document | None = None,
 ) -> RenderResult:
     """Stage ``out_dir/<year>/source`` and render both reports to ``out_dir/<year>/``.
 
     Defaults: notebooks from ``out_dir/<year>/notebooks``, narrative from
-    ``reports/narrative/<year>``, LA name and appendix from ``out_dir/<year>/manifest.json``.
+    :func:`~cpanalytics.render.stage.default_narrative_dir`, LA name and appendix from
+    ``out_dir/<year>/manifest.json``. ``project``: the council's project folder, whose
+    ``narrative/`` and ``reports/`` copies are used where it has them. ``document`` (default
+    :func:`~cpanalytics.render.stage.annual` of ``year``) says what is rendered, into
+    ``out_dir/<document.folder>/`` (the pack: :func:`cpanalytics.render.pack.document`).
     """
     from rich.console import Console
 
@@ -95,8 +102,9 @@ def render_reports(
     chosen = _choose_engine(engine)
     if chosen == "quarto":
         quarto.require_quarto()
-    out_dir = Path(out_dir)
-    year_dir = out_dir / str(year)
+    out_dir = Path(out_dir).resolve()  # the engines run in a folder of their own
+    document = document or annual(year)
+    year_dir = out_dir / document.folder
     manifest = _manifest(year_dir)
     messages: list[str] = []
     if la_name is None:
@@ -109,10 +117,13 @@ def render_reports(
         out_dir,
         notebooks_dir=Path(notebooks_dir) if notebooks_dir else year_dir / "notebooks",
         narrative_dir=Path(narrative_dir) if narrative_dir else default_narrative_dir(
-            year, (manifest or {}).get("parameters", {}).get("data_dir")),
+            year, (manifest or {}).get("parameters", {}).get("data_dir"),
+            Path(project) if project else None),
         la_name=la_name,
         appendix=appendix if appendix is not None else appendix_markdown(manifest),
         today=today or date.today(),
+        project=Path(project) if project else None,
+        document=document,
     )
     messages += staged.warnings
     for message in messages:
@@ -120,9 +131,9 @@ def render_reports(
         console.print(f"[yellow]warning:[/yellow] {message}")
     render = quarto.render_document if chosen == "quarto" else builtin.render_document
     outputs: dict[tuple[str, str], Path] = {}
-    for stem, name in REPORTS.items():
+    for stem, name in document.reports.items():
         for fmt in formats:
-            target = year_dir / f"{name}-{year}.{fmt}"
+            target = year_dir / f"{name}-{document.folder}.{fmt}"
             start = time.perf_counter()
             outputs[(name, fmt)] = render(staged.path, stem, fmt, target)
             console.print(

@@ -1,4 +1,5 @@
-"""The Quarto engine: ``quarto render`` on the staged project, to HTML and Typst PDF."""
+"""The Quarto engine: ``quarto render`` on the staged project, to HTML, Typst PDF and DOCX
+in the house formats of the project's ``_extensions/cpanalytics`` extension."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 from cpanalytics.errors import UserError
 
 #: Our output format name -> Quarto ``--to`` format and the file extension it writes.
-FORMATS = {"html": ("html", ".html"), "pdf": ("typst", ".pdf")}
+FORMATS = {"html": ("cpanalytics-html", ".html"), "pdf": ("cpanalytics-typst", ".pdf"),
+           "docx": ("cpanalytics-docx", ".docx")}
 
 
 def quarto_path() -> str | None:
@@ -30,7 +32,8 @@ def require_quarto() -> str:
 
 
 def render_document(source: Path, stem: str, to: str, output: Path) -> Path:
-    """Run ``quarto render source/<stem>.qmd --to html|typst`` and move the result to ``output``."""
+    """Run ``quarto render source/<stem>.qmd --to cpanalytics-html|typst|docx`` and move the
+    result to ``output``."""
     quarto = require_quarto()
     fmt, ext = FORMATS[to]
     done = subprocess.run(

@@ -32,9 +32,13 @@ CELL_OPTIONS = frozenset({"label", "echo", "fig-cap", "fig-alt", "tbl-cap"})
 #: Quarto callout types.
 CALLOUT_TYPES = ("note", "warning", "important", "tip", "caution")
 CALLOUT_KEYS = frozenset({"title"})
-#: Pipe tables with at least this many columns get a smaller font (PDF: 9, 8, 7 pt).
-WIDE_COLUMNS = ((10, "7pt"), (7, "8pt"), (0, "9pt"))
+#: The colour Quarto's Typst callouts pass as ``icon_color`` for each kind (the house
+#: template's ``callout`` maps it to the house palette), so both engines call it alike.
+CALLOUT_COLOURS = {"note": "#0758E5", "warning": "#EB9113", "important": "#CC1914",
+                   "tip": "#00A047", "caution": "#FC5300"}
 MAX_INCLUDE_DEPTH = 8
+#: The house style: a Quarto custom format extension inside the staged project.
+EXTENSION = Path("_extensions") / "cpanalytics"
 
 
 @dataclass(frozen=True)
@@ -88,14 +92,26 @@ def load_yaml(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-def document_metadata(project: dict[str, Any], front: dict[str, Any], to: str) -> dict[str, Any]:
-    """Quarto's merge: project metadata, then project ``format.<to>``, then front matter."""
-    merged = {k: v for k, v in project.items() if k not in ("project", "format")}
-    merged.update((project.get("format") or {}).get(to) or {})
+def format_options(formats: Any, to: str) -> dict[str, Any]:
+    """The options a ``format:`` mapping gives base format ``to``: ``common``, ``to``, then the
+    house format ``cpanalytics-<to>`` (a value such as ``default`` gives none)."""
+    merged: dict[str, Any] = {}
+    for key in ("common", to, f"{EXTENSION.name}-{to}"):
+        value = formats.get(key) if isinstance(formats, dict) else None
+        merged.update(value if isinstance(value, dict) else {})
+    return merged
+
+
+def document_metadata(
+    project: dict[str, Any], front: dict[str, Any], to: str, extension: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Quarto's merge: the extension's format options (``contributes.formats``), project
+    metadata, project ``format`` options, front matter, then its ``format`` options."""
+    merged = format_options(extension or {}, to)
+    merged.update({k: v for k, v in project.items() if k not in ("project", "format")})
+    merged.update(format_options(project.get("format"), to))
     merged.update({k: v for k, v in front.items() if k != "format"})
-    fmt = front.get("format")
-    if isinstance(fmt, dict):
-        merged.update(fmt.get(to) or {})
+    merged.update(format_options(front.get("format"), to))
     return merged
 
 
@@ -209,14 +225,6 @@ def _joined(value: str | list[str]) -> str:
 
 def _attr_value(text: str) -> str:
     return " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _columns(header: str) -> int:
-    return len(re.split(r"(?<!\\)\|", header.strip().strip("|")))
-
-
-def _table_size(ncols: int) -> str:
-    return next(size for limit, size in WIDE_COLUMNS if ncols >= limit)
 
 
 class _Embedder:
@@ -369,12 +377,10 @@ class _Embedder:
         end = start
         while end < len(body) and body[end].lstrip().startswith("|"):
             end += 1
-        size = _table_size(_columns(body[start]))
         return [
-            *((r, False) for r in body[:start]),
-            ("", True), (f'::: {{.cp-table typst:text:size="{size}"}}', True),
+            *((r, False) for r in body[:start]), ("", True),
             *((r, False) for r in body[start:end]),
-            ("", True), (f": {caption} {{#{label}}}", False), ("", True), (":::", True),
+            ("", True), (f": {caption} {{#{label}}}", False), ("", True),
             *((r, False) for r in body[end:]),
         ]
 
@@ -394,16 +400,19 @@ def _parse_attrs(text: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _callout_open(kind: str, title: str, to: str, line: Line) -> list[Line]:
-    if to == "typst":  # a Typst string: the title's markdown escapes are undone first
+    if to == "typst":  # Quarto's call; a Typst string: the title's markdown escapes undone first
         esc = MARKDOWN_ESCAPE.sub(r"\1", title).replace("\\", "\\\\").replace('"', '\\"')
-        rows = ["", "```{=typst}", f'#callout(kind: "{kind}", title: "{esc}")[', "```", ""]
+        rows = ["", "```{=typst}", f'#callout(title: "{esc}", icon_color: rgb("{CALLOUT_COLOURS[kind]}"),'
+                f" icon: none, body: [", "```", ""]
+    elif to == "docx":  # the reference document's "Callout" paragraph style
+        rows = ['::: {custom-style="Callout"}', f"**{title}**", ""]
     else:
         rows = [f"::: {{.callout .callout-{kind}}}", "::: callout-title", title, ":::", ""]
     return [Line(r, line.file, line.number, raw=True) for r in rows]
 
 
 def _callout_close(to: str, line: Line) -> list[Line]:
-    rows = ["", "```{=typst}", "]", "```", ""] if to == "typst" else ["", ":::", ""]
+    rows = ["", "```{=typst}", "])", "```", ""] if to == "typst" else ["", ":::", ""]
     return [Line(r, line.file, line.number, raw=True) for r in rows]
 
 
@@ -484,11 +493,12 @@ def resolve_crossrefs(lines: list[Line], labels: dict[str, str]) -> list[Line]:
 
 
 def expand_document(qmd: Path, project_dir: Path, to: str) -> Expanded:
-    """Expand one staged .qmd for ``to`` ("html" or "typst") into pandoc markdown."""
+    """Expand one staged .qmd for ``to`` ("html", "typst" or "docx") into pandoc markdown."""
     project = load_yaml(project_dir / "_quarto.yml")
     variables = load_yaml(project_dir / "_variables.yml")
+    extension = load_yaml(project_dir / EXTENSION / "_extension.yml").get("contributes") or {}
     front, body = split_front_matter(qmd)
-    metadata = document_metadata(project, front, to)
+    metadata = document_metadata(project, front, to, extension.get("formats"))
     lines = expand_includes(body, project_dir)
     lines = substitute_values(lines, variables, metadata)
     embedder = _Embedder()

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from cpanalytics.data.dates import parse_date
 from cpanalytics.data.model import IDENTIFIER_COLUMNS, CareData
 from cpanalytics.errors import UserError
-from cpanalytics.publish import charts, disclosure, markup, publication_audit, tables
+from cpanalytics.publish import charts, disclosure, markup, publication_audit, tables, wording
 from cpanalytics.publish import targets as config
 
 
@@ -87,6 +87,14 @@ def fy_label(as_at: pd.Timestamp) -> str:
     return f"{start}-{str(start + 1)[-2:]}"
 
 
+def twelve_months(as_at: pd.Timestamp) -> str:
+    """The 12 months ending on a month end, as a column heading: the financial year
+    (``2024-25``) when it ends on 31 March, else ``12 months to 31 July 2025``."""
+    if as_at.month == 3 and as_at.is_month_end:
+        return fy_label(as_at)
+    return f"12 months to {long_date(as_at)}"
+
+
 def show_text(sentences: str | Iterable[str]) -> None:
     """Display sentences as one Markdown paragraph (or a bullet list, when several)."""
     items = [sentences] if isinstance(sentences, str) else list(sentences)
@@ -95,8 +103,9 @@ def show_text(sentences: str | Iterable[str]) -> None:
 
 
 def show_note(note: str) -> None:
-    """Display a visible note in place of a missing table or chart."""
-    show_text(f"*{note}*")
+    """Display a visible note in place of a missing table or chart, in plain words (the
+    records it needs, not their file names: ``wording.unavailable``)."""
+    show_text(f"*{wording.unavailable(note)}*")
 
 
 def publish_table(
@@ -137,17 +146,20 @@ def publish_measures(
     output_dir: str | Path,
     *,
     refs: References | None = None,
+    previous: Sequence[pd.DataFrame] | None = None,
     suppress: bool = True,
 ) -> None:
-    """:func:`publish_table` of :func:`cpanalytics.publish.tables.measures`, or, when none of the
+    """:func:`publish_table` of :func:`cpanalytics.publish.tables.measures` (with each value a
+    year earlier when ``previous`` holds the same measures then), or, when none of the
     results is available (optional extracts missing), their notes instead of a table."""
     if not any(_available(r) for r in results):
-        notes = dict.fromkeys(str(r["note"].iloc[0]) for r in results)
+        notes = dict.fromkeys(wording.unavailable(str(r["note"].iloc[0])) for r in results)
         show_note(" ".join(f"{n}." for n in notes))
         return
     refs = refs or References()
     publish_table(label, tables.measures(results, targets=refs.target, england=refs.england,
-                                         suppress=suppress), output_dir, suppressed=suppress)
+                                         previous=previous, suppress=suppress),
+                  output_dir, suppressed=suppress)
 
 
 def show_figure(fig: Figure) -> None:
@@ -206,29 +218,31 @@ def write_headlines(
     _write_sidecar(output_dir, f"{name}.headlines", publication_audit.headline_sidecar(name, records, units))
 
 
+#: Which way is better, by polarity, after a measure's plain definition.
+BETTER = {"H": " Higher is better.", "L": " Lower is better.",
+          "T": " Closer to the target is better."}
+
+
 def about(
     ids: Sequence[str],
     as_at: pd.Timestamp,
     *,
     extra_sources: Sequence[str] = (),
+    period: bool = True,
 ) -> None:
-    """The ``txt-*-about`` text: data period, each measure's definition, the source line."""
+    """The ``txt-*-about`` text, for a lay reader: the period (unless ``period`` is False:
+    each measure still names its own), each measure in plain English (its registry entry's
+    ``plain``, and which way is better) and the source line."""
     from cpanalytics.measures.indicators import REGISTRY
 
     chosen = [REGISTRY[i] for i in ids if i in REGISTRY]
-    lines = [f"**Data period.** Figures are as at {long_date(as_at)}; measures over a period "
-             f"cover the window ending on that date (financial year {fy_label(as_at)}).", ""]
-    lines += [f"- **{i.id} {i.title}** ({period_text(as_at, i.period)}). {i.definition}"
-              for i in chosen]
-    sources = sorted({s for i in chosen for s in i.sources} | set(extra_sources))
-    ssda = [s for s in sources if s not in _local_names()]
-    local = [s for s in sources if s in _local_names()]
-    source = "Source: SSDA903"
-    if ssda:
-        source += f" ({', '.join(ssda)})"
-    if local:
-        source += f" / local extract ({', '.join(f'local/{s}.csv' for s in local)})"
-    lines += ["", source + "."]
+    lines = [f"**Period.** Figures are for {long_date(as_at)}, or for the period ending on "
+             "that date shown beside each measure (the financial year "
+             f"{fy_label(as_at)} runs from 1 April to 31 March).", ""] if period else []
+    lines += [f"- **{i.title}** ({i.id}, {period_text(as_at, i.period)}). {i.plain}"
+              f"{BETTER.get(i.polarity or '', '')}" for i in chosen]
+    sources = {s for i in chosen for s in i.sources} | set(extra_sources)
+    lines += ["", wording.source_line(sources, sources & _local_names())]
     show_text("\n".join(lines))
 
 
@@ -260,7 +274,7 @@ def references(data: CareData, as_at: pd.Timestamp) -> References:
     """Targets, floors and England comparators (with their year) for the reporting year of
     ``as_at`` (``cpanalytics.publish.targets``: packaged defaults, then the data root's config and comparators)."""
     year = config.reporting_year(as_at)
-    cfg = config.load(data.root, year, local_comparators=data.local.get("comparators"))
+    cfg = config.load(data.config_roots, year, local_comparators=data.local.get("comparators"))
     england = {ind_id: found for ind_id in cfg.comparators["INDICATOR"].astype(str).unique()
                if (found := cfg.latest(ind_id)) is not None}
     return References(
@@ -308,14 +322,20 @@ def scorecard_about() -> str:
     """The RAG rules, direction of travel and suppression symbols, for ``txt-sc-about``."""
     from cpanalytics.publish import scorecard
 
-    rags = "; ".join(f"**{k}** {v.split(': ', 1)[1]}" for k, v in scorecard.RAG_LABELS.items())
+    rags = "; ".join(f"**{scorecard.RAG_WORDS[k]}**: {v.split(': ', 1)[1]}"
+                     for k, v in scorecard.RAG_LABELS.items())
     return (
-        f"**RAG rating.** {rags}. Lower is better for measures of polarity L, so their "
-        "floor is above the target. There is no RAG for activity counts, for measures "
-        f"without a target, or when the denominator is below {scorecard.MIN_DENOMINATOR}. "
-        "Targets and floors come from the year's configuration (targets.yaml).\n\n"
-        "**Direction of travel** compares the value with a month earlier, allowing for "
-        "whether higher or lower is better.\n\n"
+        f"**RAG rating.** {rags}. The floor is the level below which the council rates a "
+        "measure Red; where a lower figure is better (such as the share of children with "
+        "three or more placements), the floor is above the target. The council sets its "
+        "targets and floors each year. There is no rating for counts of activity, for "
+        f"measures without a target, or when fewer than {scorecard.MIN_DENOMINATOR} "
+        "children (or events) are counted.\n\n"
+        "**Direction of travel** (the \"Change since\" column) compares each value with the "
+        "same date a year earlier, allowing for whether higher or lower is better: Better, "
+        "Worse or Same, at the figures shown. No rating or change is shown beside a figure "
+        "hidden as [c].\n\n"
         f"**Symbols.** {disclosure.symbols_note()}\n\n"
-        "Source: SSDA903 / local extracts, as listed under each measure's definition."
+        f"Source: {wording.RETURN} and the council's own records, as listed under "
+        "\"About these figures\" in each section."
     )

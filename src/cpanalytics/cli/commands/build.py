@@ -7,9 +7,19 @@ notebooks and renders are reused from OUT/.cache/ (--no-cache runs everything).
 --as-at is read YYYY-MM-DD or day first (DD/MM/YYYY), never month first, and must fall
 within the collection year --year (1 April to 31 March).
 
+In a council's project folder (made by `cpanalytics init`; the current folder when it holds
+cpanalytics.yaml, or --project DIR) the build uses the project's config/, narrative/YEAR/
+and reports/ where it has them, and reads --data from its data/ folder unless given.
+
 Exit status: 0 built, 1 build failed (validation errors, a notebook, the render, the
 disclosure audit or the privacy audit), 2 a problem the message says how to fix (the options, a configuration
 file, a full disk, a lock or cache of another user's), 130 interrupted (Ctrl-C, SIGTERM).
+
+examples:
+  cpanalytics build --data data/synthetic --year 2025
+  cpanalytics build --data /secure/903data --year 2025 --la-name "Anyshire County Council"
+  cpanalytics build --data data/synthetic --year 2025 --as-at 30/09/2024 --engine builtin
+  cpanalytics build --year 2025 --project anyshire   # a folder made by cpanalytics init
 """
 
 from __future__ import annotations
@@ -27,7 +37,10 @@ ENGINES = ("auto", "quarto", "builtin")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
-    parser.add_argument("--data", required=True, type=Path, help="data folder (holding 903/<YYYY>/)")
+    parser.add_argument("--data", type=Path, help="data folder (holding 903/<YYYY>/); "
+                        "default: the project's data/")
+    parser.add_argument("--project", type=Path, help="the council's project folder (cpanalytics init); "
+                        "default: the current folder when it holds cpanalytics.yaml")
     parser.add_argument("--year", required=True, type=int, help="collection year, ending 31 March")
     parser.add_argument("--as-at", help="as-at date within --year, YYYY-MM-DD or DD/MM/YYYY "
                         "(default 31 March of --year)")
@@ -38,8 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="run every notebook and render again")
     parser.add_argument("--wait", action="store_true", help="wait for another build of the year to finish")
     parser.add_argument("--notebooks", type=Path, help="run every notebook in this folder (default: the notebooks the "
-                        "report sources embed, from the checkout's notebooks/)")
-    parser.add_argument("--narrative", type=Path, help="narrative folder (default: reports/narrative/<year>/)")
+                        "report sources embed, from the packaged notebooks)")
+    parser.add_argument("--narrative", type=Path, help="narrative folder (default: narrative/<year>/ of the "
+                        "project, else of the data folder)")
     parser.add_argument("--protection-margin", type=float, default=1.0,
                         help="how far either side of a suppressed count of 1-4 the disclosure audit requires "
                              "the range that can be worked out from the publication to reach (default: 1)")
@@ -52,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from cpanalytics.data.dates import check_within, parse_date
     from cpanalytics.pipeline import BuildOptions, build
     from cpanalytics.pipeline.progress import reporter_for
+    from cpanalytics.render.project import find_project
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs {args.jobs} must be 1 or more", code="E407",
@@ -67,8 +82,17 @@ def run(args: argparse.Namespace) -> int:
     if args.as_at is not None:
         as_at = parse_date(args.as_at, "--as-at")
         check_within(as_at, [args.year], "--as-at", what=f"--year {args.year}")
+    project = find_project(args.project)
+    if project is not None:
+        print(f"project: {project} (its config/, narrative/ and reports/ are used where it has them)",
+              file=sys.stderr)
+    if args.data is None and project is None:
+        raise UserError("--data is required outside a project folder", code="E402",
+                        fix="give --data the folder holding 903/<YYYY>/, or run in a folder made "
+                            "by `cpanalytics init`")
     options = BuildOptions(
-        data_dir=args.data, year=args.year, out=args.out,
+        data_dir=args.data if project is None else args.data or project / "data", year=args.year,
+        out=args.out, project=project,
         as_at=as_at.date() if as_at is not None else None, jobs=args.jobs,
         la_name=args.la_name, engine=args.engine, use_cache=not args.no_cache, wait=args.wait,
         notebooks_dir=args.notebooks, narrative_dir=args.narrative, debug=args.debug,

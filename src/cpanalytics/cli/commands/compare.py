@@ -53,12 +53,15 @@ def run(args: argparse.Namespace) -> int:
     from cpanalytics.data.dates import check_within
     from cpanalytics.errors import UserError
     from cpanalytics.measures.indicators import REGISTRY
+    from cpanalytics.measures.indicators.registry import close_ids
     from cpanalytics.publish import comparisons
     from cpanalytics.publish.targets import period_label, reporting_year
 
     if args.id not in REGISTRY:
-        raise UserError(f"unknown indicator {args.id!r}",
-                        fix="see `cpanalytics indicators --list` for the ids", code="E330")
+        near = close_ids(args.id)
+        raise UserError(f"unknown indicator {args.id!r}", code="E330",
+                        fix=(f"did you mean {' or '.join(near)}? " if near else "")
+                        + "see `cpanalytics indicators --list` for the ids")
     if REGISTRY[args.id].kind == "table":
         raise UserError(f"{args.id} is a table of counts, not a single figure to compare",
                         fix="choose a rate or mean, e.g. PS-01 or AD-01", code="E330")

@@ -5,9 +5,10 @@ Output is suppressed for publication by default ([c] for small numbers); use
 never month first; an --as-at date outside the loaded collection years is an error.
 
 examples:
-  cpanalytics indicators --data data/synthetic --as-at 2019-03-31
-  cpanalytics indicators --data data/synthetic --as-at 2019-03-31 --id PS-01 HE-02 --by uasc
   cpanalytics indicators --list
+  cpanalytics indicators --data data/synthetic --as-at 2019-03-31
+  cpanalytics indicators --data data/synthetic --as-at 31/03/2019 --id PS-01 HE-02 --by uasc
+  cpanalytics indicators --data data/synthetic --as-at 2019-03-31 --id CIC-07 --format csv
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="show unsuppressed numbers (internal use only)")
     parser.add_argument("--threshold", type=int, default=5,
                         help="suppress counts below this (default 5)")
-    parser.add_argument("--list", action="store_true", help="list the indicator catalogue")
+    parser.add_argument("--list", action="store_true",
+                        help="list the indicators: ids and titles (all columns with --format csv)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,11 +42,21 @@ def run(args: argparse.Namespace) -> int:
     from cpanalytics.cli.quick import date_option, load_for_cli, results_for_cli
     from cpanalytics.data.dates import check_within
     from cpanalytics.measures.indicators import catalogue
+    from cpanalytics.measures.indicators.registry import lookup
 
     if args.list:
-        print_frame(catalogue()[["id", "title", "polarity", "period", "unit", "needs"]],
-                    args.format)
+        listed = catalogue()[["id", "title", "kpi", "polarity", "period", "unit", "needs"]]
+        if args.format == "table":
+            width = listed["id"].str.len().max()
+            print("\n".join(f"{row.id:<{width}}  {row.title}" + ("  [KPI]" if row.kpi else "")
+                            for row in listed.itertuples()))
+            print("\n[KPI]: a row of the scorecard. `cpanalytics explain ID` gives a definition, "
+                  "target and caveats.")
+        else:
+            print_frame(listed, args.format)
         return 0
+    for indicator_id in args.ids or []:
+        lookup(indicator_id)
     as_at = date_option(args.as_at, "--as-at", "2019-03-31")
     data = load_for_cli(args.data)
     check_within(as_at, data.years, "--as-at")

@@ -1,18 +1,26 @@
-"""Render the Corporate Parenting and IRO annual reports (HTML and PDF) for a year.
+"""Render the Corporate Parenting and IRO annual reports (HTML, PDF and Word) for a year.
 
 Uses the executed notebooks in OUT/YEAR/notebooks (written by `cpanalytics build`),
 stages OUT/YEAR/source (a Quarto project) and writes
-OUT/YEAR/corporate-parenting-YEAR.html|.pdf and OUT/YEAR/iro-annual-YEAR.html|.pdf.
+OUT/YEAR/corporate-parenting-YEAR.html|.pdf|.docx and OUT/YEAR/iro-annual-YEAR.html|.pdf|.docx.
+
+In a council's project folder (cpanalytics init; the current folder when it holds
+cpanalytics.yaml, or --project DIR) its narrative/YEAR/ and reports/ copies are used.
 
 Engines: quarto (the Quarto CLI), builtin (pandoc + Typst, no Quarto needed) or auto
 (quarto when it is on PATH, else builtin).
+
+examples:
+  cpanalytics render --year 2025
+  cpanalytics render --year 2025 --out out --engine builtin --narrative my-narrative/2025
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-HELP = "render the two annual reports (HTML and PDF) from built notebooks"
+HELP = "render the two annual reports (HTML, PDF and Word) from built notebooks"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("auto", "quarto", "builtin"), default="auto",
                         help="rendering engine (default: auto)")
     parser.add_argument("--narrative", metavar="DIR", default=None,
-                        help="folder of narrative .md files (default: reports/narrative/YEAR)")
+                        help="folder of narrative .md files (default: narrative/YEAR of the project, "
+                             "else of the data folder)")
+    parser.add_argument("--project", metavar="DIR", type=Path, default=None,
+                        help="the council's project folder (default: the current folder when it "
+                             "holds cpanalytics.yaml)")
     parser.add_argument("--la-name", default=None,
                         help="local authority name (default: from OUT/YEAR/manifest.json)")
 
@@ -31,10 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Stage and render both reports; warnings (e.g. missing narrative) are printed."""
     import warnings
-    from pathlib import Path
 
     from cpanalytics.errors import UserError
     from cpanalytics.render import RenderWarning, render_reports
+    from cpanalytics.render.project import find_project
 
     notebooks = Path(args.out) / str(args.year) / "notebooks"
     if not notebooks.is_dir():
@@ -44,6 +56,6 @@ def run(args: argparse.Namespace) -> int:
         )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RenderWarning)
-        render_reports(args.year, args.out, engine=args.engine,
-                       narrative_dir=args.narrative, la_name=args.la_name)
+        render_reports(args.year, args.out, engine=args.engine, narrative_dir=args.narrative,
+                       la_name=args.la_name, project=find_project(args.project))
     return 0

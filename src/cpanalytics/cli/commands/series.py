@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     from cpanalytics.cli.console import print_frame
     from cpanalytics.cli.quick import date_option, load_for_cli, range_in_data, results_for_cli
     from cpanalytics.data.dates import check_order
+    from cpanalytics.measures.indicators.registry import lookup
 
+    lookup(args.id)
     start = date_option(args.start, "--from", "2018-04-30")
     end = date_option(args.end, "--to", "2019-03-31")
     check_order(start, end)

@@ -4,7 +4,7 @@ Writes DIR/903/<YYYY>/*.csv (one return per collection year ending 31 March) and
 DIR/local/*.csv for "Synthetic County Council" (LA E10000016, Kent geography). The same
 seed gives byte-identical files. The data describes no real child.
 
-Examples:
+examples:
   cpanalytics synth --out data/synthetic --years 2014-2025 --seed 2026
   cpanalytics synth --out /tmp/national --years 2019-2025 --seed 1 --las 150
 """

@@ -3,6 +3,10 @@
 Prints a report grouped by file and rule, with row numbers and offending values.
 Exit status: 0 no errors (warnings allowed); 1 errors found; 2 the input could not be
 read at all (the message says which file and how to fix it).
+
+examples:
+  cpanalytics validate data/synthetic
+  cpanalytics validate /secure/903data --years 2024 2025 --format json
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every measure in ``shared/spec/indicators.md``, as at any date, by any breakdown.
+"""Every measure in ``docs/indicators.md``, as at any date, by any breakdown.
 
 ``compute(id, data, as_at, by=None)`` gives one row per group (``numerator``,
 ``denominator``, ``value`` plus indicator-specific columns); ``series`` does the same for

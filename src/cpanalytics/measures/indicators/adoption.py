@@ -223,6 +223,31 @@ _TIMELINESS = (
      "carer has reason for new episode T or U), {cohort}."),
 )
 
+#: The timeliness measures in plain English (the registry's ``plain``).
+_TIMELINESS_PLAIN: dict[str, str] = {
+    "AD-01": (
+        "For the children adopted in the last 12 months, the average number of days between "
+        "coming into care and moving in with their adoptive family (measure A1 of the "
+        "national adoption scorecard)."
+    ),
+    "AD-01-3Y": (
+        "Measure A1 averaged over the children adopted in the last three years, which evens "
+        "out the ups and downs of small numbers."
+    ),
+    "AD-02": (
+        "For the children adopted in the last 12 months, the average number of days between "
+        "the court giving the council authority to place the child for adoption (the "
+        "placement order) and the child being matched with their adoptive family (measure "
+        "A2)."
+    ),
+    "AD-02-3Y": "Measure A2 averaged over the children adopted in the last three years.",
+    "AD-03": (
+        "As measure A1, but for children adopted by their own foster carers the clock stops "
+        "when they moved in with those carers (measure A10)."
+    ),
+    "AD-03-3Y": "Measure A10 averaged over the children adopted in the last three years.",
+}
+
 for _id, _title, _phrase, _start, _stop, _floor, _text in _TIMELINESS:
     for _suffix, _period, _window in (("", "R12M", "12 months"), ("-3Y", "3Y", "3 years")):
         indicator(
@@ -235,6 +260,7 @@ for _id, _title, _phrase, _start, _stop, _floor, _text in _TIMELINESS:
             phrase=None if _suffix else _phrase,
             kpi=not _suffix,
             definition=_text.format(cohort=_COHORT.format(window=_window)) + _UNKNOWN,
+            plain=_TIMELINESS_PLAIN[_id + _suffix],
             sources=("episodes", "ad1") if _start == "po" or _id == "AD-03" else ("episodes",),
             assumptions=("period-start-unknown", "adoption-placement"),
         )(_days_for_adopted(_start, _stop, _period, _floor))
@@ -258,6 +284,11 @@ for _id, _title, _phrase, _start, _stop, _floor, _text in _TIMELINESS:
         "matched have been adopted: matches in a year that reaches into the last 12 months of "
         "the data are flagged provisional (shown [p]), and earlier years may still rise a "
         "little as later returns are loaded."
+    ),
+    plain=(
+        "How many children reached each stage of adoption in each year: the decision "
+        "that adoption is in the child's best interests, the placement order, the match "
+        "with a family, moving in with the family, and the adoption order."
     ),
     sources=("episodes", "ad1", "placed_for_adoption"),
     categories=("stage", "provisional"),
@@ -336,6 +367,31 @@ _STAGE_WORDS = {"start": "entering care", "adm": "the ADM decision", "match": "t
                 "po": "the placement order", "placed": "placed for adoption",
                 "end": "the adoption order"}
 
+#: The stage means in plain English (the registry's ``plain``).
+_STAGE_PLAIN: dict[str, str] = {
+    "AD-05a": (
+        "For the children adopted in the year, the average number of days between coming into "
+        "care and the decision that adoption is in their best interests."
+    ),
+    "AD-05b": (
+        "For the children adopted in the year, the average number of days between the "
+        "decision that adoption is in their best interests and the match with their adoptive "
+        "family."
+    ),
+    "AD-05c": (
+        "For the children adopted in the year, the average number of days between the "
+        "placement order and the match with their adoptive family."
+    ),
+    "AD-05d": (
+        "For the children adopted in the year, the average number of days between coming into "
+        "care and moving in with their adoptive family."
+    ),
+    "AD-05": (
+        "For the children adopted in the year, the average number of days between moving in "
+        "with their adoptive family and the court making the adoption order."
+    ),
+}
+
 for _id, _title, _start, _stop, _floor, _stage_phrase in _STAGE_MEANS:
     indicator(
         _id,
@@ -351,6 +407,7 @@ for _id, _title, _start, _stop, _floor, _stage_phrase in _STAGE_MEANS:
             "ended in adoption" + (" (a match before the order counts as 0)." if _floor else ".")
             + _UNKNOWN
         ),
+        plain=_STAGE_PLAIN[_id],
         sources=("episodes", "ad1", "placed_for_adoption"),
         assumptions=("period-start-unknown", "adoption-placement"),
     )(_days_for_adopted(_start, _stop, "FY", _floor))
@@ -375,6 +432,12 @@ for _id, _title, _start, _stop, _floor, _stage_phrase in _STAGE_MEANS:
         "percentage who left because they were adopted (REC E11/E12) or made subject to a "
         "special guardianship order (REC E45-E48, or E43/E44 in older returns). A residence "
         "or child arrangements order (E41) is not a special guardianship order."
+    ),
+    plain=(
+        "Of the children who left care in the last 12 months (not counting "
+        "unaccompanied asylum-seeking children), the share who left because they were "
+        "adopted or because the court made a special guardianship order (which places a "
+        "child with a relative or other carer until they are 18)."
     ),
     sources=("episodes", "uasc"),
     assumptions=("cic03-reasons",),
@@ -482,6 +545,11 @@ def _decision_on(units: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
         "the two rows that need the match are flagged provisional (shown [p]); the total "
         "waiting is not affected."
     ),
+    plain=(
+        "The children in care on the date who are waiting to be adopted, by how long "
+        "they have waited: those with a placement order who are not yet matched with a "
+        "family, and those living with their adoptive family but not yet adopted."
+    ),
     sources=("episodes", "ad1", "placed_for_adoption"),
     assumptions=("adoption-disruption", "adoption-matches"),
     categories=("status", "waiting", "provisional"),
@@ -512,6 +580,10 @@ def ad07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "The adoption return (AD1) lists a child only in the year they are adopted, so on a "
         "date within the last 12 months of the data the count is provisional: it includes "
         "children matched but not yet adopted, and falls as later returns are loaded."
+    ),
+    plain=(
+        "The children in care on the date with a placement order who are not yet "
+        "matched with an adoptive family."
     ),
     sources=("episodes", "ad1", "placed_for_adoption"),
     assumptions=("adoption-disruption", "adoption-matches"),

@@ -113,6 +113,10 @@ def _share(units: pd.DataFrame, flag: str) -> pd.DataFrame:
         f"Of {_COHORT_TEXT}, the percentage the local authority was in touch with "
         "(IN_TOUCH YES)."
     ),
+    plain=(
+        "Of the care leavers who turned 17 to 21 during the year, the share the council "
+        "was in touch with around their birthday."
+    ),
     sources=("oc3", "episodes"),
     assumptions=("care-leaver-cohort",),
 )
@@ -135,6 +139,11 @@ def cl01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         f"Of all {_COHORT_TEXT}, the percentage {_EET_TEXT}. Young people not in touch "
         "count as not in education, employment or training, as in DfE statistics."
     ),
+    plain=(
+        "Of all the care leavers who turned 17 to 21 during the year, the share in "
+        "education, employment or training. Young people the council was not in touch "
+        "with count as not known, as in the England figures."
+    ),
     sources=("oc3", "episodes"),
     assumptions=("care-leaver-cohort",),
 )
@@ -156,6 +165,10 @@ def cl02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         f"Of all {_COHORT_TEXT}, the percentage {_SUITABLE_TEXT}. Young people not in touch "
         "count as not in suitable accommodation, as in DfE statistics."
+    ),
+    plain=(
+        "Of all the care leavers who turned 17 to 21 during the year, the share living "
+        "in suitable accommodation."
     ),
     sources=("oc3", "episodes"),
     assumptions=("care-leaver-cohort",),
@@ -190,6 +203,22 @@ _VARIANTS: dict[str, tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = {
           lambda rows: rows["in_touch"]),
 }
 
+#: The age-group and local measures in plain English (the registry's ``plain``).
+_VARIANT_PLAIN: dict[str, str] = {
+    "CL-02A": "The share of care leavers aged 17 and 18 in education, employment or training.",
+    "CL-02B": "The share of care leavers aged 19 to 21 in education, employment or training.",
+    "CL-02L": (
+        "A local measure: of the care leavers the council was in touch with, the share in "
+        "education, employment or training. It is not comparable with England."
+    ),
+    "CL-03A": "The share of care leavers aged 17 and 18 in suitable accommodation.",
+    "CL-03B": "The share of care leavers aged 19 to 21 in suitable accommodation.",
+    "CL-03L": (
+        "A local measure: of the care leavers the council was in touch with, the share in "
+        "suitable accommodation. It is not comparable with England."
+    ),
+}
+
 for _base, _flag, _what, _text in (("CL-02", "eet", "in education, employment or training",
                                     _EET_TEXT),
                                    ("CL-03", "suitable", "in suitable accommodation",
@@ -207,6 +236,7 @@ for _base, _flag, _what, _text in (("CL-02", "eet", "in education, employment or
             short=f"the share of care leavers in touch {_what}" if _suffix == "L" else None,
             kpi=_suffix == "L",
             definition=_definition.format(base=_base, text=_text),
+            plain=_VARIANT_PLAIN[f"{_base}{_suffix}"],
             sources=("oc3", "episodes"),
             assumptions=("care-leaver-cohort",),
         )(_variant(_flag, _rows))

@@ -152,6 +152,10 @@ def spread_over_rows(units: pd.DataFrame, totals: pd.Series) -> pd.Series:
         "and DEC blank or after it), excluding children looked after only under short "
         "breaks (LS V3/V4). Split citizen / UASC with by='uasc'."
     ),
+    plain=(
+        "All the children the council looked after on the date, not counting children "
+        "who only have short breaks."
+    ),
     sources=("episodes", "uasc"),
 )
 def cic01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
@@ -173,6 +177,11 @@ def cic01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "10,000 of the under-18 population (population.csv AGE_0_17 for the latest mid-year "
         "estimate YEAR not after the date's calendar year). The population is not split, "
         "so breakdowns show the overall rate."
+    ),
+    plain=(
+        "The number of children in care, not counting unaccompanied asylum-seeking "
+        "children, for every 10,000 children under 18 living in the area, so that "
+        "councils of different sizes can be compared."
     ),
     sources=("episodes", "uasc"),
     needs=("population",),
@@ -241,6 +250,11 @@ def in_window(events: pd.DataFrame, column: str, dates: pd.DatetimeIndex, period
         "special guardianship counts as 'UASC turned 18'. The count is the number of "
         "children; value is % of all children who ceased."
     ),
+    plain=(
+        "Children who stopped being looked after during the year, by why they left care "
+        "(for example adopted, or returned home). A child who left care more than once "
+        "is counted once."
+    ),
     sources=("episodes", "header", "uasc"),
     categories=("reason",),
     assumptions=("cic03-reasons",),
@@ -265,6 +279,10 @@ def cic03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "in that time is counted on the first occasion, as in DfE statistics. Breakdowns use "
         "the child's attributes at that start. A period already under way when the data "
         "begin is not a start."
+    ),
+    plain=(
+        "Children who started to be looked after during the year. A child who came into "
+        "care more than once is counted once."
     ),
     sources=("episodes",),
     assumptions=("period-start-unknown",),
@@ -305,6 +323,10 @@ def _period_starts(ctx: Context) -> pd.DataFrame:
         "excluded), the percentage where the same child's previous period of care ended "
         "in the 24 months before the new start."
     ),
+    plain=(
+        "Of the children who came into care during the year, the share who had left an "
+        "earlier period of care in the two years before."
+    ),
     sources=("episodes",),
 )
 def cic04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
@@ -327,6 +349,11 @@ def cic04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "years, sex, ethnic group, legal status and placement type of the episode then open. "
         "One row per combination: value is its % of all children in care, so summing value "
         "over one column gives that profile."
+    ),
+    plain=(
+        "The children in care on the date by age, sex, ethnic group, legal status (the "
+        "court order or agreement under which they are looked after) and the kind of "
+        "home they live in."
     ),
     sources=("episodes", "header"),
     categories=PROFILE,
@@ -364,6 +391,12 @@ def cic05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "Of children looked after on the date in foster care (PLACE U1-U6), " + _NOT_UASC
         + ", the percentage placed with the LA's own carers (PLACE_PROVIDER PR1) or with "
         "relatives or friends (U1-U3)."
+    ),
+    plain=(
+        "Of the children living with foster carers (not counting unaccompanied "
+        "asylum-seeking children), the share living with the council's own foster "
+        "carers or with relatives or friends rather than with carers from an "
+        "independent fostering agency."
     ),
     sources=("episodes", "uasc"),
 )
@@ -406,6 +439,11 @@ def located_units(ctx: Context, dates: pd.DatetimeIndex, citizens_only: bool) ->
         "less from home (DfE formula on ONS postcode centroids, 1 d.p.). Unknown "
         "postcodes are left out of the denominator."
     ),
+    plain=(
+        "Of the children in care (not counting unaccompanied asylum-seeking children) "
+        "whose home and placement addresses are both known, the share living 20 miles "
+        "or less from the home they came from."
+    ),
     sources=("episodes", "uasc"),
     assumptions=("distance-postcodes",),
 )
@@ -431,6 +469,10 @@ def cic07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "percentage placed outside the LA: the placement postcode's upper-tier LA (ONS) is "
         "not this LA; when PL_POST is unknown, PLACE_PROVIDER PR2 (another LA) counts as "
         "outside and anything else is left out of the denominator."
+    ),
+    plain=(
+        "Of the children in care whose placement address is known, the share living "
+        "outside the council's area."
     ),
     sources=("episodes",),
     assumptions=("distance-postcodes",),
@@ -459,6 +501,11 @@ def cic08(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "the percentage placed outside the LA boundary and more than 20 miles from home "
         "(DfE formula on ONS postcode centroids)."
     ),
+    plain=(
+        "The national measure: of the children in care whose home and placement "
+        "addresses are both known, the share living outside the council's area and more "
+        "than 20 miles from home."
+    ),
     sources=("episodes",),
     assumptions=("distance-postcodes",),
 )
@@ -483,6 +530,10 @@ def cic08d(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         "Of children looked after on the date (short breaks excluded), the percentage whose "
         "placement is provided by the private (PLACE_PROVIDER PR4) or voluntary (PR5) sector."
+    ),
+    plain=(
+        "The share of children in care whose home is provided by a private company or a "
+        "charity rather than by the council."
     ),
     sources=("episodes",),
 )

@@ -20,7 +20,7 @@ from cpanalytics.data.model import CareData
 from cpanalytics.errors import UserError
 from cpanalytics.measures import breakdowns
 from cpanalytics.measures.derive import Derived, derived
-from cpanalytics.measures.indicators.registry import REGISTRY, Indicator
+from cpanalytics.measures.indicators.registry import Indicator, lookup
 
 #: How many period ends are expanded to unit rows at once.
 DATE_CHUNK = 12
@@ -74,6 +74,17 @@ def window_start(dates: pd.DatetimeIndex | pd.Series, period: str) -> pd.Series:
     SS: the date itself. R12M: 12 months back plus one day. YTD and FY: 1 April of the
     financial year containing the date (so FY on 31 March is the whole year). 3Y: three
     years back plus one day.
+
+    Args:
+        dates: the window ends.
+        period: an indicator's ``period``: ``SS``, ``R12M``, ``YTD``, ``FY`` or ``3Y``.
+
+    Returns:
+        The first day of each window, in the order of ``dates``.
+
+    Examples:
+        >>> window_start(pd.DatetimeIndex(["2019-03-31"]), "R12M")[0]
+        Timestamp('2018-04-01 00:00:00')
     """
     d = pd.Series(pd.to_datetime(dates))
     if period == "SS":
@@ -88,19 +99,26 @@ def window_start(dates: pd.DatetimeIndex | pd.Series, period: str) -> pd.Series:
     raise ValueError(f"unknown period {period!r}")
 
 
-def _get(indicator_id: str) -> Indicator:
-    try:
-        return REGISTRY[indicator_id]
-    except KeyError:
-        raise UserError(
-            f"unknown indicator {indicator_id!r}",
-            fix="run `cpanalytics indicators --list` for the ids, e.g. PS-01",
-            code="E302",
-        ) from None
-
-
 def period_ends(start: str | pd.Timestamp, end: str | pd.Timestamp, freq: str = "M") -> pd.DatetimeIndex:
-    """Period-end dates from ``start`` to ``end``: month-ends (M), quarter-ends (Q) or 31 March (Y)."""
+    """Period-end dates from ``start`` to ``end``: month-ends (M), quarter-ends (Q, the
+    financial year's: June, September, December, March) or 31 March (Y).
+
+    Args:
+        start: the first day, ISO ``2018-04-01`` or UK ``01/04/2018``.
+        end: the last day.
+        freq: ``M``, ``Q`` or ``Y``.
+
+    Returns:
+        The period ends on or after ``start`` and on or before ``end``.
+
+    Raises:
+        UserError: E303 for another ``freq``, E304 for a date not read, E308 when
+            ``start`` is after ``end``.
+
+    Examples:
+        >>> period_ends("2018-04-01", "2019-03-31", freq="Q")
+        DatetimeIndex(['2018-06-30', '2018-09-30', '2018-12-31', '2019-03-31'], ...)
+    """
     if freq not in _FREQ:
         raise UserError(f"unknown frequency {freq!r}", fix="use M, Q or Y", code="E303")
     first, last = parse_date(start, "start"), parse_date(end, "end")
@@ -111,18 +129,55 @@ def period_ends(start: str | pd.Timestamp, end: str | pd.Timestamp, freq: str = 
 def compute(
     indicator_id: str, data: CareData, as_at: str | pd.Timestamp, by: str | None = None
 ) -> pd.DataFrame:
-    """One indicator as at a date: one row per group with numerator, denominator, value."""
+    """One indicator as at a date, by any breakdown: the definition is the indicator's
+    registry entry (``catalogue()``, ``docs/indicators.md``, ``cpanalytics explain ID``).
+
+    Args:
+        indicator_id: the id, e.g. ``"PS-01"`` (a mistyped one is refused, E302, naming
+            the nearest).
+        data: the loaded data (``cpanalytics.load_data``).
+        as_at: the date, ISO ``2019-03-31`` or UK ``31/03/2019`` (never month first).
+        by: a breakdown (``uasc``, ``sex``, ``age_band``, ``ethnicity_group``,
+            ``legal_status``, ``placement_type``, ``provider``, ``district``, ``area``,
+            ``nationality``, ``disability``), or None for the whole.
+
+    Returns:
+        One row per group: ``indicator``, ``date``, the ``by`` column, ``numerator``,
+            ``denominator``, ``value`` (a percentage, mean, count or rate per 10,000: the
+            indicator's ``unit``), ``available``; table measures give one row per
+            category with ``count``. Unsuppressed: suppress before publishing. When an
+            optional local extract it needs is missing, one row with ``available`` False
+            and a ``note``.
+
+    Examples:
+        >>> compute("HE-02", data, as_at="2019-03-31", by="uasc")  # IHA timeliness, UASC or not
+        >>> compute("CIC-01", data, "31/03/2019")["value"].iloc[0]  # children in care
+    """
     with _clocked():
-        return _evaluate(_get(indicator_id), context(data), pd.DatetimeIndex([parse_date(as_at, "as_at")]), by)
+        return _evaluate(lookup(indicator_id), context(data), pd.DatetimeIndex([parse_date(as_at, "as_at")]), by)
 
 
 def compute_at(
     indicator_id: str, data: CareData, dates: Iterable[str | pd.Timestamp], by: str | None = None
 ) -> pd.DataFrame:
-    """One indicator as at each of ``dates`` in one pass: one row per date and group."""
+    """One indicator as at each of any ``dates`` in one pass (faster than one ``compute``
+    per date): as :func:`compute`, one row per date and group.
+
+    Args:
+        indicator_id: the id, e.g. ``"CIC-01"``.
+        data: the loaded data.
+        dates: the dates, ISO or UK day first, in any order (each is computed once).
+        by: a breakdown, or None.
+
+    Returns:
+        The rows of :func:`compute` for every date, in date order.
+
+    Examples:
+        >>> compute_at("CIC-01", data, ["2018-03-31", "2018-09-30", "2019-03-31"])
+    """
     with _clocked():
         when = pd.DatetimeIndex(sorted({parse_date(d, "dates") for d in dates}))
-        return _evaluate(_get(indicator_id), context(data), when, by)
+        return _evaluate(lookup(indicator_id), context(data), when, by)
 
 
 def series(
@@ -133,9 +188,26 @@ def series(
     freq: str = "M",
     by: str | None = None,
 ) -> pd.DataFrame:
-    """One indicator at each period end from ``start`` to ``end``: one row per date and group."""
+    """One indicator at each period end from ``start`` to ``end`` (:func:`period_ends`),
+    each as :func:`compute` gives it: one row per date and group.
+
+    Args:
+        indicator_id: the id, e.g. ``"PS-01"``.
+        data: the loaded data.
+        start: the first day, ISO or UK day first.
+        end: the last day.
+        freq: month ends (``M``), quarter ends (``Q``) or 31 March (``Y``).
+        by: a breakdown, or None.
+
+    Returns:
+        The rows of :func:`compute` for each period end.
+
+    Examples:
+        >>> series("PS-01", data, "2018-04-30", "2019-03-31", by="district")  # monthly
+        >>> series("AD-01", data, "2015-03-31", "2019-03-31", freq="Y")  # each 31 March
+    """
     with _clocked():
-        return _evaluate(_get(indicator_id), context(data), period_ends(start, end, freq), by)
+        return _evaluate(lookup(indicator_id), context(data), period_ends(start, end, freq), by)
 
 
 def _evaluate(ind: Indicator, ctx: Context, dates: pd.DatetimeIndex, by: str | None) -> pd.DataFrame:

@@ -134,6 +134,10 @@ def _iha_units(
         "ending on the date (due 5 working days after the start), the percentage where the IHA "
         "was requested on or before the due date."
     ),
+    plain=(
+        "Of the children who came into care, the share whose request for an initial "
+        "health assessment was sent to the health service within 5 working days."
+    ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
     assumptions=("iha-matching", "period-start-unknown"),
@@ -163,6 +167,11 @@ def he01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "the 12 months ending on the date (due 20 working days after the start), the percentage "
         "completed on or before the due date; no completion date means not in time."
     ),
+    plain=(
+        "Of the children who came into care, the share who had their initial health "
+        "assessment (a full health check by a doctor) within 20 working days, as the "
+        "statutory guidance requires."
+    ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
     assumptions=("iha-matching", "period-start-unknown"),
@@ -185,6 +194,11 @@ def he02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "quarter of the due date and outcome: in time, or a breach due to the LA, to health, "
         "or not recorded (BREACH_BY). Split by UASC/citizen at entry with by='uasc'."
     ),
+    plain=(
+        "The initial health assessments due in the year, by quarter and by whether they "
+        "were done in time; when late, whether the delay was the council's or the "
+        "health service's."
+    ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
     categories=("quarter", "outcome"),
@@ -205,6 +219,10 @@ def he03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         "IHAs due in the financial year and not completed within 20 working days, by the "
         "recorded reason for delay (DELAY_REASON)."
+    ),
+    plain=(
+        "The initial health assessments that were late, by the reason recorded for the "
+        "delay."
     ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
@@ -228,6 +246,10 @@ def he03a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "IHAs due in the financial year by the child's age band and legal status group when "
         "the period of care started, and timeliness: within 20 working days, outside, or no "
         "completion date recorded."
+    ),
+    plain=(
+        "The initial health assessments due in the year, by the child's age and legal "
+        "status when they came into care, and whether they were done in time."
     ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
@@ -304,6 +326,11 @@ def _last_completed(units: pd.DataFrame, keys: np.ndarray) -> np.ndarray:
         "assessment (RHA or IHA) was completed within the last 6 months (children under 5 on "
         "the date) or 12 months (aged 5 and over)."
     ),
+    plain=(
+        "Of the children in care for at least a year, the share whose latest health "
+        "assessment is up to date: done within the last 6 months for children under 5, "
+        "and the last 12 months for older children."
+    ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
     assumptions=("twelve-months-in-care", "period-start-unknown"),
@@ -335,6 +362,10 @@ def he04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "Of children in care on the date who have been looked after continuously for the 12 "
         "months ending on it (" + _TWELVE_MONTHS + "), the percentage with a dental check "
         "(TYPE DENTAL) completed in those 12 months."
+    ),
+    plain=(
+        "Of the children in care for at least a year, the share who had a dental check "
+        "in the last 12 months."
     ),
     sources=("episodes", "health_assessments"),
     needs=("health_assessments",),
@@ -446,6 +477,30 @@ _OC2_RATES = (
      None, None, "identified as having a substance misuse problem (SUBSTANCE_MISUSE = 1)"),
 )
 
+#: The OC2 rates in plain English (the registry's ``plain``).
+_OC2_PLAIN: dict[str, str] = {
+    "HE-06a": (
+        "Of the children in care for at least a year on 31 March, the share whose annual "
+        "health assessment was up to date, as reported to the DfE."
+    ),
+    "HE-06b": (
+        "Of the children in care for at least a year on 31 March, the share whose "
+        "immunisations were up to date."
+    ),
+    "HE-06c": (
+        "Of the children in care for at least a year on 31 March, the share whose teeth were "
+        "checked by a dentist during the year."
+    ),
+    "HE-06d": (
+        "Of the children under 5 in care for at least a year on 31 March, the share whose "
+        "developmental health checks were up to date."
+    ),
+    "HE-06f": (
+        "Of the children in care for at least a year on 31 March, the share identified as "
+        "having a problem with drugs or alcohol during the year."
+    ),
+}
+
 for _id, _column, _title, _polarity, _min, _max, _what in _OC2_RATES:
     indicator(
         _id,
@@ -455,6 +510,7 @@ for _id, _column, _title, _polarity, _min, _max, _what in _OC2_RATES:
         kind="rate",
         unit="%",
         definition=f"Of children {_OC2_COHORT}, the percentage {_what}.",
+        plain=_OC2_PLAIN[_id],
         sources=("oc2", "episodes"),
         assumptions=("oc2-cohort",),
     )(_oc2_rate(_column, _min, _max))
@@ -470,6 +526,11 @@ for _id, _column, _title, _polarity, _min, _max, _what in _OC2_RATES:
     definition=(
         "Mean strengths and difficulties questionnaire score (SDQ_SCORE, 0-40) of the "
         "children due an SDQ who have a score recorded. " + _SDQ_DUE
+    ),
+    plain=(
+        "The average SDQ score of those children, from 0 to 40. A higher score means "
+        "more difficulties: 14 to 16 is borderline and 17 or more is a cause for "
+        "concern."
     ),
     sources=("oc2", "episodes"),
     assumptions=("oc2-cohort",),
@@ -490,6 +551,12 @@ def he06(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     unit="%",
     definition=(
         "Of the children due an SDQ, the percentage with a score recorded. " + _SDQ_DUE
+    ),
+    plain=(
+        "Of the children aged about 5 to 16 in care for at least a year, the share with "
+        "a strengths and difficulties questionnaire (SDQ) score. The SDQ is a short "
+        "questionnaire about a child's emotional and behavioural health, usually filled "
+        "in by their carer."
     ),
     sources=("oc2", "episodes"),
     assumptions=("oc2-cohort",),

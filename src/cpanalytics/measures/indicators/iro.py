@@ -69,16 +69,28 @@ def _chain(ctx: Context) -> tuple[pd.DataFrame, pd.Series]:
         "part-way through (first episode not RNE S) the next review is due 6 months after "
         "that episode."
     ),
+    plain=(
+        "Of the children in care on the date, the share whose reviews have all been "
+        "held on time: the first within 20 working days of coming into care, the second "
+        "within 3 months of the first, then at least every 6 months."
+    ),
     sources=("episodes", "reviews"),
     assumptions=("ir01-review-chain", "period-start-unknown"),
 )
 def ir01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """CiC with a review due by the date, in time when no due review was late (IR-01)."""
-    cic = in_care_periods(ctx, dates)
-    chain, first_due = _chain(ctx)
-    units = reviews.timeliness_on(cic, chain, first_due, review_coverage_start(ctx))
+    units = review_timeliness(ctx, dates)
     units = units[units["reviews_due"].to_numpy(dtype=bool)]
     return units.assign(numerator=units["in_time"].astype(int), denominator=1)
+
+
+def review_timeliness(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Children in care on each date, one row per period of care, with IR-01's
+    ``reviews_due`` and ``in_time``, ``last_review`` and ``next_review_due``
+    (:func:`cpanalytics.measures.reviews.timeliness_on`)."""
+    chain, first_due = _chain(ctx)
+    return reviews.timeliness_on(in_care_periods(ctx, dates), chain, first_due,
+                                 review_coverage_start(ctx))
 
 
 def _participation(ctx: Context, dates: pd.DatetimeIndex, period: str) -> pd.DataFrame:
@@ -111,6 +123,11 @@ def _participation(ctx: Context, dates: pd.DatetimeIndex, period: str) -> pd.Dat
         "Of reviews held in the 12 months ending on the date with a participation code PN1-PN7, "
         "the percentage where the child participated (PN1-PN6). PN0 (child under 4) is excluded."
     ),
+    plain=(
+        "Of the reviews held in the last 12 months for children aged 4 and over, the "
+        "share where the child took part, in person or by giving their views another "
+        "way."
+    ),
     sources=("reviews", "episodes"),
 )
 def ir02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
@@ -130,6 +147,10 @@ def ir02(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "Reviews held in the financial year by participation code (PN1-PN7; PN0 excluded) and "
         "the child's age at the review (under 4, 4-9, 10-15, 16 and over)."
     ),
+    plain=(
+        "The reviews held in the year by how the child took part and the child's age. "
+        "Children under 4 are not included."
+    ),
     sources=("reviews", "episodes"),
     categories=("age_at_review", "participation"),
 )
@@ -148,6 +169,9 @@ def ir03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     phrase="{value} reviews were held in the year",
     definition=(
         "Looked-after reviews held in the financial year to the date, within a period of care."
+    ),
+    plain=(
+        "The number of reviews of children in care held in the year."
     ),
     sources=("reviews", "episodes"),
 )
@@ -172,6 +196,10 @@ def ir04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "Reviews held in the financial year to the date divided by the number of different "
         "children reviewed in that time."
     ),
+    plain=(
+        "The number of reviews held in the year divided by the number of children "
+        "reviewed."
+    ),
     sources=("reviews", "episodes"),
 )
 def ir04a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
@@ -195,6 +223,9 @@ def ir04a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         "Children in care on the date divided by the full-time equivalent of IROs in post on "
         "the date (START on or before it, END blank or on or after it)."
+    ),
+    plain=(
+        "The number of children in care for each full-time IRO in post on the date."
     ),
     sources=("episodes", "iro_staff"),
     needs=("iro_staff",),
@@ -248,6 +279,10 @@ def _iro_spells(allocations: pd.DataFrame) -> pd.DataFrame:
         "Of children in care on the date who have been looked after continuously for 18 months "
         "or more, the percentage allocated to the same IRO throughout the 12 months ending on "
         "the date (one unbroken allocation spell starting 12 months or more before the date)."
+    ),
+    plain=(
+        "Of the children in care for 18 months or more, the share who have had the same "
+        "IRO for the last 12 months."
     ),
     sources=("episodes", "iro_allocations"),
     needs=("iro_allocations",),
@@ -304,9 +339,14 @@ def _escalations(ctx: Context) -> pd.DataFrame:
     period="FY",
     kind="table",
     unit="%",
+    phrase="IROs raised {value} escalations through the dispute resolution process in the year",
     definition=(
         "Escalations (dispute resolution) raised in the financial year by stage (DR1, DR2, DR3) "
         "and category; percentages are of all escalations raised in the year."
+    ),
+    plain=(
+        "The formal challenges (escalations) IROs raised in the year through the "
+        "dispute resolution process, by topic and by the stage they reached."
     ),
     sources=("iro_escalations",),
     needs=("iro_escalations",),
@@ -329,6 +369,10 @@ def ir07(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         "For escalations raised in the financial year and resolved by the date, the mean number "
         "of days from DATE_RAISED to DATE_RESOLVED."
+    ),
+    plain=(
+        "For the escalations raised in the year and resolved, the average number of "
+        "days from raising the concern to its resolution."
     ),
     sources=("iro_escalations",),
     needs=("iro_escalations",),
@@ -372,6 +416,10 @@ def _audits(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "Of care plans quality-assured in the 12 months ending on the date (graded OUTSTANDING, "
         "GOOD, RI or INADEQUATE), the percentage graded good or better (OUTSTANDING or GOOD)."
     ),
+    plain=(
+        "Of the care plans quality-assured in the last 12 months, the share graded good "
+        "or outstanding."
+    ),
     sources=("care_plan_qa",),
     needs=("care_plan_qa",),
 )
@@ -390,6 +438,10 @@ def ir08(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         "Care plans quality-assured in the 12 months ending on the date by grade: outstanding, "
         "good, requires improvement (RI), inadequate."
+    ),
+    plain=(
+        "The care plans quality-assured in the last 12 months by grade: outstanding, "
+        "good, requires improvement or inadequate."
     ),
     sources=("care_plan_qa",),
     needs=("care_plan_qa",),

@@ -1,4 +1,4 @@
-"""The indicator registry: one declarative entry per measure in ``shared/spec/indicators.md``.
+"""The indicator registry: one declarative entry per measure (``docs/indicators.md`` is made from it).
 
 Each indicator is one function decorated with :func:`indicator`. The function receives
 the shared tables and the period-end dates and returns *unit rows* (one per child or
@@ -7,11 +7,14 @@ event per date) that the engine aggregates, so every measure supports any breakd
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from cpanalytics.errors import UserError
 
 #: Unit rows: ``date``, ``CHILD``, optional ``ref_date`` (when attributes are taken for
 #: breakdowns, default ``date``), ``numerator`` and ``denominator`` (rates and means) or
@@ -43,6 +46,9 @@ class Indicator:
     short: str | None = None
     #: Whether the measure is a row of the performance scorecard.
     kpi: bool = False
+    #: The measure in plain English for elected members (the reports' "About these
+    #: figures"): no field names, codes or file names; ``definition`` is the analyst's.
+    plain: str = ""
     #: Anchors in docs/assumptions.md: the judgements this measure makes where data is silent.
     assumptions: tuple[str, ...] = ()
     func: UnitFunction = field(default=lambda *a, **k: pd.DataFrame(), repr=False, compare=False)
@@ -66,6 +72,7 @@ def indicator(
     phrase: str | None = None,
     short: str | None = None,
     kpi: bool = False,
+    plain: str = "",
     assumptions: tuple[str, ...] = (),
 ) -> Callable[[UnitFunction], UnitFunction]:
     """Register the decorated unit function under ``id`` with its declarative metadata."""
@@ -80,7 +87,7 @@ def indicator(
         REGISTRY[id] = Indicator(
             id=id, title=title, polarity=polarity, period=period, kind=kind, unit=unit,
             definition=definition, sources=sources, needs=needs, categories=categories,
-            phrase=phrase, short=short, kpi=kpi, assumptions=assumptions, func=func,
+            phrase=phrase, short=short, kpi=kpi, plain=plain, assumptions=assumptions, func=func,
         )
         return func
 
@@ -88,17 +95,48 @@ def indicator(
 
 
 def catalogue() -> pd.DataFrame:
-    """Every registered indicator as a table (id, title, polarity, period, definition...)."""
+    """Every registered indicator as a table, in family order: ``id``, ``title``,
+    ``polarity`` (H higher is better, L lower, T close to target), ``period`` (SS, R12M,
+    YTD, FY, 3Y), ``kind``, ``unit``, ``kpi`` (a scorecard row), ``definition``,
+    ``sources``, ``needs`` (optional local extracts) and ``assumptions`` (entries of
+    ``docs/assumptions.md``).
+
+    Examples:
+        >>> catalogue()[["id", "title"]]
+        >>> catalogue().set_index("id").loc["HE-02", "definition"]
+    """
     rows = [
         {
             "id": i.id, "title": i.title, "polarity": i.polarity, "period": i.period,
-            "kind": i.kind, "unit": i.unit, "definition": i.definition,
+            "kind": i.kind, "unit": i.unit, "kpi": i.kpi, "definition": i.definition,
             "sources": ", ".join(i.sources), "needs": ", ".join(i.needs),
             "assumptions": ", ".join(i.assumptions),
         }
         for i in sorted(REGISTRY.values(), key=lambda i: _sort_key(i.id))
     ]
     return pd.DataFrame(rows)
+
+
+def close_ids(text: str, registry: Mapping[str, Indicator] | None = None) -> list[str]:
+    """The registered ids nearest to a mistyped one (``ps01`` -> ``PS-01``), best first."""
+    known = list(REGISTRY if registry is None else registry)
+    typed = text.strip().upper()
+    if typed in known:
+        return [typed]
+    score = {k: difflib.SequenceMatcher(None, typed, k).ratio() for k in known}
+    best = max(score.values(), default=0.0)
+    near = [k for k in sorted(known, key=lambda k: -score[k]) if score[k] >= max(0.6, best - 0.1)]
+    return near[:3]
+
+
+def lookup(indicator_id: str) -> Indicator:
+    """The entry for ``indicator_id``, or E302 naming the nearest ids ("did you mean ...?")."""
+    if indicator_id in REGISTRY:
+        return REGISTRY[indicator_id]
+    near = close_ids(indicator_id)
+    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    raise UserError(f"unknown indicator {indicator_id!r}", code="E302",
+                    fix=hint + "run `cpanalytics indicators --list` for the ids, e.g. PS-01")
 
 
 def scorecard_ids(registry: Mapping[str, Indicator]) -> list[str]:

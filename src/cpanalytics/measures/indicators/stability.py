@@ -39,6 +39,11 @@ from cpanalytics.measures.indicators.registry import indicator
         "status or of placement with the same carer (L, T or U) continues it; temporary "
         "placements (T0-T4) neither count nor break it. Short breaks excluded."
     ),
+    plain=(
+        "The share of children in care on the date who had three or more placements "
+        "(homes with different carers) in the last 12 months. Moving to a new carer "
+        "starts a new placement; a short temporary stay does not."
+    ),
     sources=("episodes",),
     assumptions=("placement-carer",),
 )
@@ -69,6 +74,32 @@ def placement_arrays(ctx: Context) -> dict[str, np.ndarray]:
     return cached(ctx, "ps.placement_arrays", build)
 
 
+def current_placements(ctx: Context, units: pd.DataFrame, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """The placement each unit row's child (``date``, ``child_no``) holds on the date, as
+    PS-02 takes it: started on or before the date and not yet followed by the next placement
+    of the period or the period's end (a temporary episode keeps it). Columns
+    ``placement_id`` and ``placement_start``, blank when none; the latest start wins."""
+    pl = placement_arrays(ctx)
+    ids = ctx.derived.placements.sort_values(["period_id", "start"], kind="stable")["placement_id"]
+    held = np.full(len(units), -1)
+    codes = units["child_no"].to_numpy()
+    for date, rows in zip(dates, units_by_date(units, dates), strict=True):
+        d = date.to_datetime64().astype("datetime64[us]")
+        current = np.flatnonzero((pl["start"] <= d) & (pl["held_until"] > d))
+        latest = (pd.DataFrame({"child": pl["child"][current], "start": pl["start"][current],
+                                "row": current})
+                  .sort_values("start", kind="stable").drop_duplicates("child", keep="last"))
+        held[rows] = pd.Series(latest["row"].to_numpy(), index=latest["child"].to_numpy()
+                               ).reindex(codes[rows]).fillna(-1).to_numpy(dtype=int)
+    found = held >= 0
+    out = pd.DataFrame({"placement_id": pd.Series(pd.NA, index=units.index, dtype="Int64"),
+                        "placement_start": pd.Series(pd.NaT, index=units.index,
+                                                     dtype="datetime64[us]")})
+    out.loc[found, "placement_id"] = ids.to_numpy(dtype="int64")[held[found]]
+    out.loc[found, "placement_start"] = pl["start"][held[found]]
+    return out
+
+
 def units_by_date(units: pd.DataFrame, dates: pd.DatetimeIndex) -> list[np.ndarray]:
     """Row positions of ``units`` for each date, in the order of ``dates``."""
     when = units["date"].to_numpy().astype("datetime64[us]")
@@ -95,6 +126,12 @@ def units_by_date(units: pd.DataFrame, dates: pd.DatetimeIndex) -> list[np.ndarr
         "adoption (A3-A6) with the adoptive and previous placement together lasting 2+ years. "
         "A placement is as PS-01: a foster carer who goes on to adopt the child keeps the "
         "placement."
+    ),
+    plain=(
+        "Of the children under 16 who have been in care for two and a half years or "
+        "more, the share who have lived with the same carer for at least two years (or "
+        "who moved in with their adoptive family after at least two years with their "
+        "previous carer)."
     ),
     sources=("episodes", "header"),
     assumptions=("placement-carer", "period-start-unknown"),
@@ -157,6 +194,10 @@ def placements_in_window(ctx: Context, dates: pd.DatetimeIndex, period: str) -> 
         "Children looked after on the date with three or more placements (same-carer runs, "
         "as PS-01) between 1 April and the date, by age in completed years (and age band) "
         "on the date and number of placements (3, 4, ... 10, 11+)."
+    ),
+    plain=(
+        "Children in care on the date who had three or more placements since 1 April, "
+        "by their age and how many placements they had."
     ),
     sources=("episodes", "header"),
     assumptions=("placement-carer",),
@@ -228,6 +269,10 @@ def _moves(placements: pd.DataFrame) -> pd.DataFrame:
         "by the placement type moved from and to. A change of placement with the same carer "
         "(T or U) is not a move. Value is % of all moves."
     ),
+    plain=(
+        "Every move to a new carer during the year, by the reason recorded for the "
+        "move."
+    ),
     sources=("episodes",),
     assumptions=("placement-carer",),
     categories=("reason", "from_type", "to_type"),
@@ -255,6 +300,12 @@ def ps04(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "same social worker for the last 12 months. Needs a local social worker allocation "
         "extract (local/social_worker_allocations.csv), which the data contract does not "
         "define yet, so it reports Not available."
+    ),
+    plain=(
+        "Of the children in care for 18 months or more, the share who have had the same "
+        "social worker for the last 12 months. The council's records of social worker "
+        "changes are not yet part of the data these reports use, so this figure is not "
+        "available."
     ),
     sources=(),
     needs=("social_worker_allocations",),

@@ -33,7 +33,7 @@ def nts_thresholds(ctx: Context, year: int) -> dict[pd.Timestamp, float]:
     """The NTS threshold table (start date -> share of the under-18 population) from
     :func:`cpanalytics.measures.reference.nts_thresholds` for reporting year ``year``."""
     return cached(ctx, f"ua.nts_threshold.{year}",
-                  lambda: reference.nts_thresholds(ctx.data.root, year))
+                  lambda: reference.nts_thresholds(ctx.data.config_roots, year))
 
 
 def nts_rate(dates: pd.Series, thresholds: dict[pd.Timestamp, float]) -> pd.Series:
@@ -88,6 +88,10 @@ def uasc_in_care(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "(in uasc.csv and before DUC): the numerator is their number, the value their "
         "percentage of all children in care. CIC-01 by='uasc' gives the same split as counts."
     ),
+    plain=(
+        "The number of unaccompanied asylum-seeking children in care on the date, and "
+        "their share of all children in care."
+    ),
     sources=("episodes", "uasc"),
 )
 def ua01(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
@@ -131,6 +135,10 @@ def _arrivals(ctx: Context) -> pd.DataFrame:
         "completed years at arrival and sex. At 31 December the total is the calendar year; "
         "at 31 March, the financial year."
     ),
+    plain=(
+        "The unaccompanied asylum-seeking children who came into care in the last 12 "
+        "months, by quarter, their age when they arrived and sex."
+    ),
     sources=("episodes", "uasc", "header"),
     categories=("month", "quarter", "age_at_arrival", "sex"),
 )
@@ -158,6 +166,9 @@ def _nationality(ctx: Context, codes: np.ndarray) -> np.ndarray:
         "UASC looked after on the date by NATIONALITY in local/child_attributes.csv "
         "(blank: Not recorded)."
     ),
+    plain=(
+        "The unaccompanied asylum-seeking children in care on the date, by nationality."
+    ),
     sources=("episodes", "uasc"),
     needs=("child_attributes",),
     categories=("nationality",),
@@ -180,6 +191,10 @@ def ua03(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         "Periods of care (RNE S) started in the 12 months ending on the date while the child was "
         "UASC, by NATIONALITY in local/child_attributes.csv (blank: Not recorded)."
+    ),
+    plain=(
+        "The unaccompanied asylum-seeking children who came into care in the last 12 "
+        "months, by nationality."
     ),
     sources=("episodes", "uasc"),
     needs=("child_attributes",),
@@ -211,6 +226,12 @@ def ua03a(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
         "no threshold before the scheme began. The population is the ONS mid-year estimate "
         "in population.csv for the calendar year of the date, or the latest earlier one, "
         "never a later one."
+    ),
+    plain=(
+        "The unaccompanied asylum-seeking children in care as a share of the council's "
+        "threshold under the National Transfer Scheme (0.1% of the area's children). A "
+        "council above its threshold can ask for new arrivals to be transferred to "
+        "other councils."
     ),
     sources=("episodes", "uasc"),
     needs=("population",),
@@ -275,6 +296,10 @@ def _former_uasc_leavers(ctx: Context) -> pd.DataFrame:
         "birthday, and left their last period of care aged 16 or over. Short breaks do not "
         "count. Leaving-care support to 25 on request is not in the 903."
     ),
+    plain=(
+        "The young people aged 18 to 21 who came into care as unaccompanied "
+        "asylum-seeking children and are now care leavers."
+    ),
     sources=("episodes", "uasc", "header"),
     assumptions=("uasc-care-leavers",),
 )
@@ -297,6 +322,10 @@ def ua05(ctx: Context, dates: pd.DatetimeIndex) -> pd.DataFrame:
     definition=(
         "Children who were UASC and looked after on the day before their 18th birthday, "
         "where that birthday fell between 1 April and the date."
+    ),
+    plain=(
+        "The unaccompanied asylum-seeking children who turned 18 while in care during "
+        "the year."
     ),
     sources=("episodes", "uasc", "header"),
 )
