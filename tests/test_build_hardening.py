@@ -64,7 +64,7 @@ def test_held_entries_wait_for_commit_and_admit_filters(tmp_path):
 
 
 def fake_renderer(monkeypatch, text: str) -> None:
-    def fake_render(year_dir, *, year, la_name, engine, narrative_dir, project=None):
+    def fake_render(year_dir, *, year, la_name, engine, narrative_dir, project=None, document=None):
         (year_dir / f"corporate-parenting-{year}.html").write_text(text)
         return []
 

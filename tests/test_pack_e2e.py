@@ -109,6 +109,8 @@ def test_build_warns_for_each_missing_explanation(built, compared):
     flagged = set(pack.attention(compared)["indicator"]) - {"HE-02"}
     warned = set(re.findall(r"explanation not supplied: ([\w-]+)\.md", _squash(built["stderr"])))
     assert warned == flagged
+    # no config/pack.yaml in the synthetic data: the packaged placeholders, and a warning
+    assert "still holds placeholders (<...>) in: from, contacts.Lead Officer" in _squash(built["stderr"])
 
 
 def test_pack_outputs_scorecard_landscape_and_committee_header(built):

@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from cpanalytics.pipeline import BuildOptions, build
     from cpanalytics.pipeline.packs import build_packs, pack_dates
     from cpanalytics.pipeline.progress import reporter_for
+    from cpanalytics.publish import committee
     from cpanalytics.publish.targets import reporting_year
     from cpanalytics.render.project import find_project
 
@@ -122,6 +123,11 @@ def run(args: argparse.Namespace) -> int:
                          (d - pd.DateOffset(months=args.every) + pd.offsets.MonthEnd(0)).date()
                          if catch_up else None))
              for d in dates]
+    details = committee.load([base.data_dir, *([project] if project else [])])  # a bad pack.yaml: stop now
+    if details.placeholders:
+        print(f"warning: {details.file or 'the packaged config/pack.yaml'} still holds placeholders "
+              f"(<...>) in: {', '.join(details.placeholders)}; the cover report shows them",
+              file=sys.stderr)
     reporter = reporter_for(sys.stderr)
     results = build_packs(every, reporter) if catch_up else [build(every[0], reporter)]
     for result in results:
