@@ -6,10 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from render_fakes import cell, fake_cell, markdown, svg_output
 
 from cpanalytics.errors import UserError
+from cpanalytics.publish import tables
 from cpanalytics.render.builtin import add_image_alt, render_document
 from cpanalytics.render.stage import appendix_markdown, period, sources_root
 from cpanalytics.render.subset import EXTENSION, cell_options, expand_document
@@ -51,6 +53,21 @@ def test_embeds_numbers_and_resolves(tmp_path: Path) -> None:
     assert doc.metadata["author"] == "Test Council" and doc.metadata["title"] == "T"
     assert "papersize" not in doc.metadata
     assert expand_document(qmd, tmp_path, "typst").metadata["papersize"] == "a4"
+
+
+def test_a_table_and_its_note_stay_one_block(tmp_path: Path) -> None:
+    # tables.table_markdown(label=...) puts a table and its symbols note in one block,
+    # note-<label>, which the PDF keeps on one page; the engine passes its fences through
+    # (any other fenced div is refused: E708) and captions the table inside it.
+    frame = pd.DataFrame({"Group": ["A", "B"], "Number": ["[c]", "12"]})
+    text = tables.table_markdown(frame, label="tbl-counts")
+    qmd = project(tmp_path, "{{< embed notebooks/nb.ipynb#tbl-counts >}}\n",
+                  [cell("tbl-counts", [markdown(text)], tbl_cap="Counts")])
+    lines = expand_document(qmd, tmp_path, "typst").markdown.splitlines()
+    opened = lines.index("::: {#note-tbl-counts}")
+    caption = lines.index(": Table 1: Counts {#tbl-counts}")
+    note = next(i for i, line in enumerate(lines) if line.startswith("[c] confidential"))
+    assert opened < caption < note < lines.index(":::", note)
 
 
 def test_metadata_merges_the_house_extension_like_quarto(tmp_path: Path) -> None:

@@ -137,7 +137,9 @@ def test_ceased_compares_this_year_with_last(ctx, shown):
     ]
     assert list(_table(ctx, "tbl-cic03-ceased").columns) == [
         "Reason", "2018-19", "2018-19 %", "2017-18", "2017-18 %"]
-    assert shown and shown[0].startswith("| Reason |")
+    # the table and its symbols note are one block, kept on one page in the PDF
+    assert shown and shown[0].startswith("::: {#note-tbl-cic03-ceased}\n\n| Reason |")
+    assert shown[0].endswith("[z] not applicable.\n\n:::")
 
 
 def test_profile_and_entry_profile(ctx, shown):

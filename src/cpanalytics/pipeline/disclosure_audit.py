@@ -126,5 +126,6 @@ def _apply(year_dir: Path, records: list[dict[str, Any]], keys: set[str]) -> Non
         if not shown:
             raise ValueError(f"disclosure audit: table {record['table']} not found in {executed.name}")
         for data in shown:
-            data["text/markdown"] = table_markdown(new, suppressed=record["suppressed"])
+            data["text/markdown"] = table_markdown(new, suppressed=record["suppressed"],
+                                                   label=record["table"])
         nbformat.write(notebook, executed)

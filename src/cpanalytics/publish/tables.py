@@ -69,11 +69,17 @@ def _cell(text: str, classes: Mapping[str, str] | None = None) -> str:
     return f"[{shown}]{{.{classes[text]}}}" if classes and text in classes else shown
 
 
-def table_markdown(frame: pd.DataFrame, *, suppressed: bool = True) -> str:
-    """A published table as shown: the pipe table, then the symbols note when any appears."""
+def table_markdown(frame: pd.DataFrame, *, suppressed: bool = True, label: str = "") -> str:
+    """A published table as shown: the pipe table, then the symbols note when any appears.
+
+    With a ``label``, a table and its note are one block ``note-<label>``, which the PDF
+    keeps on one page (``reports/_layout.md``: a note never opens a page apart from its
+    table)."""
     symbols = {disclosure.CONFIDENTIAL, NOT_AVAILABLE, NOT_APPLICABLE}
-    noted = suppressed and bool(frame.isin(symbols).to_numpy().any())
-    return markdown(frame) + ("\n\n" + disclosure.symbols_note() if noted else "")
+    if not (suppressed and bool(frame.isin(symbols).to_numpy().any())):
+        return markdown(frame)
+    text = markdown(frame) + "\n\n" + disclosure.symbols_note()
+    return f"::: {{#note-{label}}}\n\n{text}\n\n:::" if label else text
 
 
 def relabel(frame: pd.DataFrame, meanings: Mapping[str, str]) -> pd.DataFrame:

@@ -39,6 +39,9 @@ CALLOUT_COLOURS = {"note": "#0758E5", "warning": "#EB9113", "important": "#CC191
 MAX_INCLUDE_DEPTH = 8
 #: The house style: a Quarto custom format extension inside the staged project.
 EXTENSION = Path("_extensions") / "cpanalytics"
+#: The fences of the block holding a table and its symbols note (``tables.table_markdown``),
+#: passed through to pandoc as they are.
+NOTE_FENCE = re.compile(r":::(?: \{#note-[\w-]+\})?")
 
 
 @dataclass(frozen=True)
@@ -378,10 +381,10 @@ class _Embedder:
         while end < len(body) and body[end].lstrip().startswith("|"):
             end += 1
         return [
-            *((r, False) for r in body[:start]), ("", True),
+            *((r, bool(NOTE_FENCE.fullmatch(r.strip()))) for r in body[:start]), ("", True),
             *((r, False) for r in body[start:end]),
             ("", True), (f": {caption} {{#{label}}}", False), ("", True),
-            *((r, False) for r in body[end:]),
+            *((r, bool(NOTE_FENCE.fullmatch(r.strip()))) for r in body[end:]),
         ]
 
 

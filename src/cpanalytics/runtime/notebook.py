@@ -126,7 +126,7 @@ def publish_table(
     path = Path(output_dir) / "tables" / f"{label}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.map(markup.csv_text).rename(columns=markup.csv_text).to_csv(path, index=False)
-    text = tables.table_markdown(frame, suppressed=suppressed)
+    text = tables.table_markdown(frame, suppressed=suppressed, label=label)
     _write_sidecar(output_dir, label, publication_audit.sidecar(label, frame, text, suppressed=suppressed))
     display(Markdown(text))
 
