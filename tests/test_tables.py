@@ -211,3 +211,11 @@ def test_a_provisional_single_figure_is_marked_wherever_it_is_shown():
     shown = tables.display_result(result)
     assert shown["value"].tolist() == ["32", "35 [p]"]
     assert shown["numerator"].tolist() == ["32", "35 [p]"]
+
+
+def test_a_count_whole_at_one_decimal_prints_without_a_stray_decimal() -> None:
+    # UA-04's denominator is the NTS threshold, 345,020 x 0.1% = 345.02 children: shown "345".
+    frame = pd.DataFrame({"indicator": ["UA-04"], "numerator": [300.0], "denominator": [345.02],
+                          "value": [86.95]})
+    shown = tables.display_result(frame, suppress=False).iloc[0]
+    assert (shown["numerator"], shown["denominator"]) == ("300", "345")

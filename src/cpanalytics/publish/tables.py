@@ -528,8 +528,8 @@ def display_result(
 
 
 def _places(value: float) -> int:
-    """0 decimals for whole numbers (counts, summed days), else 1."""
-    return 0 if pd.isna(value) or disclosure.is_whole(value) else 1
+    """0 decimals for numbers whole at one decimal (counts, summed days; 345.02 -> 345), else 1."""
+    return 0 if pd.isna(value) or disclosure.is_whole(round(value, 1)) else 1
 
 
 def _reference(unit: str, value: float | None) -> str:
