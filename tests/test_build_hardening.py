@@ -127,6 +127,7 @@ def test_a_cell_that_runs_too_long_fails_its_notebook_by_name_and_cell(tmp):  # 
     assert (slow.ename, slow.cell_index) == ("CellTimeoutError", 4)  # after the injected parameters
     assert "more than 2.5 s (raise it with --cell-timeout)" in slow.describe()
     assert result.notebooks["probe"].ok and result.notebooks["z_after"].ok
+    assert result.notebooks["z_after"].retried is None  # a new kernel, not the killed one first
 
 
 @pytest.mark.slow

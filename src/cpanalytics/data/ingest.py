@@ -361,7 +361,7 @@ def _parse_ddmmyyyy(text: pd.Series) -> pd.Series:
     read as 2 March) or read loosely (1/4/2019, 01/04/19). Other forms go to the slower
     checks. (Formatting each date back to compare took three times as long.)
     """
-    values = pa.array(text.array, from_pandas=True).cast(pa.string())
+    values = pa.array(text.array, from_pandas=True).cast(pa.large_string())  # as pandas holds it
     parsed = pc.strptime(values, format="%d/%m/%Y", unit="s", error_is_null=True)
     shaped = pc.if_else(pc.match_substring_regex(values, r"^\d\d/\d\d/\d\d\d\d$"), values, None)
     day = pc.cast(pc.utf8_slice_codeunits(shaped, 0, 2), pa.int64())

@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -207,16 +208,23 @@ def _conform(frame: pd.DataFrame, specs: dict[str, dict[str, Any]]) -> pd.DataFr
     return frame
 
 
+def _write_frame(folder: Path, name: str, frame: pd.DataFrame) -> dict[str, Any]:
+    """Write ``folder/<name>.parquet``; its hash and column types, for ``meta.json``."""
+    encoded, columns = _encode(frame)
+    sink = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(encoded), sink, compression="lz4")
+    content = sink.getvalue()
+    _write_private(folder / f"{name}.parquet", content)
+    return {"sha256": hashlib.sha256(content).hexdigest(), "columns": columns}
+
+
 def write_frames(folder: Path, frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> None:
-    """Write each frame to ``folder/<name>.parquet``, then ``meta.json`` with their hashes."""
-    files: dict[str, dict[str, Any]] = {}
-    for name, frame in frames.items():
-        encoded, columns = _encode(frame)
-        sink = io.BytesIO()
-        pq.write_table(pa.Table.from_pandas(encoded), sink, compression="lz4")
-        content = sink.getvalue()
-        _write_private(folder / f"{name}.parquet", content)
-        files[name] = {"sha256": hashlib.sha256(content).hexdigest(), "columns": columns}
+    """Write each frame to ``folder/<name>.parquet`` (a thread per core: Arrow's encoder
+    releases the GIL), then ``meta.json`` with their hashes."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        written = {name: pool.submit(_write_frame, folder, name, frame)
+                   for name, frame in frames.items()}
+        files = {name: future.result() for name, future in written.items()}
     _write_private(folder / META, json.dumps({**meta, "files": files}, default=str).encode())
 
 
