@@ -162,9 +162,14 @@ def test_packaged_ids_unknown_to_the_registry_are_skipped():
 def test_packaged_defaults_in_use_names_the_files_without_an_override(tmp_path) -> None:
     from cpanalytics.publish.targets import packaged_defaults_in_use
 
-    assert packaged_defaults_in_use(tmp_path, 2025) == ["targets-2025.yaml", "areas.yaml"]
+    assert packaged_defaults_in_use(tmp_path, 2025) == ["targets-2025.yaml", "areas.yaml", "comparators.csv"]
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "areas.yaml").write_text("areas:\n  North: [Alpha]\n")
-    assert packaged_defaults_in_use(tmp_path, 2025) == ["targets-2025.yaml"]
+    assert packaged_defaults_in_use(tmp_path, 2025) == ["targets-2025.yaml", "comparators.csv"]
     (tmp_path / "config" / "targets-2025.yaml").write_text("targets: {}\n")
+    # comparators: a header and comment lines are none; a local extract's row counts
+    (tmp_path / "config" / "comparators.csv").write_text("INDICATOR,YEAR,AREA,VALUE\n# PS-01,2025,England,?\n")
+    assert packaged_defaults_in_use(tmp_path, 2025) == ["comparators.csv"]
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "comparators.csv").write_text("INDICATOR,YEAR,AREA,VALUE\nPS-01,2025,England,11\n")
     assert packaged_defaults_in_use(tmp_path, 2025) == []

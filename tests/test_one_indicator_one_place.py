@@ -1,5 +1,6 @@
 """One indicator, one place: a KPI declared only by its registry entry (and its target in
-config) reaches the scorecard, the headline sentence and the chart titles."""
+config) reaches the scorecard, the headline sentence, the chart titles and the performance
+pack's paragraphs, with no notebook to regenerate."""
 
 from __future__ import annotations
 
@@ -70,3 +71,69 @@ def test_a_kpi_added_in_the_registry_reaches_the_scorecard_and_headline(
     assert sentence == "90.0% of fake children were fine, above the 85% target."
     assert charts.subject(fake_kpi, "fallback") == "the share of fake children who were fine"
 
+
+
+def test_a_kpi_added_in_the_registry_reaches_the_pack_without_a_new_cell(
+    fake_kpi: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+    import json
+
+    from cpanalytics.publish import pack
+    from cpanalytics.render import pack as render_pack
+    from cpanalytics.runtime.sections import SECTIONS
+    from cpanalytics.runtime.sections import pack as pack_sections
+    from cpanalytics.runtime.sections.context import Context
+
+    # The pack notebook has one paragraphs cell for every KPI: generated with the fake KPI
+    # registered, it is the packaged notebook, byte for byte (no tools/make_notebooks.py run).
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("make_notebooks", root / "tools" / "make_notebooks.py")
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    packaged = root / "src" / "cpanalytics" / "resources" / "notebooks" / "pack.ipynb"
+    assert generator.outputs()[packaged] == packaged.read_text(encoding="utf-8")
+    assert not any(fake_kpi.lower() in label for label in SECTIONS)
+
+    # 45 of 50 (90%, Green) on 31 May 2019, 40 of 50 (80%: below the 85% target, at the 80%
+    # floor: Amber) on 31 July 2019: the pack's paragraph for the fake KPI, from its phrase.
+    cfg = config.Config(year=2020, targets={fake_kpi: config.Target(fake_kpi, 85, 80)},
+                        comparators=pd.DataFrame(columns=config.COMPARATOR_COLUMNS), areas={},
+                        nts_threshold={})
+
+    def compute(i: str, data: object, as_at: pd.Timestamp) -> pd.DataFrame:
+        result = _result(i, pd.Timestamp(as_at))
+        return result.assign(numerator=40, value=80.0) if pd.Timestamp(as_at) == AS_AT else result
+
+    cards = [scorecard.build(object(), when, config=cfg, compute=compute, indicators=[fake_kpi])
+             for when in (AS_AT, pd.Timestamp("2019-05-31"))]
+    flagged = pack.attention(pack.compare(*cards))
+    ctx = Context(notebook="pack", data=None, date=AS_AT, out=tmp_path, refs=None,
+                  results={"pack flagged": flagged, "pack comparators": {fake_kpi: []}})
+    shown: list[tuple[str, dict[str, str]]] = []
+    monkeypatch.setattr(pack_sections, "display",
+                        lambda md, metadata: shown.append((md.data, metadata)))
+    SECTIONS[pack_sections.PARAGRAPHS].func(ctx)
+    assert shown == [(
+        "**Fake measure (ZZ-01): Amber.** 80.0% of fake children were fine on 31 July 2019. "
+        "Performance declined from 90.0% in May 2019 to 80.0% in July 2019. It is 5.0 "
+        "percentage points below the target of 85% and at the floor standard of 80%. No "
+        "England, statistical neighbour or regional figure is published for this measure.",
+        {pack_sections.PARAGRAPH_KEY: fake_kpi})]
+
+    # ... and the staging gives it its own cell and its explanation slot.
+    output = {"output_type": "display_data", "metadata": shown[0][1],
+              "data": {"text/markdown": shown[0][0]}}
+    notebooks = tmp_path / "source" / "notebooks"
+    notebooks.mkdir(parents=True)
+    (tmp_path / "source" / "narrative").mkdir()
+    cell = {"cell_type": "code", "id": "p", "metadata": {}, "execution_count": 1,
+            "source": f"#| label: {pack_sections.PARAGRAPHS}\n", "outputs": [output]}
+    (notebooks / "pack.ipynb").write_text(json.dumps({"cells": [cell], "metadata": {},
+                                                      "nbformat": 4, "nbformat_minor": 5}))
+    warnings = render_pack.stage_explanations(tmp_path / "source", notebooks, tmp_path / "none")
+    assert warnings[0].startswith("explanation not supplied: ZZ-01.md")
+    assert (tmp_path / "source" / render_pack.PARAGRAPHS_FILE).read_text() == (
+        "{{< embed notebooks/pack.ipynb#txt-pack-paragraph-zz-01 >}}\n\n"
+        "{{< include narrative/ZZ-01.md >}}\n")

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
+from cpanalytics.errors import UserError
 from cpanalytics.pipeline.packs import pack_dates
 from cpanalytics.publish import pack, scorecard
-from cpanalytics.publish.targets import Config, Target
+from cpanalytics.publish.targets import Config, Target, published_year
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,9 @@ FIGURES = {
     "CL-01": {"2018-06-30": (90, 100), "2018-08-31": (91, 100)},
     # 95/100 (G) -> 3/4: denominator 4 < 5, no RAG (and 3 is [c]).
     "IR-02": {"2018-06-30": (95, 100), "2018-08-31": (3, 4)},
-    # 50/289 = 17.30% (A: above target 15, below floor 20) -> 56/444 = 12.61% (G).
-    "CIC-04": {"2018-06-30": (50, 289), "2018-08-31": (56, 444)},
+    # 50/289 = 17.30% (A: above target 15, below floor 20) -> 56/444 = 12.61% (G); in May
+    # 10/60 = 16.67% (A) on a cohort of 60 children since April.
+    "CIC-04": {"2018-06-30": (50, 289), "2018-08-31": (56, 444), "2018-05-31": (10, 60)},
 }
 
 
@@ -83,11 +85,12 @@ def fake_compute(indicator_id, data, as_at):
 
 
 def config() -> Config:
+    # PS-01's England 2017/18 figure is published in December 2018, 2018/19 in December 2019.
     comparators = pd.DataFrame({
-        "INDICATOR": ["PS-01", "PS-01", "PS-01", "PS-01"],
-        "YEAR": [2017, 2017, 2017, 2020],
-        "AREA": ["England", "Stat neighbours", "South East", "England"],
-        "VALUE": [10.0, 10.7, 12.0, 9.0],
+        "INDICATOR": ["PS-01", "PS-01", "PS-01", "PS-01", "PS-01"],
+        "YEAR": [2017, 2017, 2017, 2018, 2020],
+        "AREA": ["England", "Stat neighbours", "South East", "England", "England"],
+        "VALUE": [10.0, 10.7, 12.0, 9.5, 9.0],
     })
     targets = {"CIC-04": Target("CIC-04", 15, 20), "PS-01": Target("PS-01", 10, 12),
                "HE-01": Target("HE-01", 90, 80), "HE-02": Target("HE-02", 85, 75),
@@ -98,8 +101,9 @@ def config() -> Config:
 
 
 def card(as_at: str | pd.Timestamp) -> pd.DataFrame:
+    """The pack's card: England as published by ``as_at``."""
     return scorecard.build(object(), as_at, config=config(), compute=fake_compute,
-                           registry=REGISTRY)
+                           registry=REGISTRY, comparator_year=published_year(as_at))
 
 
 @pytest.fixture
@@ -173,9 +177,28 @@ def test_no_change_and_no_panel_date():
         "rating changed.")
 
 
+def test_comparators_count_from_1_december_of_their_year():
+    # DfE "Children looked after in England" for the year ending 31 March Y comes out in
+    # November or December of Y: a figure for Y is cited from 1 December Y.
+    assert published_year("2018-08-31") == 2017  # 2017/18 not out yet: 2016/17
+    assert published_year("2018-11-30") == 2017
+    assert published_year("2018-12-31") == 2018
+    assert published_year("2019-03-31") == 2018
+    # The pack for August 2018 cites PS-01's England 2016/17 (10%), not 2017/18 (9.5%) or
+    # 2019/20 (9%); the annual scorecard (reporting year 2018/19) keeps its rule: 2017/18.
+    pack_card = card("2018-08-31").set_index("indicator")
+    assert (pack_card.loc["PS-01", "england"], pack_card.loc["PS-01", "england_year"]) == (10.0, 2017)
+    annual = scorecard.build(object(), "2018-08-31", config=config(), compute=fake_compute,
+                             registry=REGISTRY).set_index("indicator")
+    assert (annual.loc["PS-01", "england"], annual.loc["PS-01", "england_year"]) == (9.5, 2018)
+    # and so do the sentences: the latest published by 31 December 2018 is 2017/18
+    assert [(c.area, c.year) for c in pack.comparators(config(), ["PS-01"], year=2018)["PS-01"]] == [
+        ("England", 2018), ("statistical neighbours", 2017), ("the South East", 2017)]
+
+
 def test_amber_and_red_paragraphs(frame):
-    comps = pack.comparators(config(), list(frame["indicator"]))
-    # Config year 2019 (2018/19): PS-01's 2020 England figure is not yet published.
+    comps = pack.comparators(config(), list(frame["indicator"]), year=published_year("2018-08-31"))
+    # By 31 August 2018 only the 2016/17 figures are published (2017/18: December 2018).
     assert [(c.area, c.year, c.value) for c in comps["PS-01"]] == [
         ("England", 2017, 10.0), ("statistical neighbours", 2017, 10.7),
         ("the South East", 2017, 12.0)]
@@ -225,20 +248,26 @@ def test_amber_and_red_paragraphs(frame):
     assert "[c]" not in everything
 
 
-def test_ytd_caution_in_the_first_months_of_the_year():
-    # 30 June is the third month from 1 April: CIC-04 (YTD) carries the caution, naming its
-    # cohort of 289 children; its 17.3% (50/289) is Amber, so its paragraph says so too.
-    june = pack.compare(card("2018-06-30"), card("2018-04-30"))
-    assert pack.ytd_caution(june) == (
+def test_ytd_caution_on_small_cohorts_in_the_first_months_of_the_year():
+    # 31 May is the second month from 1 April: CIC-04 (YTD) rests on 60 children (under
+    # 100: one child moves it by 1.7 points), so it carries the caution, naming its cohort;
+    # its 16.7% (10/60) is Amber (target 15, floor 20), so its paragraph says so too.
+    may = pack.compare(card("2018-05-31"), card("2018-03-31"))
+    assert pack.ytd_caution(may) == (
         "Some indicators are measured year to date (YTD), from 1 April to the end of the month "
-        "(Re-entries to care (CIC-04): 289 children). For the first few months of the year "
+        "(Re-entries to care (CIC-04): 60 children). For the first few months of the year "
         "they rest on a small cohort of children, so the percentages can easily be skewed: "
         "treat them with a little caution.")
-    row = june[june["indicator"] == "CIC-04"].iloc[0]
+    row = may[may["indicator"] == "CIC-04"].iloc[0]
     assert row["rag"] == "A"
     assert pack.paragraph(row, REGISTRY).endswith(
-        "This is a year-to-date figure for 289 children since 1 April: early in the year it "
+        "This is a year-to-date figure for 60 children since 1 April: early in the year it "
         "rests on a small cohort, so treat it with a little caution.")
+    # 30 June is still early, but 289 children is not a small cohort: no caution.
+    june = pack.compare(card("2018-06-30"), card("2018-04-30"))
+    assert june.set_index("indicator").loc["CIC-04", "rag"] == "A"
+    assert pack.ytd_caution(june) is None
+    assert "caution" not in pack.paragraph(june[june["indicator"] == "CIC-04"].iloc[0], REGISTRY)
     # August is the fifth month: no caution.
     assert pack.ytd_caution(pack.compare(card("2018-08-31"), card("2018-06-30"))) is None
 
@@ -305,12 +334,34 @@ def test_activity_in_april_is_the_year_so_far():
     (["--as-at", "2018-08-31", "--previous", "2018-08-31"], "E344"),
     (["--from", "2019-03-31", "--to", "2018-04-30"], "E308"),
     (["--as-at", "08/31/2018"], "E304"),
+    (["--as-at", "2018-08-15"], "E345"),
+    (["--as-at", "2018-08-31", "--previous", "2018-06-15"], "E345"),
+    (["--from", "2018-04-15", "--to", "2019-03-31"], "E345"),
+    (["--from", "2018-04-30", "--to", "2019-03-30"], "E345"),
 ])
 def test_pack_command_refuses_bad_dates(tmp_path, capsys, args, code):
     from cpanalytics.cli.main import main
 
     assert main(["pack", "--data", str(tmp_path), "--out", str(tmp_path / "out"), *args]) == 2
     assert f"error {code}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_pack_date_that_is_not_a_month_end_names_the_month_end(tmp_path, capsys):
+    from cpanalytics.cli.main import main
+
+    assert main(["pack", "--data", str(tmp_path), "--as-at", "15/08/2018"]) == 2
+    err = capsys.readouterr().err
+    assert "error E345: --as-at 2018-08-15 is not a month-end" in err
+    assert "give the month-end, --as-at 2018-08-31" in err
+    # the pipeline refuses it too (an API caller), before taking any lock
+    from cpanalytics.pipeline import BuildOptions, checked
+
+    with pytest.raises(UserError) as refused:
+        checked(BuildOptions(data_dir=tmp_path, year=2019, out=tmp_path / "out", document="pack",
+                             as_at=pd.Timestamp("2018-08-31").date(),
+                             previous=pd.Timestamp("2018-06-29").date()))
+    assert (refused.value.code, refused.value.fix) == ("E345", "give the month-end, --previous 2018-06-30")
     assert not (tmp_path / "out").exists()
 
 
@@ -321,3 +372,50 @@ def test_catch_up_dates():
         "2018-04-30", "2018-06-30", "2018-08-31", "2018-10-31", "2018-12-31", "2019-02-28"]
     # a start inside a month starts at its month-end
     assert pack_dates(pd.Timestamp("2018-04-15"), pd.Timestamp("2018-07-31"), 3)[-1] == pd.Timestamp("2018-07-31")
+
+
+def test_sparkline_titles_carry_the_label_and_the_value_as_the_scorecard_prints_it():
+    from cpanalytics.publish import charts
+
+    months = pd.date_range("2017-09-30", "2018-08-31", freq="ME")
+
+    def series(ind_id: str, numerators: list[int], denominator: int, scale: float) -> pd.DataFrame:
+        values = [scale * n / denominator for n in numerators]
+        return pd.DataFrame({"indicator": ind_id, "date": months, "numerator": numerators,
+                             "denominator": denominator, "value": values, "available": True})
+
+    # AD-01 (mean days): 33,906 days over 100 children = 339.06, printed 339.1 days (not the
+    # sentence's 339); PS-01: 16/150 = 10.67%, printed 10.7%, under its registry short label;
+    # HE-01's last 3 of 40 is [c] and PS-05's last month is missing, [x], as in the table.
+    missing = series("PS-05", [30] * 12, 40, 100.0)
+    missing.loc[11, ["numerator", "value", "available"]] = [float("nan"), float("nan"), False]
+    fig = charts.kpi_sparklines(
+        {"AD-01": series("AD-01", [33_000 + 82 * k for k in range(11)] + [33_906], 100, 1.0),
+         "PS-01": series("PS-01", [20] * 11 + [16], 150, 100.0),
+         "HE-01": series("HE-01", [30] * 11 + [3], 40, 100.0), "PS-05": missing},
+        la_name="Anyshire", ratings={"AD-01": "A", "PS-01": "G"})
+    titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()]
+    assert titles == [
+        "A1: Days from entering care to\nmoving in with the adoptive\nfamily\nAD-01: 339.1 days",
+        "The share of children with three\nor more placements\nPS-01: 10.7%",
+        "The share of health assessment\nrequests sent on time\nHE-01: [c]",
+        "Children in care 18+ months with\nthe same social worker for 12\nmonths\nPS-05: [x]"]
+
+
+@pytest.mark.parametrize(("la_name", "council"), [
+    ("Local authority", "the local authority"),  # no --la-name: a neutral phrase
+    ("Anyshire County Council", "Anyshire County Council"),
+])
+def test_the_summary_names_the_council_or_a_neutral_phrase(tmp_path, monkeypatch, la_name, council):
+    from cpanalytics.publish import committee
+    from cpanalytics.runtime import notebook as nb
+    from cpanalytics.runtime.sections import SECTIONS
+    from cpanalytics.runtime.sections.context import Context
+
+    ctx = Context(notebook="pack", data=None, date=pd.Timestamp("2018-08-31"), out=tmp_path,
+                  refs=None, la_name=la_name, results={"pack committee": committee.load(tmp_path)})
+    shown: list[str] = []
+    monkeypatch.setattr(nb, "show_text", shown.append)
+    SECTIONS["txt-pack-header"].func(ctx)
+    assert (f"the children and young people looked after by {council}. The latest scorecard, "
+            "for August 2018, is attached to this report.") in shown[0]

@@ -1,8 +1,9 @@
 """End to end: the performance pack for 31 August 2018 on the synthetic data (issue 17), built
-with `cpanalytics pack`, read back from the Word document and the PDF and checked against the
-scorecard the indicator engine gives: the RAG counts, every RAG change since 30 June 2018
-named, a paragraph for every Amber and Red KPI, the officer's explanation after its paragraph.
-A two-pack catch-up gives the same August pack as the single build.
+with `cpanalytics pack`, read back from the Word document and the PDF: the RAG counts of the
+cover report against the scorecard table the same document publishes; against the scorecard
+the indicator engine gives, every RAG change since 30 June 2018 named and a paragraph for
+every Amber and Red KPI (with its target and comparators of a year published by then), the
+officer's explanation after its paragraph. A two-pack catch-up gives the same August pack.
 """
 
 from __future__ import annotations
@@ -51,11 +52,39 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     reader = PdfReader(folder / f"{STEM}.pdf")
     word = Document(str(folder / f"{STEM}.docx"))
     cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    landscape = [p for p in reader.pages if float(p.mediabox.width) > float(p.mediabox.height)]
     return {
         "dir": folder, "stderr": done.stderr, "pdf": reader,
         "pdf_text": _squash(" ".join(p.extract_text() or "" for p in reader.pages)),
         "docx_text": _squash(" ".join([p.text for p in word.paragraphs] + cells)),
+        # the published scorecard: the landscape pages of the PDF, the Word table's RAG column
+        "pdf_table": _squash(" ".join(p.extract_text() or "" for p in landscape)),
+        "docx_table": " ".join(_column(word, "RAG")), "docx_rows": len(_column(word, "RAG")),
     }
+
+
+def _column(word: Document, heading: str) -> list[str]:
+    """The cells under ``heading`` in the Word document's scorecard table."""
+    for table in word.tables:
+        header = [c.text.strip() for c in table.rows[0].cells]
+        if {"Indicator", heading} <= set(header):
+            return [row.cells[header.index(heading)].text.strip() for row in table.rows[1:]]
+    raise AssertionError(f"no scorecard table with a {heading} column")
+
+
+def _cover_counts(text: str) -> dict[str, int]:
+    """The RAG counts the cover report's summary of performance states."""
+    found = {word: re.search(rf"(\d+) (?:is|are) rated {word} –", text) for word in ("Green", "Amber", "Red")}
+    assert all(found.values()), found
+    return {word: int(m.group(1)) for word, m in found.items() if m}
+
+
+def _paragraphs(text: str, flagged: pd.DataFrame) -> dict[str, str]:
+    """Each Amber and Red KPI's paragraph (with its explanation), from its heading to the next."""
+    heads = [f"({r['indicator']}): {scorecard.RAG_WORDS[r['rag']]}." for _, r in flagged.iterrows()]
+    starts = [text.index(h) for h in heads]
+    ends = [*starts[1:], text.index("Recommendations", starts[-1])]
+    return {i: text[a:b] for i, a, b in zip(flagged["indicator"], starts, ends, strict=True)}
 
 
 @pytest.fixture(scope="module")
@@ -64,15 +93,17 @@ def compared() -> pd.DataFrame:
     return pack.compare(scorecard.build(data, AS_AT), scorecard.build(data, PREVIOUS))
 
 
-@pytest.mark.parametrize("kind", ["pdf_text", "docx_text"])
-def test_rag_counts_equal_the_scorecard(built, compared, kind):
-    counts = pack.rag_counts(compared)
-    text = built[kind]
-    rated = int(counts["G"] + counts["A"] + counts["R"])
-    assert f"Of the {rated} KPIs rated, the RAG status for August 2018 is as follows" in text
-    for code, word in (("G", "Green"), ("A", "Amber"), ("R", "Red")):
-        n = int(counts[code])
-        assert f"{n} {'is' if n == 1 else 'are'} rated {word} –" in text
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_rag_counts_equal_the_published_scorecard(built, kind):
+    # the cover report's counts against the RAG words of the scorecard table printed in the
+    # same document (a rating is always its word, never colour alone)
+    cover = _cover_counts(built[f"{kind}_text"])
+    table = {word: len(re.findall(rf"\b{word}\b", built[f"{kind}_table"])) for word in cover}
+    assert cover == table and sum(table.values()) > 0
+    rated = sum(cover.values())
+    assert f"Of the {rated} KPIs rated, the RAG status for August 2018 is as follows" in built[f"{kind}_text"]
+    kpis = re.search(r"performance results for (\d+) KPIs", built["docx_text"])
+    assert kpis and int(kpis.group(1)) == built["docx_rows"]
 
 
 @pytest.mark.parametrize("kind", ["pdf_text", "docx_text"])
@@ -95,9 +126,17 @@ def test_every_amber_and_red_kpi_has_its_paragraph(built, compared, kind):
         head = f"({row['indicator']}): {scorecard.RAG_WORDS[row['rag']]}."
         assert head in text, head
         places.append(text.index(head))
-        # each names its distance from the target
-        assert f"the target of {disclosure.format_reference(row['target'], row['unit'])}" in text
     assert places == sorted(places)  # improved first, as pack.attention orders them
+    cited, paragraphs = [], _paragraphs(text, flagged)
+    for _, row in flagged.iterrows():
+        own = paragraphs[row["indicator"]]
+        # each names its own distance from its own target, and its comparators with their year
+        assert f"the target of {disclosure.format_reference(row['target'], row['unit'])}" in own
+        years = re.findall(r"(?:England|statistical neighbours|the South East) (\d{4})/\d{2}", own)
+        assert years or "No England, statistical neighbour or regional figure" in own
+        cited += years
+    # by 31 August 2018 the DfE had published figures up to 2016/17 (2017/18: December 2018)
+    assert cited and max(map(int, cited)) == 2016
     # the officer's explanation follows its paragraph; the others show the placeholder box
     assert text.index(EXPLANATION) > text.index("(HE-02): Red.")
     missing = [i for i in flagged["indicator"] if i != "HE-02"]

@@ -9,18 +9,39 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from cpanalytics.errors import UserError
 from cpanalytics.render import pack as render_pack
 from cpanalytics.render.stage import NOT_SUPPLIED, stage_project
+from cpanalytics.render.subset import cell_options
+from cpanalytics.runtime.sections.pack import PARAGRAPH_KEY, PARAGRAPHS
+
+
+def _output(indicator_id: str, text: str) -> dict:
+    return {"output_type": "display_data", "data": {"text/markdown": text, "text/plain": "<Markdown>"},
+            "metadata": {PARAGRAPH_KEY: indicator_id}}
+
+
+def _notebook(folder: Path, outputs: list[dict]) -> Path:
+    """An executed pack notebook: the header cell, then the paragraphs cell with ``outputs``."""
+    cells = [{"cell_type": "code", "id": "head", "metadata": {}, "execution_count": 1,
+              "source": "#| label: txt-pack-header\n#| echo: false\n", "outputs": []},
+             {"cell_type": "code", "id": "paras", "metadata": {}, "execution_count": 2,
+              "source": f"#| label: {PARAGRAPHS}\n#| echo: false\nsections.run(...)", "outputs": outputs}]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "pack.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    return path
 
 
 def _stage(tmp_path: Path, explanations: dict[str, str]):
     notebooks = tmp_path / "built" / "notebooks"
-    notebooks.mkdir(parents=True)
-    # the pack notebook's headline records: HE-02 and AD-06 have paragraphs (in that order)
-    records = [{"id": "AD-06", "paragraph": 2}, {"id": "PS-01", "paragraph": None},
-               {"id": "HE-02", "paragraph": 1}]
-    (notebooks / "pack.json").write_text(json.dumps({"notebook": "pack", "kpis": records}))
+    # the pack notebook's one paragraphs cell: HE-02's paragraph, then AD-06's (print order),
+    # and a stray stream output that is no paragraph
+    _notebook(notebooks, [_output("HE-02", "**HE-02: Red.** Text of HE-02."),
+                          {"output_type": "stream", "name": "stderr", "text": "a warning"},
+                          _output("AD-06", "**AD-06: Amber.** Text of AD-06.")])
     narrative = tmp_path / "project" / "narrative" / "pack" / "2018-08"
     narrative.mkdir(parents=True)
     for name, text in explanations.items():
@@ -37,11 +58,18 @@ def test_each_paragraph_is_followed_by_its_explanation_or_a_placeholder(tmp_path
         "HE-02.md": "Delays were due to <script>alert('x')</script>**health** capacity.\n"})
     source = staged.path
     assert source == tmp_path / "out" / "2018-08" / "source"
-    assert (source / render_pack.PARAGRAPHS).read_text() == (
-        "{{< embed notebooks/pack.ipynb#txt-pack-he-02 >}}\n\n"
+    assert (source / render_pack.PARAGRAPHS_FILE).read_text() == (
+        "{{< embed notebooks/pack.ipynb#txt-pack-paragraph-he-02 >}}\n\n"
         "{{< include narrative/HE-02.md >}}\n\n"
-        "{{< embed notebooks/pack.ipynb#txt-pack-ad-06 >}}\n\n"
+        "{{< embed notebooks/pack.ipynb#txt-pack-paragraph-ad-06 >}}\n\n"
         "{{< include narrative/AD-06.md >}}\n")
+    # the staged notebook's paragraphs cell is now a cell per KPI, each with its own output
+    cells = json.loads((source / "notebooks" / "pack.ipynb").read_text())["cells"]
+    assert [cell_options(c)["label"] for c in cells] == [
+        "txt-pack-header", "txt-pack-paragraph-he-02", "txt-pack-paragraph-ad-06"]
+    assert [c["outputs"][0]["data"]["text/markdown"].strip() for c in cells[1:]] == [
+        "**HE-02: Red.** Text of HE-02.", "**AD-06: Amber.** Text of AD-06."]
+    assert len({c["id"] for c in cells}) == 3
     # the officer's text is sanitised like annual narrative: the script is gone, markdown kept
     explanation = (source / "narrative" / "HE-02.md").read_text()
     assert "<script" not in explanation and "**health** capacity" in explanation
@@ -64,14 +92,20 @@ def test_a_copied_placeholder_still_warns(tmp_path):
 
 
 def test_no_amber_or_red_kpi(tmp_path):
-    notebooks = tmp_path / "nb"
-    notebooks.mkdir()
-    (notebooks / "pack.json").write_text(json.dumps({"kpis": [{"id": "PS-01", "paragraph": None}]}))
-    assert render_pack.flagged(notebooks) == []
     source = tmp_path / "source"
-    source.mkdir()
-    assert render_pack.stage_explanations(source, notebooks, tmp_path / "none") == []
-    assert (source / render_pack.PARAGRAPHS).read_text() == "No KPI is rated Amber or Red this month.\n"
+    _notebook(source / "notebooks", [])
+    assert render_pack.stage_explanations(source, tmp_path / "nb", tmp_path / "none") == []
+    assert (source / render_pack.PARAGRAPHS_FILE).read_text() == "No KPI is rated Amber or Red this month.\n"
+    cells = json.loads((source / "notebooks" / "pack.ipynb").read_text())["cells"]
+    assert [cell_options(c)["label"] for c in cells] == ["txt-pack-header"]
+
+
+def test_a_notebook_without_the_paragraphs_cell_is_refused(tmp_path):
+    path = tmp_path / "pack.ipynb"
+    path.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    with pytest.raises(UserError) as refused:
+        render_pack.split_paragraphs(path)
+    assert refused.value.code == "E710" and PARAGRAPHS in refused.value.problem
 
 
 def test_the_months_explanations_are_the_projects_else_the_data_roots(tmp_path):

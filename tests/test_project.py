@@ -118,8 +118,10 @@ def test_init_targets_change_nothing_until_a_line_is_uncommented(project: Path, 
     data = tmp_path / "data"
     roots = [data, project]
     assert load(roots, YEAR).targets == load(None, YEAR).targets
-    # the example counts as no targets of the council's own; the copied areas.yaml does count
-    assert packaged_defaults_in_use(roots, YEAR) == [f"targets-{YEAR}.yaml"]
+    # the examples count as none of the council's own: the build keeps warning
+    assert packaged_defaults_in_use(roots, YEAR) == [
+        f"targets-{YEAR}.yaml", "areas.yaml", "comparators.csv"]
+    _fill_areas_and_comparators(project, figure="11")
     # every commented entry, uncommented as it stands, is the packaged default
     path = project / "config" / f"targets-{YEAR}.yaml"
     text = path.read_text()
@@ -131,6 +133,42 @@ def test_init_targets_change_nothing_until_a_line_is_uncommented(project: Path, 
     assert {k: (t.target, t.floor) for k, t in own.items()} == {
         k: (t.target, t.floor) for k, t in packaged.items()}
     assert packaged_defaults_in_use(roots, YEAR) == []
+
+
+def _fill_areas_and_comparators(project: Path, figure: str = "?") -> None:
+    """Uncomment the scaffold's areas and comparator examples, as the council would (the
+    comparator's ``?`` replaced by ``figure``)."""
+    for name in ("areas.yaml", "comparators.csv"):
+        path = project / "config" / name
+        lines = path.read_text().splitlines()
+        example = lines.index("# areas:") if name == "areas.yaml" else len(lines) - 1
+        text = "\n".join([*lines[:example], *(line.removeprefix("# ") for line in lines[example:])])
+        path.write_text(text.replace(",?,", f",{figure},") + "\n")
+
+
+def test_init_areas_and_comparators_are_templates_the_build_warns_about(project: Path, tmp_path: Path) -> None:
+    """Nothing of the packaged (Kent) districts or comparator figures is copied in: until
+    the council fills the files in, the packaged ones apply and the build says so."""
+    roots = [tmp_path / "data", project]
+    areas = (project / "config" / "areas.yaml").read_text()
+    comparators = (project / "config" / "comparators.csv").read_text()
+    assert "Ashford" not in areas and all(line.startswith("#") for line in areas.splitlines())
+    assert comparators.splitlines()[0] == "INDICATOR,YEAR,AREA,VALUE,NOTE"
+    assert all(line.startswith("#") for line in comparators.splitlines()[1:])
+    assert reference.areas(roots) == reference.areas(None)
+    assert load(roots, YEAR).comparators.equals(load(None, YEAR).comparators)
+    assert packaged_defaults_in_use(roots, YEAR)[1:] == ["areas.yaml", "comparators.csv"]
+    # the comparator example uncommented as it stands has no figure: E324 on its line (8)
+    _fill_areas_and_comparators(project)
+    with pytest.raises(UserError) as err:
+        load(roots, YEAR)
+    assert (err.value.code, err.value.row, err.value.column) == ("E324", 8, "VALUE")
+    path = project / "config" / "comparators.csv"
+    path.write_text(path.read_text().replace(",?,", ",11,"))
+    assert reference.areas(roots) == {"First District": "North Area", "Second District": "North Area",
+                                      "Third District": "South Area"}
+    assert load(roots, YEAR).comparator("PS-01", "England", YEAR) == (11.0, YEAR)
+    assert packaged_defaults_in_use(roots, YEAR) == [f"targets-{YEAR}.yaml"]
 
 
 def test_the_project_config_wins_over_the_data_root_and_the_package(tmp_path: Path) -> None:

@@ -351,3 +351,26 @@ def test_packaged_targets_reproduce_the_seed_scorecard_rags():
                      {"numerator": [394], "denominator": [631], "value": [100 * 394 / 631]}),
                  registry=registry, indicators=["HE-02"])
     assert july.loc[0, "rag"] == "R"
+
+
+def test_publish_declares_its_figures_as_tidy_numbers(card):
+    """The scorecard's tidy table (issue 16 item 6): the numbers behind the display strings,
+    each with its unit and the date it is for; a [c] figure blank."""
+    from cpanalytics.publish import tidy
+
+    out = tidy.frame(publish(card.reset_index()))
+    rows = out.set_index(["measure", "date", "statistic"]).sort_index()
+    # AD-01: 27,762 / 77 = 360.5 days; 332.0 days at 31 July 2018; target 426 days; England
+    # 593 days for 2016/17 (the year ending 31 March 2017).
+    assert rows.loc[("AD-01", "2019-07-31", "value"), ["value", "unit"]].tolist() == [360.5, "days"]
+    assert rows.loc[("AD-01", "2019-07-31", "numerator"), ["value", "unit"]].tolist() == [27762.0, "days"]
+    assert rows.loc[("AD-01", "2018-07-31", "value"), "value"] == 332.0
+    assert rows.loc[("AD-01", "2019-07-31", "target"), ["value", "unit"]].tolist() == [426.0, "days"]
+    assert rows.loc[("AD-01", "2017-03-31", "England"), "value"] == 593.0
+    # PS-01: 165 / 1,706 = 9.7%, target 10%.
+    assert rows.loc[("PS-01", "2019-07-31", "value"), ["value", "unit"]].tolist() == [9.7, "%"]
+    # IR-02: 3 of 4 -> [c]; its value a year earlier (95.9%) is shown.
+    hidden = rows.loc[("IR-02", "2019-07-31")]
+    assert hidden.loc[["numerator", "denominator", "value"], "status"].tolist() == ["[c]"] * 3
+    assert hidden["value"].loc[["numerator", "denominator", "value"]].isna().all()
+    assert rows.loc[("IR-02", "2018-07-31", "value"), ["value", "status"]].tolist() == [95.9, ""]

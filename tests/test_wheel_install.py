@@ -137,9 +137,16 @@ def test_a_project_folder_from_init_is_what_the_build_uses(
     qmd = project / "reports" / "corporate_parenting.qmd"
     qmd.write_text(qmd.read_text().replace('title: "Annual Corporate Parenting Report"',
                                            f'title: "{EDITED_TITLE}"'))
+    # areas.yaml and comparators.csv are templates (no Kent districts or figures copied in)
+    assert "Ashford" not in (project / "config" / "areas.yaml").read_text()
+    assert (project / "config" / "comparators.csv").read_text().splitlines()[0] == (
+        "INDICATOR,YEAR,AREA,VALUE,NOTE")
     built = _run([root / "bin" / "cpanalytics", "build", "--year", YEAR, "--engine", "builtin"],
                  project, env)  # no --data: the project's data/
     assert built.returncode == 0, built.stderr[-3000:]
+    # so the build says the packaged areas are in use (the comparators come from the data's
+    # local extract, the targets from the project)
+    assert "config: using the packaged defaults from the Kent seed packs for areas.yaml;" in built.stderr
     year_dir = project / "out" / str(YEAR)
     html = (year_dir / f"corporate-parenting-{YEAR}.html").read_text(encoding="utf-8")
     assert EDITED_FOREWORD in html and EDITED_TITLE in html

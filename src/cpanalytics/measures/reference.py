@@ -14,7 +14,6 @@ from cpanalytics.data.settings import (
     PACKAGED,
     Roots,
     config_roots,
-    council_file,
     line,
     number,
     read_yaml,
@@ -36,8 +35,12 @@ def nts_thresholds(root: Roots, year: int) -> dict[pd.Timestamp, float]:
 
 
 def areas_file(root: Roots) -> Path:
-    """``config/areas.yaml`` of the project, else of the data root, else the packaged file."""
-    return council_file(root, "areas.yaml") or PACKAGED / "areas.yaml"
+    """``config/areas.yaml`` of the project, else of the data root, else the packaged file;
+    a file that sets no ``areas`` (every line commented out, as ``cpanalytics init`` writes
+    it) counts as none."""
+    own = [path for folder in config_roots(root)
+           if (path := folder / "config" / "areas.yaml").is_file() and read_yaml(path).get("areas") is not None]
+    return own[-1] if own else PACKAGED / "areas.yaml"
 
 
 def areas(root: Roots = None) -> dict[str, str]:

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -21,14 +22,17 @@ from cpanalytics.about import DEFAULT_LA_NAME
 from cpanalytics.errors import Finding, UserError
 from cpanalytics.pipeline import cache as cache_mod
 from cpanalytics.pipeline import disclosure_audit, inputs, outputs, privacy, rendering
-from cpanalytics.pipeline.exports import TIDY_DIR, table_captions, write_spreadsheet, write_tidy
+from cpanalytics.pipeline.exports import table_captions, write_spreadsheet
 from cpanalytics.pipeline.fingerprint import code_version, digest, file_sha256, tree_hashes
 from cpanalytics.pipeline.manifest import build_manifest, notebook_record, write_manifest
 from cpanalytics.pipeline.progress import PlainReporter, Reporter
 from cpanalytics.pipeline.runner import KernelPool, NotebookJob, NotebookResult
 from cpanalytics.publish import targets as config
+from cpanalytics.publish import tidy
+from cpanalytics.publish.pack import month_end
 from cpanalytics.publish.pack import previous_date as pack_previous
 from cpanalytics.publish.targets import packaged_defaults_in_use
+from cpanalytics.publish.wording import listing
 from cpanalytics.render.pack import narrative_dir as pack_narrative_dir
 from cpanalytics.render.project import check_project
 from cpanalytics.render.stage import (
@@ -40,7 +44,8 @@ from cpanalytics.render.stage import (
 )
 from cpanalytics.runtime import snapshot
 
-__all__ = ["BuildOptions", "BuildResult", "build", "embedded_notebooks", "report_notebooks"]
+__all__ = ["Build", "BuildOptions", "BuildResult", "build", "checked", "embedded_notebooks",
+           "report_notebooks", "staging"]
 
 #: Notebooks whose names start with these are analysts' templates, never built.
 NOT_BUILT = ("adhoc", "_")
@@ -142,9 +147,9 @@ class BuildResult:
         return sorted(n for n, r in self.notebooks.items() if not r.cached)
 
 
-def _checked(options: BuildOptions) -> BuildOptions:
-    """Options with defaults filled in; ``UserError`` E401/E402/E406 for bad ones, E32x for
-    a bad configuration file."""
+def checked(options: BuildOptions) -> BuildOptions:
+    """Options with defaults filled in; ``UserError`` E401/E402/E406 for bad ones, E345 for
+    a pack's date that is not a month-end, E32x for a bad configuration file."""
     this_year = date.today().year
     if not 2000 <= options.year <= this_year + 1:
         raise UserError(
@@ -166,6 +171,10 @@ def _checked(options: BuildOptions) -> BuildOptions:
         names = names or tuple(embedded_notebooks(sources)) or None
     report_notebooks(notebooks_dir, names)
     as_at = options.as_at or date(options.year, 3, 31)
+    if options.document == "pack":
+        month_end(as_at, "--as-at")
+        if options.previous is not None:
+            month_end(options.previous, "--previous")
     narrative = options.narrative_dir or (
         pack_narrative_dir(as_at, options.data_dir, project) if options.document == "pack"
         else default_narrative_dir(options.year, options.data_dir, project))
@@ -184,24 +193,19 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     Returns a failed ``BuildResult`` for validation errors, notebook failures, a
     disclosure audit that cannot protect a count, and privacy-audit findings.
     """
-    opts = _checked(options)
+    opts = checked(options)
     reporter = reporter or PlainReporter()
     start = time.perf_counter()
-    home, slot = opts.home, opts.slot
-    with (outputs.write_errors(opts.out), outputs.build_lock(home, slot, wait=opts.wait),
+    with (outputs.write_errors(opts.out), outputs.build_lock(opts.home, opts.slot, wait=opts.wait),
           outputs.sigterm_as_interrupt()):
-        outputs.recover(home, slot)
-        outputs.check_writable(opts.out / ".cache" / opts.cache_name)
-        root = outputs.new_staging(home, slot)
+        root = staging(opts)
         try:
-            one = _Build(opts, reporter, root / slot)
+            one = Build(opts, reporter, root / opts.slot)
             try:
                 result = one.run()
             finally:
                 one.settle_cache()
-            if result.ok:
-                result.year_dir = outputs.publish(root / slot, home, slot)
-                shutil.rmtree(home / f".failed-{slot}", ignore_errors=True)
+            one.publish()
         finally:
             shutil.rmtree(root, ignore_errors=True)
             reporter.close()
@@ -209,8 +213,17 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     return result
 
 
-class _Build:
-    """One build's state while its stages run (a staging folder, the cache, timings)."""
+def staging(opts: BuildOptions) -> Path:
+    """A new staging folder for a build of ``opts`` (:func:`checked`, its lock held), after
+    recovering what a crashed build left and checking the cache can be written."""
+    outputs.recover(opts.home, opts.slot)
+    outputs.check_writable(opts.out / ".cache" / opts.cache_name)
+    return outputs.new_staging(opts.home, opts.slot)
+
+
+class Build:
+    """One build's state while its stages run (a staging folder, the cache, timings):
+    :func:`build` runs one with :meth:`run`; ``pipeline.packs`` runs several with one pool."""
 
     def __init__(self, opts: BuildOptions, reporter: Reporter, year_dir: Path) -> None:
         self.opts = opts
@@ -238,7 +251,7 @@ class _Build:
         """The papermill parameters every notebook gets (``output_dir`` is added per notebook)."""
         o = self.opts
         previous = {"previous": (o.previous or pack_previous(cast(date, o.as_at).isoformat()).date()).isoformat()}
-        return {  # as_at, like notebooks_dir and narrative_dir, is filled in by _checked
+        return {  # as_at, like notebooks_dir and narrative_dir, is filled in by checked
             "data_dir": str(o.data_dir), "year": o.year, "as_at": cast(date, o.as_at).isoformat(),
             "la_name": self.la_name, "suppress": True, **(previous if o.document == "pack" else {}),
         }
@@ -271,6 +284,14 @@ class _Build:
         else:
             ids = self.identifiers()
             self.cache.commit(admit=lambda entry: not privacy.audit(entry, ids))
+
+    def publish(self) -> None:
+        """Move the staged build into place (``<out>/<year>/``, the pack's
+        ``<out>/pack/<YYYY-MM>/``) when every stage passed."""
+        o = self.opts
+        if self.result.ok:
+            self.result.year_dir = outputs.publish(self.dir, o.home, o.slot)
+            shutil.rmtree(o.home / f".failed-{o.slot}", ignore_errors=True)
 
     def check_inputs(self) -> inputs.InputSummary | None:
         """Validate (or reuse the validation of identical inputs); ``None`` on errors."""
@@ -332,6 +353,21 @@ class _Build:
             {snapshot.ENV: str(self.snapshot_path)}, self.reporter.notebook,
         )
 
+    @contextlib.contextmanager
+    def running(self, jobs: list[NotebookJob]) -> Iterator[KernelPool | None]:
+        """A pool of kernels running ``jobs`` on this build's data (:meth:`start_notebooks`),
+        ``None`` when there are none; the kernels stop on leaving, a Ctrl-C while they
+        start included."""
+        if not jobs:
+            yield None
+            return
+        pool = self.kernel_pool(jobs)
+        with contextlib.ExitStack() as stack:
+            stack.push(pool)  # its exit before its start: a Ctrl-C while it starts still stops it
+            pool.__enter__()
+            self.start_notebooks(pool, jobs)
+            yield pool
+
     @property
     def snapshot_path(self) -> Path:
         return self.dir / ".work" / "_snapshot.pkl"
@@ -383,13 +419,16 @@ class _Build:
         self.timed("notebooks", self.notebooks_started)
 
     def collect_work(self) -> None:
-        """Move what each notebook wrote: ``<name>.json`` to notebooks/, tables to tables/."""
+        """Move what each notebook wrote: ``<name>.json`` to notebooks/, tables to tables/
+        (their tidy numbers to tables/tidy/)."""
         work = self.dir / ".work"
         tables = self.dir / "tables"
-        tables.mkdir(parents=True, exist_ok=True)
+        (tables / tidy.DIR).mkdir(parents=True, exist_ok=True)
         for folder in sorted(p for p in work.iterdir() if p.is_dir()) if work.exists() else []:
             for csv in sorted((folder / "tables").glob("*.csv")):
                 shutil.copy2(csv, tables / csv.name)
+            for csv in sorted((folder / "tables" / tidy.DIR).glob("*.csv")):
+                shutil.copy2(csv, tables / tidy.DIR / csv.name)
             for item in folder.iterdir():
                 if item.name != "tables" and item.is_file():
                     shutil.copy2(item, self.dir / "notebooks" / item.name)
@@ -414,7 +453,7 @@ class _Build:
 
     def export_tables(self) -> None:
         """Write the accessible spreadsheet of every published CSV (reused if the CSVs are
-        unchanged) and each CSV as a tidy numeric table in ``tables/tidy/``."""
+        unchanged); each table's tidy numbers are already in ``tables/tidy/``."""
         started = time.perf_counter()
         tables = self.dir / "tables"
         csvs = sorted(tables.glob("*.csv"))
@@ -428,7 +467,6 @@ class _Build:
             self.reporter.stage(f"tables: {len(csvs)} CSV files and {xlsx}")
             write_spreadsheet(csvs, tables / xlsx, year=self.opts.year, la_name=self.la_name, captions=captions)
             self.cache.put("tables", "xlsx", key, cache_mod.copy_into({xlsx: tables / xlsx}), {})
-        write_tidy(csvs, tables / TIDY_DIR)
         self.timed("exports", started)
 
     def render(self, keys: dict[str, str]) -> None:
@@ -458,7 +496,7 @@ class _Build:
                 narrative_dir=cast(Path, o.narrative_dir), project=o.project,
                 document=rendering.document(o.document, o.year, o.as_at, self.parameters().get("previous")),
             )
-            made = sorted(  # tables/ is the spreadsheet's and tidy's, written meanwhile (export_tables)
+            made = sorted(  # tables/ is the spreadsheet's, written meanwhile (export_tables)
                 p.relative_to(self.dir).as_posix() for p in self.dir.rglob("*")
                 if p.is_file() and p not in before and not p.is_relative_to(self.dir / "tables"))
             self.cache.put("render", "reports", key, cache_mod.copy_into({f: self.dir / f for f in made}),
@@ -518,15 +556,10 @@ class _Build:
         if defaults:
             self.reporter.stage(
                 "config: using the packaged defaults from the Kent seed packs for "
-                + " and ".join(defaults) + f"; put your council's own in {(o.project or o.data_dir) / 'config'}/"
+                + listing(defaults) + f"; put your council's own in {(o.project or o.data_dir) / 'config'}/"
             )
         jobs, keys = self.notebook_jobs()
-        with contextlib.ExitStack() as stack:
-            pool = self.kernel_pool(jobs) if jobs else None
-            if pool is not None:
-                stack.push(pool)  # its exit before its start: a Ctrl-C while it starts still stops it
-                pool.__enter__()
-                self.start_notebooks(pool, jobs)
+        with self.running(jobs) as pool:
             summary = self.check_inputs()
             if summary is None:
                 return self.result

@@ -1,8 +1,9 @@
 """The build's whole-publication disclosure audit (``cpanalytics.publish.publication_audit``).
 
 Reads the sidecars the notebooks left in their private work folders, hides the extra
-cells the audit chooses in the staged CSV tables and in the executed notebooks' Markdown
-(which the reports and the spreadsheet are made from), and returns the manifest summary.
+cells the audit chooses in the staged CSV tables, their tidy tables and the executed
+notebooks' Markdown (which the reports and the spreadsheet are made from), and returns the
+manifest summary.
 The counts sentences and charts print are never hidden after the fact (the audit protects
 around them), so no text or chart needs rewriting.
 """
@@ -18,6 +19,7 @@ from typing import Any
 import nbformat
 import pandas as pd
 
+from cpanalytics.publish import tidy
 from cpanalytics.publish.publication_audit import (
     SIDECAR_DIR,
     Protection,
@@ -113,12 +115,17 @@ def _read(record: dict[str, Any]) -> pd.DataFrame:
 
 
 def _apply(year_dir: Path, records: list[dict[str, Any]], keys: set[str]) -> None:
-    """Show ``keys`` as ``[c]`` in the staged CSVs and the executed notebooks' tables."""
+    """Show ``keys`` as ``[c]`` in the staged CSVs, their tidy tables (value blank) and the
+    executed notebooks' tables."""
     for record in records:
         new = hide(_read(record), record["cells"], keys) if keys else None
         if new is None:
             continue
         new.to_csv(record["csv"], index=False)
+        numbers = record["csv"].parent / tidy.DIR / record["csv"].name
+        if record.get("tidy") and numbers.exists():
+            tidy.rehide(pd.read_csv(numbers, dtype=str, keep_default_na=False), record["tidy"],
+                        new).to_csv(numbers, index=False)
         executed = year_dir / "notebooks" / f"{record['notebook']}.ipynb"
         notebook = nbformat.read(executed, as_version=4)
         shown = [o["data"] for c in notebook.cells for o in c.get("outputs", [])

@@ -1,15 +1,10 @@
-"""Published tables: the CSVs the notebooks wrote, one accessible spreadsheet, and each
-table again as tidy numeric data.
+"""Published tables: the CSVs the notebooks wrote, in one accessible spreadsheet.
 
 The spreadsheet follows the Analysis Function guidance "Releasing statistics in
 spreadsheets" through ``gptables``: a cover sheet, a contents sheet, a notes sheet, one
-table per sheet, no merged cells. Titles come from each table cell's ``tbl-cap``.
-
-The tidy tables (``tables/tidy/<table>.csv``, the same guidance's machine-readable form)
-hold one row per figure: the row's labels, the ``measure`` (its column), ``period`` when
-the column or the cell names one, ``value`` as a plain number, ``unit`` and ``status``
-([c], [x], [z], [p]). They are read from the published CSVs after the disclosure audit
-has hidden its cells, so a suppressed figure is blank in ``value`` there too.
+table per sheet, no merged cells. Titles come from each table cell's ``tbl-cap``. Each
+table's tidy numbers (``tables/tidy/``, the same guidance's machine-readable form) are
+written beside it when it is published (``cpanalytics.publish.tidy``).
 """
 
 from __future__ import annotations
@@ -17,10 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-
-from cpanalytics.publish.disclosure import CONFIDENTIAL, NOT_APPLICABLE
 
 SYMBOL_NOTES = pd.DataFrame({
     "Note reference": ["symbols", "source"],
@@ -111,69 +103,3 @@ def write_spreadsheet(
     )
     return path
 
-
-#: The folder under ``tables/`` holding the tidy tables, and the columns each adds.
-TIDY_DIR = "tidy"
-TIDY_COLUMNS = ("figure", "period", "value", "unit", "status")
-#: A published figure: optional ``2024/25: `` comparator period, a number (``1,363``,
-#: ``-12.5%``, ``347.0 days``: the units of :data:`UNITS`) or nothing, then status markers
-#: (``[c] [p]``).
-UNITS = ("%", "days", "reviews", "score", "per 10,000", "children per FTE")
-_FIGURE = re.compile(
-    r"^(?:(?P<period>\d{4}/\d{2}): )?(?P<number>[+-]?\d[\d,]*(?:\.\d+)?)?"
-    r"(?:(?P<percent>%)| (?P<unit>" + "|".join(map(re.escape, UNITS[1:])) + r"))?"
-    r"\s*(?P<status>(?:\[[cxzp]\]\s*)*)$")
-#: A period in a column heading: ``2024-25``, ``2024-25 %``, ``England 2024/25``.
-_PERIOD = re.compile(r"\b\d{4}[-/]\d{2}\b")
-
-
-def tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """A published table (display strings) as tidy data: one row per figure cell.
-
-    Label columns (any whose cells are not all figures, e.g. ``Reason``, ``RAG``) stay as
-    they are (renamed ``<name> (row)`` if one is called like a tidy column); every figure
-    column becomes rows of ``figure`` (its heading, less any period), ``period`` (of the
-    heading or the cell), ``value`` (a number, blank when suppressed or not applicable),
-    ``unit`` (``%``, ``days``, ... when shown with one) and ``status`` (the markers shown,
-    ``[z]`` for a blank cell).
-    """
-    text = frame.astype("str").replace({"nan": "", "-": ""})
-    parsed = {c: text[c].str.strip().str.extract(_FIGURE) for c in text.columns}
-    figures = [c for c in text.columns if parsed[c].notna().any(axis=1).all()]
-    labels = text[[c for c in text.columns if c not in figures]]
-    labels = labels.rename(columns={c: f"{c} (row)" for c in labels.columns
-                                    if str(c).lower() in TIDY_COLUMNS})
-    parts = []
-    for column in figures:
-        cell = parsed[column]
-        named = _PERIOD.search(str(column))
-        status = cell["status"].fillna("").str.split().str.join(" ")
-        parts.append(labels.assign(
-            figure=_PERIOD.sub("", str(column)).strip() or "Number",
-            period=cell["period"].fillna(named.group(0) if named else ""),
-            value=pd.to_numeric(cell["number"].str.replace(",", "", regex=False)),
-            unit=cell["percent"].fillna(cell["unit"]).fillna(""),
-            status=status.where(cell["number"].notna() | status.ne(""), NOT_APPLICABLE)))
-    if not parts:
-        return labels.assign(**dict.fromkeys(TIDY_COLUMNS, ""))
-    out = pd.concat(parts, ignore_index=True)
-    hidden = out["status"].str.contains(CONFIDENTIAL, regex=False).to_numpy(dtype=bool)
-    out.loc[hidden, "value"] = np.nan  # never a number behind a [c]
-    return out
-
-
-def write_tidy(tables: list[Path], folder: Path) -> list[Path]:
-    """Write :func:`tidy` of each published CSV to ``folder/<name>.csv``; returns the paths.
-
-    Stale tidy tables (of a table no longer published) are removed.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for table in tables:
-        frame = pd.read_csv(table, dtype="str", keep_default_na=False)
-        path = folder / table.name
-        tidy(frame).to_csv(path, index=False)
-        written.append(path)
-    for stale in set(folder.glob("*.csv")) - set(written):
-        stale.unlink()
-    return written

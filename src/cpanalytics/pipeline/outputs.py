@@ -68,6 +68,30 @@ def build_lock(out: Path, year: int | str, *, wait: bool = False) -> Iterator[Pa
         os.close(fd)  # closing the descriptor releases the flock
 
 
+@contextlib.contextmanager
+def every_build_lock(out: Path) -> Iterator[list[Path]]:
+    """Hold the lock of every build into ``out`` (``<out>/.<year>.lock``) and every pack
+    (``<out>/pack/.<YYYY-MM>.lock``, :func:`build_lock` of ``pack`` builds), so none is
+    running while ``<out>/.cache`` (all their caches and the shared loaded-data cache)
+    changes. Only locks already made are taken: a build that has never run uses no cache.
+
+    Raises ``UserError`` E403 when a build or pack holds its lock.
+    """
+    with contextlib.ExitStack() as stack:
+        held = []
+        for home in (out, out / "pack"):
+            for path in sorted(home.glob(".*.lock")):
+                try:
+                    held.append(stack.enter_context(build_lock(home, path.name[1:-len(".lock")])))
+                except UserError as exc:
+                    if exc.code != "E403":
+                        raise
+                    raise UserError(f"{exc.problem}; its cache cannot be cleared while it runs",
+                                    file=exc.file, code="E403",
+                                    fix="wait for it to finish, then clear the cache again") from None
+        yield held
+
+
 #: Errors of a file the build may not write, and of a full disk (or quota).
 PERMISSION = (errno.EACCES, errno.EPERM)
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)

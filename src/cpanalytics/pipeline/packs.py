@@ -14,11 +14,10 @@ import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 
-from cpanalytics.pipeline import BuildOptions, BuildResult, _Build, _checked, outputs
+from cpanalytics.pipeline import Build, BuildOptions, BuildResult, checked, outputs, staging
 from cpanalytics.pipeline.progress import PlainReporter, Reporter
 from cpanalytics.pipeline.runner import NotebookJob
 
@@ -34,38 +33,33 @@ def build_packs(options: Sequence[BuildOptions], reporter: Reporter | None = Non
     """Build a pack for each of ``options`` (``document="pack"``), sharing the data load,
     validation, snapshot and kernels; each pack is published only if all its stages passed.
     Raises as :func:`cpanalytics.pipeline.build` does."""
-    checked = [_checked(o) for o in options]
+    every = [checked(o) for o in options]
     reporter = reporter or PlainReporter()
     start = time.perf_counter()
     with contextlib.ExitStack() as stack:
-        stack.enter_context(outputs.write_errors(checked[0].out))
-        for o in checked:
+        stack.enter_context(outputs.write_errors(every[0].out))
+        for o in every:
             stack.enter_context(outputs.build_lock(o.home, o.slot, wait=o.wait))
         stack.enter_context(outputs.sigterm_as_interrupt())
         stack.callback(reporter.close)
-        roots: list[Path] = []
-        for o in checked:
-            outputs.recover(o.home, o.slot)
-            outputs.check_writable(o.out / ".cache" / o.cache_name)
-            roots.append(outputs.new_staging(o.home, o.slot))
-            stack.callback(shutil.rmtree, roots[-1], ignore_errors=True)
-        builds = [_Build(o, reporter, root / o.slot) for o, root in zip(checked, roots, strict=True)]
+        builds = []
+        for o in every:
+            root = staging(o)
+            stack.callback(shutil.rmtree, root, ignore_errors=True)
+            builds.append(Build(o, reporter, root / o.slot))
         try:
             results = _together(builds)
         finally:
             for one in builds:
                 one.settle_cache()
-        for one, root, result in zip(builds, roots, results, strict=True):
-            o = one.opts
-            if result.ok:
-                result.year_dir = outputs.publish(root / o.slot, o.home, o.slot)
-                shutil.rmtree(o.home / f".failed-{o.slot}", ignore_errors=True)
+        for one in builds:
+            one.publish()
     for result in results:  # the whole run's, shared by every pack
         result.timings["total"] = time.perf_counter() - start
     return results
 
 
-def _together(builds: list[_Build]) -> list[BuildResult]:
+def _together(builds: list[Build]) -> list[BuildResult]:
     """Run every build's notebooks in one pool (the first build loads the data, validates
     it and hands the kernels its snapshot), then each build's remaining stages."""
     first = builds[0]
@@ -73,12 +67,7 @@ def _together(builds: list[_Build]) -> list[BuildResult]:
     owners = {f"{job.name}@{one.opts.slot}": (one, job) for one, (jobs, _) in zip(builds, plans, strict=True)
               for job in jobs}
     jobs: list[NotebookJob] = [replace(job, name=name) for name, (_, job) in owners.items()]
-    with contextlib.ExitStack() as stack:
-        pool = first.kernel_pool(jobs) if jobs else None
-        if pool is not None:
-            stack.push(pool)  # its exit before its start: a Ctrl-C while it starts still stops it
-            pool.__enter__()
-            first.start_notebooks(pool, jobs)
+    with first.running(jobs) as pool:
         summary = first.check_inputs()
         if summary is None:
             return [first.result] + [replace(first.result, timings={}) for _ in builds[1:]]

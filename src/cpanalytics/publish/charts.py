@@ -30,8 +30,10 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from cpanalytics.publish.disclosure import (
     CONFIDENTIAL,
+    NOT_AVAILABLE,
     UNIT_DECIMALS,
     format_reference,
+    format_value,
     suppress_result,
 )
 from cpanalytics.publish.headlines import sentence_number, trend_phrase
@@ -682,18 +684,22 @@ def kpi_sparklines(
     suppress: bool = True,
 ) -> Figure:
     """The performance pack's sparklines (issue 17): a small line of each KPI's monthly values
-    (``series``: id -> its series), in the order given, headed by the id and the latest value,
-    its last point coloured by its rating (``ratings``); each on its own scale, as a
-    sparkline is. Points a published table would show as ``[c]`` are left out when ``suppress``."""
+    (``series``: id -> its series), in the order given, headed by its short label (:func:`subject`,
+    else its title), id and latest value as the scorecard prints it, its last point coloured
+    by its rating (``ratings``); each on its own scale, as a sparkline is. Points a published
+    table would show as ``[c]`` are left out when ``suppress``."""
     from cpanalytics.measures.indicators import REGISTRY
 
     ids = list(series)
     shown = {i: _shown(i, s, None, suppress).sort_values("date") for i, s in series.items()}
     dates = pd.concat([s["date"] for s in shown.values()])
     start, end = dates.min(), dates.max()
-    rows = math.ceil(len(ids) / columns)
+    labels = {i: subject(i, REGISTRY[i].title) for i in ids}
+    heads = {i: textwrap.wrap(labels[i][:1].upper() + labels[i][1:], 32) for i in ids}
+    lines = [max(len(heads[i]) for i in ids[r:r + columns]) for r in range(0, len(ids), columns)]
     with report_style():
-        fig = Figure(layout="constrained", figsize=(FIGSIZE[0], 0.2 + 0.72 * rows))
+        fig = Figure(layout="constrained", figsize=(FIGSIZE[0], 0.3 + sum(0.5 + 0.12 * n for n in lines)))
+        rows = len(lines)
         axes = fig.subplots(rows, columns, squeeze=False).ravel()
         for ax, ind_id in zip(axes, ids, strict=False):
             data, unit = shown[ind_id].dropna(subset=["value"]), REGISTRY[ind_id].unit
@@ -702,8 +708,12 @@ def kpi_sparklines(
             if len(data) and pd.notna(latest):
                 ax.plot(data["date"].iloc[-1:], data["value"].iloc[-1:], marker="o", markersize=3.5,
                         color=RAG_POINTS.get(str((ratings or {}).get(ind_id)), PALETTE[0]))
-            value = sentence_number(latest, unit) if pd.notna(latest) else "not shown"
-            ax.set_title(f"{ind_id}: {value}", loc="left", fontsize=8, color="#3D3D3D", pad=2)
+            raw = series[ind_id].sort_values("date")["value"]
+            value = (  # as the scorecard prints it
+                f"{format_value(latest, unit)}{' days' if unit == 'days' else ''}" if pd.notna(latest)
+                else NOT_AVAILABLE if raw.empty or pd.isna(raw.iloc[-1]) else CONFIDENTIAL)
+            ax.set_title("\n".join([*heads[ind_id], f"{ind_id}: {value}"]), loc="left", fontsize=6.5,
+                         color="#3D3D3D", pad=2)
             ax.set_xticks([])
             ax.set_yticks([])
             ax.grid(visible=False)
@@ -713,7 +723,8 @@ def kpi_sparklines(
             ax.set_visible(False)
         fig.suptitle(f"Each KPI at every month end, {la_name}, {_month(start)} to {_month(end)}",
                      x=0.02, ha="left", fontsize=9)
-    moves = [f"{i} {_moved(shown[i].dropna(subset=['value']).set_index('date')['value'], REGISTRY[i].unit)}"
+    moves = [f"{labels[i]} ({i}) "
+             f"{_moved(shown[i].dropna(subset=['value']).set_index('date')['value'], REGISTRY[i].unit)}"
              for i in ids]
     set_alt_text(fig, f"Small line charts, one per key performance indicator, of its value at each "
                       f"month end from {_month(start)} to {_month(end)}, each on its own scale: "

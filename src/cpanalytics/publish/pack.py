@@ -12,11 +12,13 @@ never printed, rated or compared, and no KPI is rated below a denominator of 5
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cpanalytics.data.dates import parse_date
+from cpanalytics.errors import UserError
 from cpanalytics.publish import disclosure, scorecard
 from cpanalytics.publish.disclosure import CONFIDENTIAL, NOT_APPLICABLE, NOT_AVAILABLE
 from cpanalytics.publish.headlines import comparison
@@ -32,6 +34,9 @@ PACK_INTERVAL = 2
 #: Months from 1 April in which year-to-date KPIs carry the caution note (the seed's "first
 #: few months": April to June).
 CAUTION_MONTHS = 3
+#: The cohort below which a year-to-date KPI carries it (the seed's "small cohort"): under
+#: 100 children, one child moves a percentage by more than a point.
+CAUTION_COHORT = 100
 #: What each rating means, as the seed's summary of performance says it.
 RAG_MEANINGS = {"G": "Green – target achieved or exceeded",
                 "A": "Amber – below target but at or above the floor standard",
@@ -52,6 +57,17 @@ def previous_date(as_at: str | pd.Timestamp) -> pd.Timestamp:
     when = parse_date(as_at, "as_at")
     back = when - pd.DateOffset(months=PACK_INTERVAL)
     return (back + pd.offsets.MonthEnd(0)) if when.is_month_end else back
+
+
+def month_end(when: date | pd.Timestamp, option: str) -> pd.Timestamp:
+    """``when``, a month-end; ``UserError`` E345 naming its month's end otherwise: a pack is
+    for a month (its activity columns, comparisons and folder are the month's)."""
+    when = pd.Timestamp(when)
+    if not when.is_month_end:
+        end = when + pd.offsets.MonthEnd(0)
+        raise UserError(f"{option} {when:%Y-%m-%d} is not a month-end: a pack is for a whole month",
+                        code="E345", fix=f"give the month-end, {option} {end:%Y-%m-%d}")
+    return when
 
 
 def month(date: pd.Timestamp) -> str:
@@ -159,15 +175,17 @@ def changes_text(
 
 
 def comparators(
-    config: Config, ids: Sequence[str], areas: Mapping[str, str] = COMPARATOR_AREAS
+    config: Config, ids: Sequence[str], areas: Mapping[str, str] = COMPARATOR_AREAS,
+    year: int | None = None,
 ) -> dict[str, list[Comparator]]:
     """Each KPI's latest comparator for each of ``areas`` (``comparators.csv`` area -> how
-    a sentence names it), with its year, for the reporting year of ``config``."""
+    a sentence names it), with its year: the latest for ``year`` or before (the pack's:
+    those published by its date, ``targets.published_year``; default the reporting year)."""
     found: dict[str, list[Comparator]] = {}
     for ind in ids:
         found[ind] = []
         for area, name in areas.items():
-            latest = config.comparator(ind, area)
+            latest = config.comparator(ind, area, year)
             if latest is not None:
                 found[ind].append(Comparator(latest[0], latest[1], config.year, name))
     return found
@@ -214,16 +232,28 @@ def paragraph(
     return " ".join(s for s in sentences if s)
 
 
+def paragraphs(
+    flagged: pd.DataFrame, registry: Mapping[str, Indicator],
+    found: Mapping[str, Sequence[Comparator]],
+) -> list[tuple[str, str]]:
+    """Each KPI of ``flagged`` (:func:`attention`, in its order) with its paragraph
+    (:func:`paragraph`), against its comparators in ``found`` (:func:`comparators`)."""
+    return [(str(r["indicator"]), paragraph(r, registry, found.get(str(r["indicator"]), ())))
+            for _, r in flagged.iterrows()]
+
+
 def _cautioned(frame: pd.DataFrame) -> pd.Series:
     """True for a published year-to-date KPI in the first :data:`CAUTION_MONTHS` months
-    from 1 April."""
+    from 1 April whose cohort (denominator) is under :data:`CAUTION_COHORT` children."""
     into_year = (pd.to_datetime(frame["date"]).dt.month - 4) % 12 + 1
-    return frame["period"].eq("YTD") & into_year.le(CAUTION_MONTHS) & frame["value"].notna()
+    small = pd.to_numeric(frame["denominator"], errors="coerce").lt(CAUTION_COHORT)
+    return frame["period"].eq("YTD") & into_year.le(CAUTION_MONTHS) & small & frame["value"].notna()
 
 
 def ytd_caution(frame: pd.DataFrame) -> str | None:
-    """The seed's YTD note when any published year-to-date KPI is in the first months of the
-    financial year, naming each and its cohort; ``None`` otherwise."""
+    """The seed's YTD note when a published year-to-date KPI rests on a small cohort in the
+    first months of the financial year (:func:`_cautioned`), naming each and its cohort;
+    ``None`` otherwise."""
     early = frame[_cautioned(frame)]
     if early.empty:
         return None

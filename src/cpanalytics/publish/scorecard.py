@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cpanalytics.data.dates import parse_date
-from cpanalytics.publish import disclosure
+from cpanalytics.publish import disclosure, tidy
 from cpanalytics.publish import targets as config_module
 from cpanalytics.publish.publication_audit import describe, measure_cells
 from cpanalytics.publish.tables import CLASSES
@@ -73,6 +73,7 @@ def build(
     registry: Mapping[str, Indicator] | None = None,
     indicators: Iterable[str] | None = None,
     compute_at: ComputeFunction | None = None,
+    comparator_year: int | None = None,
 ) -> pd.DataFrame:
     """Every KPI as at ``as_at`` with numerator, denominator, value, target, floor, RAG,
     the value a month ago with the direction of travel, the value a year ago, and England.
@@ -83,6 +84,8 @@ def build(
     defaults to :func:`cpanalytics.publish.targets.load` for the reporting year of ``as_at`` and the
     data's root. ``indicators`` defaults to the registry's KPIs (entries with ``kpi``, in
     the order of :func:`~cpanalytics.measures.indicators.registry.scorecard_ids`).
+    England is the latest figure for ``comparator_year`` or before (default: the reporting
+    year; the pack's, those published by its date: ``targets.published_year``).
     """
     from cpanalytics.measures.indicators.registry import scorecard_ids
 
@@ -104,7 +107,7 @@ def build(
     for ind_id in ids:
         ind = registry[ind_id]
         target = config.target(ind_id)
-        england = config.comparator(ind_id, "England", year)
+        england = config.comparator(ind_id, "England", comparator_year or year)
         row: dict[str, object] = {
             "indicator": ind_id, "title": ind.title, "polarity": ind.polarity,
             "period": ind.period, "kind": ind.kind, "unit": ind.unit, "date": as_at,
@@ -286,6 +289,7 @@ def publish(
     out[heading] = england
     out = out.reset_index(drop=True)
     out.attrs[CLASSES] = {"RAG": RAG_CLASSES}
+    tidy.declare(out, _figures(card, prefix, earlier, heading))
     return describe(out, _cells(card, prefix, earlier), suppressible=False)
 
 
@@ -326,6 +330,26 @@ def _cells(card: pd.DataFrame, prefix: str, earlier: str) -> list[dict[str, obje
                                   {p: row[f"{part}{p}"] for p in ("numerator", "denominator", "value")},
                                   columns)
     ]
+
+
+def _figures(card: pd.DataFrame, prefix: str, earlier: str, england: str) -> list[dict[str, object]]:
+    """The published scorecard's tidy cells (``cpanalytics.publish.tidy``): value, numerator,
+    denominator, the value at the compared date (``prefix``) in column ``earlier``, target,
+    floor (a column the pack's scorecard adds) and England (in column ``england``)."""
+    when = {"": lambda d: d, "previous_": previous_month, "year_ago_": year_ago}[prefix]
+    shown = {"numerator": "Numerator", "denominator": "Denominator", "value": "Value"}
+    cells: list[dict[str, object]] = []
+    for i, (_, row) in enumerate(card.iterrows()):
+        ind, day, unit = str(row["indicator"]), row["date"], str(row["unit"])
+        cells += tidy.result_cells(i, ind, day, unit, row, shown)
+        cells += tidy.result_cells(i, ind, when(day), unit, {"value": row[f"{prefix}value"]},
+                                   {"value": earlier})
+        cells += [tidy.cell(i, column, ind, day, column.lower(), row[column.lower()], unit)
+                  for column in ("Target", "Floor") if pd.notna(row[column.lower()])]
+        if pd.notna(row["england"]):
+            year_end = pd.Timestamp(year=int(row["england_year"]), month=3, day=31)
+            cells.append(tidy.cell(i, england, ind, year_end, "England", row["england"], unit))
+    return cells
 
 
 def _confidential(card: pd.DataFrame, prefix: str, threshold: int) -> pd.Series:

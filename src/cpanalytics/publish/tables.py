@@ -13,7 +13,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from cpanalytics.publish import disclosure
+from cpanalytics.publish import disclosure, tidy
 from cpanalytics.publish.disclosure import NOT_APPLICABLE, NOT_AVAILABLE
 from cpanalytics.publish.markup import markdown_text
 from cpanalytics.publish.publication_audit import ATTR, describe, figure_key, measure_cells, origin
@@ -85,7 +85,8 @@ def table_markdown(frame: pd.DataFrame, *, suppressed: bool = True, label: str =
 def relabel(frame: pd.DataFrame, meanings: Mapping[str, str]) -> pd.DataFrame:
     """``frame`` with the codes in its first column and in its headings shown with their
     meaning (``PN1`` -> ``PN1: child attended and spoke for themselves``; issue 15); the
-    cells recorded for the disclosure audit follow their renamed columns."""
+    cells recorded for the disclosure audit and the tidy table follow their renamed columns
+    (and the tidy groups their codes)."""
     def mean(text: Any) -> Any:
         return meanings.get(str(text), text)
 
@@ -97,6 +98,9 @@ def relabel(frame: pd.DataFrame, meanings: Mapping[str, str]) -> pd.DataFrame:
         out.attrs[ATTR] = {**meta, "cells": [
             {**c, "column": mean(c["column"]), "derived": [mean(d) for d in c["derived"]]}
             for c in meta["cells"]]}
+    out.attrs[tidy.ATTR] = [{**c, "column": mean(c["column"]),
+                             "groups": {k: mean(v) for k, v in c["groups"].items()}}
+                            for c in tidy.cells_of(frame)]
     return out
 
 
@@ -175,6 +179,8 @@ def marginal(
     if origin(result) is None:
         return shown
     keys = _keys(result, category, summed[category])
+    tidy.declare(shown, _share_cells(label(category), summed[category],
+                                     {"Number": (result, summed["Number"])}, {"Number": "%"}))
     out = _described(shown, {"Number": (keys, summed["Number"])}, {"Number": "%"})
     merged = summed[~summed[category].isin(groups[category])][category]
     if len(merged):  # the merged row is the sum of its groups, each a figure to protect
@@ -233,17 +239,28 @@ def _stack(blocks: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     columns = ["Characteristic", "Group", *[c for c in named[0].columns
                                             if c not in ("Characteristic", "Group")]]
     shown = pd.concat([overall, body[~totals]], ignore_index=True)[columns]
+    figures = [tidy.cells_of(block) for block in blocks.values()]
+    tidy.declare(shown, [
+        {**c, "groups": {h: shown.at[c["row"], h] for h in ("Characteristic", "Group")}}
+        for c in (_restacked(named, figures) if all(figures) else [])])
     metas: list[Any] = [block.attrs.get(ATTR) for block in blocks.values()]
     if not all(metas):
         return shown
-    last = len(named[0]) - 1
-    cells, row = [{**c, "row": 0} for c in metas[0]["cells"] if c["row"] == last], 1
-    for block, meta in zip(named, metas, strict=True):
-        last = len(block) - 1
-        cells += [{**c, "row": row + c["row"]} for c in meta["cells"] if c["row"] != last]
-        row += last
-    return describe(shown, cells, [s for meta in metas for s in meta["sums"]],
+    return describe(shown, _restacked(named, [meta["cells"] for meta in metas]),
+                    [s for meta in metas for s in meta["sums"]],
                     figures=[f for meta in metas for f in meta.get("figures", [])])
+
+
+def _restacked(blocks: Sequence[pd.DataFrame], cells: Sequence[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The blocks' cells at their rows of :func:`_stack`'s table: the first block's total
+    row 0, then each block's other rows (the other totals are dropped)."""
+    last = len(blocks[0]) - 1
+    out, row = [{**c, "row": 0} for c in cells[0] if c["row"] == last], 1
+    for block, listed in zip(blocks, cells, strict=True):
+        last = len(block) - 1
+        out += [{**c, "row": row + c["row"]} for c in listed if c["row"] != last]
+        row += last
+    return out
 
 
 def compare_periods(
@@ -262,6 +279,9 @@ def compare_periods(
     if any(origin(r) is None for r in results.values()):
         return shown
     counts = {p: (_keys(r, category, wide[category]), wide[p]) for p, r in results.items()}
+    tidy.declare(shown, _share_cells(label(category), wide[category],
+                                     {p: (r, wide[p]) for p, r in results.items()},
+                                     {p: f"{p} %" for p in results}))
     return _described(shown, counts, {p: f"{p} %" for p in results})
 
 
@@ -286,6 +306,8 @@ def counts_by_period(
     if any(origin(r) is None for r in results.values()):
         return shown
     counts = {p: (_keys(r, category, wide[category])[:-1], wide[p]) for p, r in results.items()}
+    tidy.declare(shown, _share_cells(label(category), wide[category],
+                                     {p: (r, wide[p]) for p, r in results.items()}, {}, totals=False))
     return _described(shown, counts, {}, totals=False)
 
 
@@ -294,6 +316,35 @@ def _keys(result: pd.DataFrame, category: str, groups: pd.Series) -> list[str]:
     measure, day = cast("tuple[str, pd.Timestamp]", origin(result))  # callers pass results
     return [*(figure_key(measure, day, "count", {category: g}) for g in groups.astype(str)),
             figure_key(measure, day)]
+
+
+def _share_cells(
+    heading: str,
+    groups: pd.Series,
+    counts: Mapping[str, tuple[pd.DataFrame, pd.Series]],
+    shares: Mapping[str, str],
+    *,
+    totals: bool = True,
+) -> list[dict[str, Any]]:
+    """Tidy cells of count columns (column -> the result counted, its counts by group in
+    ``groups`` order) under ``heading``: the counts, then the Total row when ``totals``, and
+    each count's percentage of the total in ``shares[column]`` (as
+    :func:`counts_and_percentages` works it)."""
+    names = [*groups.astype(str), *(["Total"] if totals else [])]
+    cells = []
+    for column, (result, values) in counts.items():
+        measure, day = cast("tuple[str, pd.Timestamp]", origin(result))  # callers pass results
+        numbers = [*pd.to_numeric(values).fillna(0)]
+        numbers += [sum(numbers)] if totals else []
+        for row, (name, number) in enumerate(zip(names, numbers, strict=True)):
+            where = {heading: name}
+            cells.append(tidy.cell(row, column, measure, day, "count", number, "count",
+                                   groups=where, decimals=0))
+            if column in shares:
+                share = 100 * number / numbers[-1] if numbers[-1] else None
+                cells.append(tidy.cell(row, shares[column], measure, day, "percentage", share, "%",
+                                       groups=where, decimals=1))
+    return cells
 
 
 def _described(
@@ -445,6 +496,9 @@ def crosstab(
 
     cells = [{"row": i, "column": c, "key": key(r, c), "value": table.at[r, c]}
              for i, r in enumerate(table.index) for c in table.columns]
+    tidy.declare(shown, [tidy.cell(i, c, measure, day, "count", table.at[r, c], "count",
+                                   groups={label(rows): r, label(columns): c}, decimals=0)
+                         for i, r in enumerate(table.index) for c in table.columns])
     sums = [(key(r, "Total"), [key(r, c) for c in value_columns]) for r in table.index]
     sums += [(key("Total", c), [key(r, c) for r in table.index[:-1]]) for c in value_columns]
     return describe(shown, cells, sums)
@@ -470,6 +524,7 @@ def measures(
 
     rows: list[dict[str, Any]] = []
     cells: list[dict[str, Any]] = []
+    figures: list[dict[str, Any]] = []
     earlier = list(previous) if previous is not None else [None] * len(results)
     for result, before in zip(results, earlier, strict=True):
         ind = REGISTRY[str(result["indicator"].iloc[0])]
@@ -477,6 +532,10 @@ def measures(
         first = result.iloc[0]
         cells += measure_cells(len(rows), ind.id, first["date"], ind.unit, first,
                                {"numerator": "Numerator", "denominator": "Denominator", "value": "Value"})
+        figures += tidy.result_cells(len(rows), ind.id, first["date"], ind.unit, first,
+                                     {"numerator": "Numerator", "denominator": "Denominator", "value": "Value"})
+        figures += _reference_cells(len(rows), ind.id, first["date"], ind.unit,
+                                    (targets or {}).get(ind.id), (england or {}).get(ind.id))
         row = {
             "Measure": f"{ind.id} {ind.title}",
             "Numerator": shown.get("numerator", NOT_APPLICABLE),
@@ -488,11 +547,28 @@ def measures(
                                                threshold=threshold).iloc[0]["value"]
             cells += measure_cells(len(rows), ind.id, before["date"].iloc[0], ind.unit,
                                    before.iloc[0], {"value": YEAR_EARLIER})
+            figures += tidy.result_cells(len(rows), ind.id, before["date"].iloc[0], ind.unit,
+                                         before.iloc[0], {"value": YEAR_EARLIER})
         rows.append(row | {
             "Target": _reference(ind.unit, (targets or {}).get(ind.id)),
             "England": _comparator(ind.unit, (england or {}).get(ind.id)),
         })
-    return describe(pd.DataFrame(rows), cells, suppressible=False)
+    return tidy.declare(describe(pd.DataFrame(rows), cells, suppressible=False), figures)
+
+
+def _reference_cells(
+    row: int, measure: str, date: pd.Timestamp, unit: str, target: float | None,
+    england: Comparator | None,
+) -> list[dict[str, Any]]:
+    """Tidy cells of a measure's target (for its date) and England comparator (for the
+    31 March ending the comparator's year), where set."""
+    cells = []
+    if target is not None and pd.notna(target):
+        cells.append(tidy.cell(row, "Target", measure, date, "target", target, unit))
+    if england is not None:
+        cells.append(tidy.cell(row, "England", measure, pd.Timestamp(year=england.year, month=3, day=31),
+                               england.area, england.value, unit))
+    return cells
 
 
 #: The heading of the column holding each measure's value a year earlier.

@@ -22,7 +22,6 @@ from cpanalytics.data.settings import (
     Lined,
     Roots,
     config_roots,
-    council_file,
     line,
     number,
     per_file_version,
@@ -41,6 +40,11 @@ COMPARATOR_COLUMNS = ["INDICATOR", "YEAR", "AREA", "VALUE"]
 
 #: A comparator more than this many years older than the report carries a visible note.
 COMPARATOR_MAX_AGE = 2
+
+#: The month from whose first day the DfE's figures for a year ending 31 March are taken as
+#: published ("Children looked after in England" comes out each November or December, so a
+#: pack for August 2018 cites 2016/17: assumptions.md, "comparators").
+COMPARATORS_PUBLISHED_MONTH = 12
 
 #: Local variants of DfE measures (indicators.md, care leavers: "of those in touch"): their
 #: definition differs from the published one, so no comparator may be given for them.
@@ -156,6 +160,14 @@ def reporting_year(as_at: str | pd.Timestamp) -> int:
     return when.year + (1 if when.month >= 4 else 0)
 
 
+def published_year(as_at: str | pd.Timestamp) -> int:
+    """The latest year ending 31 March whose comparators are published by ``as_at``: the
+    figures for year Y count from 1 December Y (:data:`COMPARATORS_PUBLISHED_MONTH`), so
+    2018-08-31 -> 2017 (2016/17) and 2018-12-31 -> 2018."""
+    when = parse_date(as_at, "as_at")
+    return when.year - (1 if when.month < COMPARATORS_PUBLISHED_MONTH else 0)
+
+
 def indicator_polarities() -> dict[str, str | None]:
     """Indicator id -> polarity, from the indicator registry (the only polarity table)."""
     return registry_polarities(REGISTRY)
@@ -220,13 +232,17 @@ def load(
 
 def packaged_defaults_in_use(root: Roots, year: int) -> list[str]:
     """Which configuration files come from the packaged defaults (the Kent seed packs)
-    because neither the data root nor the project overrides them: ``targets-<YYYY>.yaml``
-    (a file that sets no target, as ``cpanalytics init`` writes it, counts as none) and/or
-    ``areas.yaml``."""
+    because neither the data root nor the project overrides them: ``targets-<YYYY>.yaml``,
+    ``areas.yaml`` and ``comparators.csv``. The files ``cpanalytics init`` writes (every
+    target and area commented out, comparators a header and comments) count as none."""
     targets = [p for r in config_roots(root) if (p := r / "config" / f"targets-{year}.yaml").is_file()]
     own_targets = any(read_yaml(p).get("targets") is not None for p in targets)
-    return ([] if own_targets else [f"targets-{year}.yaml"]) + (
-        [] if council_file(root, "areas.yaml") else ["areas.yaml"])
+    comparators = [p for r in config_roots(root) for p in (r / "local" / "comparators.csv",
+                                                          r / "config" / "comparators.csv") if p.is_file()]
+    own = {f"targets-{year}.yaml": own_targets,
+           "areas.yaml": reference.areas_file(root) != PACKAGED / "areas.yaml",
+           "comparators.csv": any(len(_read_comparators(p)) for p in comparators)}
+    return [name for name, theirs in own.items() if not theirs]
 
 
 
@@ -288,12 +304,19 @@ def _check_sides(t: Target, polarity: str | None, path: Path, row: int | None) -
 
 @per_file_version
 def _read_comparators(path: Path) -> pd.DataFrame:
-    """Read a comparators CSV (INDICATOR, YEAR, AREA, VALUE; optional NOTE) and check it."""
+    """Read a comparators CSV (INDICATOR, YEAR, AREA, VALUE; optional NOTE) and check it.
+    Lines starting with ``#`` are comments (``cpanalytics init`` writes its example as one);
+    rows keep their line numbers for errors."""
     try:
-        frame = pd.read_csv(path, dtype="str", keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        comments = {i for i, text in enumerate(lines) if text.startswith("#")}
+        frame = pd.read_csv(path, dtype="str", keep_default_na=False, skiprows=lambda i: i in comments)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise UserError(f"could not read the comparators file: {exc}", file=path, code="E324",
                         fix="save it as CSV UTF-8 with columns INDICATOR, YEAR, AREA, VALUE") from None
+    data_lines = [i for i, text in enumerate(lines) if i not in comments and text.strip()][1:]
+    if len(data_lines) == len(frame):  # else (a field over several lines) rows as read
+        frame.index = pd.Index([i - 1 for i in data_lines], dtype="int64")
     return _check_comparators(frame, path)
 
 

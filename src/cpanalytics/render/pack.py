@@ -4,9 +4,11 @@ The pack is staged like the annual reports (:func:`cpanalytics.render.stage.stag
 with :func:`document`. Its cover report has a paragraph for each Amber and Red KPI, and after
 each the officer's explanation: ``narrative/pack/<YYYY-MM>/<ID>.md`` of the project or data
 root, checked and sanitised as the annual reports' narrative is. Which KPIs are Amber or Red
-is known only once the ``pack`` notebook has run, so staging writes ``_paragraphs.md`` (which
-``pack.qmd`` includes): each paragraph's embed, then its explanation, or a visible
-placeholder box and a build warning when the officer has not written one.
+is known only once the ``pack`` notebook has run: its one paragraphs cell holds a display
+output per KPI. So staging splits that cell of the staged notebook into a cell per KPI
+(:func:`split_paragraphs`) and writes ``_paragraphs.md`` (which ``pack.qmd`` includes): each
+paragraph's embed, then its explanation, or a visible placeholder box and a build warning
+when the officer has not written one.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ import pandas as pd
 
 from cpanalytics.errors import UserError
 from cpanalytics.render.stage import NOT_SUPPLIED, PACK, Document, shown_folder
-from cpanalytics.runtime.sections.pack import NAME, kpi_label
+from cpanalytics.render.subset import cell_options
+from cpanalytics.runtime.sections.pack import NAME, PARAGRAPH_KEY, PARAGRAPHS
 
 #: The staged file ``pack.qmd`` includes: the Amber and Red paragraphs with their explanations.
-PARAGRAPHS = "_paragraphs.md"
+PARAGRAPHS_FILE = "_paragraphs.md"
 
 
 def month_folder(as_at: date) -> str:
@@ -57,24 +60,44 @@ def placeholder(name: str, folder: str) -> str:
     )
 
 
-def flagged(notebooks_dir: Path) -> list[str]:
-    """The KPIs with a cover-report paragraph, in their order (the ``pack`` notebook's
-    headline records, ``paragraph``: 1, 2, ...)."""
-    path = notebooks_dir / f"{NAME}.json"
-    if not path.is_file():
-        raise UserError(f"the {NAME} notebook's headline figures are missing: {path}", file=path,
+def paragraph_label(indicator_id: str) -> str:
+    """The label of one KPI's paragraph in the staged notebook: ``txt-pack-paragraph-he-02``."""
+    return f"txt-pack-paragraph-{indicator_id.lower()}"
+
+
+def split_paragraphs(notebook: Path) -> list[str]:
+    """Split the paragraphs cell (:data:`~cpanalytics.runtime.sections.pack.PARAGRAPHS`) of
+    the staged ``pack`` notebook into a cell per KPI, each holding that KPI's output and
+    labelled :func:`paragraph_label`; returns the KPIs in print order. ``UserError`` E710
+    when the notebook or the cell is missing (a notebook of another version)."""
+    if not notebook.is_file():
+        raise UserError(f"the executed {NAME} notebook is missing: {notebook}", file=notebook,
                         fix="build the pack again (cpanalytics pack)", code="E710")
-    records = json.loads(path.read_text(encoding="utf-8"))["kpis"]
-    ordered = sorted((r for r in records if r.get("paragraph")), key=lambda r: r["paragraph"])
-    return [str(r["id"]) for r in ordered]
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = nb.get("cells", [])
+    at = next((i for i, c in enumerate(cells)
+               if c.get("cell_type") == "code" and cell_options(c).get("label") == PARAGRAPHS), None)
+    if at is None:
+        raise UserError(f"the {NAME} notebook has no cell labelled {PARAGRAPHS}", file=notebook,
+                        fix="build the pack again with this version (cpanalytics pack)", code="E710")
+    cell = cells[at]
+    outputs = [o for o in cell.get("outputs", []) if PARAGRAPH_KEY in o.get("metadata", {})]
+    ids = [str(o["metadata"][PARAGRAPH_KEY]) for o in outputs]
+    cells[at:at + 1] = [
+        {**cell, "id": f"{cell.get('id', PARAGRAPHS)}-{n}", "outputs": [output],
+         "source": f"#| label: {paragraph_label(ind_id)}\n#| echo: false\n"}
+        for n, (ind_id, output) in enumerate(zip(ids, outputs, strict=True))]
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return ids
 
 
 def stage_explanations(source: Path, notebooks_dir: Path, narrative: Path) -> list[str]:
-    """Write ``source/_paragraphs.md``: each Amber and Red KPI's paragraph, then its
-    explanation (``narrative/<ID>.md``, staged and sanitised with the rest of the narrative),
-    or a placeholder box; returns a warning for each explanation missing."""
+    """Split the staged notebook's paragraphs by KPI (:func:`split_paragraphs`) and write
+    ``source/_paragraphs.md``: each Amber and Red KPI's paragraph, then its explanation
+    (``narrative/<ID>.md``, staged and sanitised with the rest of the narrative), or a
+    placeholder box; returns a warning for each explanation missing."""
     warnings, blocks = [], []
-    for ind_id in flagged(notebooks_dir):
+    for ind_id in split_paragraphs(source / "notebooks" / f"{NAME}.ipynb"):
         name = f"{ind_id}.md"
         staged = source / "narrative" / name
         if not staged.is_file():
@@ -84,8 +107,8 @@ def stage_explanations(source: Path, notebooks_dir: Path, narrative: Path) -> li
         elif NOT_SUPPLIED in (narrative / name).read_text(encoding="utf-8"):
             warnings.append(f"explanation not written yet: {narrative / name} still holds the "
                             "placeholder box; the pack shows it")
-        blocks.append(f"{{{{< embed notebooks/{NAME}.ipynb#{kpi_label(ind_id)} >}}}}\n\n"
+        blocks.append(f"{{{{< embed notebooks/{NAME}.ipynb#{paragraph_label(ind_id)} >}}}}\n\n"
                       f"{{{{< include narrative/{name} >}}}}\n")
     text = "\n".join(blocks) if blocks else "No KPI is rated Amber or Red this month.\n"
-    (source / PARAGRAPHS).write_text(text, encoding="utf-8")
+    (source / PARAGRAPHS_FILE).write_text(text, encoding="utf-8")
     return warnings

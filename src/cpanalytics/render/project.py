@@ -137,10 +137,25 @@ def targets_example(year: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-AREAS_HEADER = """\
-# District -> area groups for the reports' area breakdowns. Copied from the packaged
-# example (the synthetic county's districts): list your own districts under your own areas,
-# spelt as in the child attributes extract (case does not matter).
+AREAS_TEMPLATE = """\
+# District -> area groups for the reports' area breakdowns. Until this file sets `areas:`,
+# the build uses the packaged example districts and says so each time it runs.
+# List your own districts under your own areas, spelt as in the child attributes extract
+# (case does not matter), then remove the '# ' before each line, e.g.
+# areas:
+#   North Area: [First District, Second District]
+#   South Area: [Third District]
+"""
+
+COMPARATORS_TEMPLATE = """\
+INDICATOR,YEAR,AREA,VALUE,NOTE
+# One row per published figure to compare with: INDICATOR an id (`cpanalytics indicators
+# --list`), YEAR the year ending 31 March (2025 for 2024/25), AREA England, your region or a
+# neighbour, VALUE in the indicator's unit (percentages as 0-100), NOTE where it is from.
+# Lines starting with # are comments. Until this file has a row, the build uses the
+# packaged example figures and says so each time it runs.
+# To add one, remove the '# ' before this line and put the figure in place of the ?:
+# PS-01,2025,England,?,DfE Children looked after in England 2024/25
 """
 
 MARKER_TEXT = """\
@@ -190,8 +205,8 @@ to the copy packaged with cpanalytics.
 | what | where | edit it to |
 |---|---|---|
 | targets and floors | `config/targets-{year}.yaml` | set your council's targets (uncomment a line) |
-| comparators | `config/comparators.csv` | add England, statistical-neighbour and regional figures |
-| areas | `config/areas.yaml` | group your districts into your areas |
+| comparators | `config/comparators.csv` | add England, statistical-neighbour and regional figures (a header and a commented example to start with) |
+| areas | `config/areas.yaml` | group your districts into your areas (commented out to start with) |
 | performance pack | `config/pack.yaml` | the committee's From, To, contact, panel date and classification |
 | narrative | `narrative/{year}/*.md` | write each section in place of its placeholder box |
 | report sources | `reports/` (`*.qmd`, `_quarto.yml`, styles and templates) | change the reports' wording, order and styles |
@@ -206,6 +221,11 @@ cpanalytics build --year {year} --la-name "Your Council"
 
 The build reads `data/` unless `--data` names another folder and writes `out/{year}/`.
 Settings in a data folder's own `config/` still apply where this project has none.
+
+Until `config/targets-{year}.yaml` sets a target, `config/areas.yaml` sets `areas:` and
+`config/comparators.csv` has a row, the build uses the example targets, districts and
+comparator figures packaged with cpanalytics, and warns on every run that it does
+(`config: using the packaged defaults ...`). Fill all three in before you publish.
 
 ## Narrative
 
@@ -225,14 +245,13 @@ def scaffold_files(year: int) -> dict[str, str | Path]:
     """Project path -> text (or the packaged file to copy) for a new project for ``year``."""
     sources = report_sources()
     sections = narrative_sections(sources)
-    areas = AREAS_HEADER + (PACKAGED / "areas.yaml").read_text(encoding="utf-8")
     files: dict[str, str | Path] = {
         MARKER: MARKER_TEXT.format(version=__version__),
         "README.md": readme(year, sections),
         ".gitignore": GITIGNORE,
         f"config/targets-{year}.yaml": targets_example(year),
-        "config/comparators.csv": PACKAGED / "comparators.csv",
-        "config/areas.yaml": areas,
+        "config/comparators.csv": COMPARATORS_TEMPLATE,
+        "config/areas.yaml": AREAS_TEMPLATE,
         "config/pack.yaml": PACKAGED / "pack.yaml",
         "data/README.md": DATA_README.format(year=year, previous=year - 1),
     }

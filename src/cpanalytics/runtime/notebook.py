@@ -2,7 +2,8 @@
 
 A notebook resolves its parameters (:func:`as_at_date`, :func:`output_path`), loads the
 data and its targets once (:func:`load`, :func:`references`), and shows each labelled
-output through :func:`publish_table` (Markdown plus ``<output_dir>/tables/<label>.csv``),
+output through :func:`publish_table` (Markdown plus ``<output_dir>/tables/<label>.csv`` and
+its tidy numbers, ``tables/tidy/<label>.csv``),
 :func:`show_figure` (SVG) or :func:`show_text`; :func:`write_headlines` writes
 ``<output_dir>/<name>.json`` (docs/report-labels.md).
 """
@@ -24,7 +25,7 @@ from matplotlib.figure import Figure
 from cpanalytics.data.dates import parse_date
 from cpanalytics.data.model import IDENTIFIER_COLUMNS, CareData
 from cpanalytics.errors import UserError
-from cpanalytics.publish import charts, disclosure, markup, publication_audit, tables, wording
+from cpanalytics.publish import charts, disclosure, markup, publication_audit, tables, tidy, wording
 from cpanalytics.publish import targets as config
 
 
@@ -115,10 +116,13 @@ def publish_table(
     *,
     suppressed: bool = True,
 ) -> None:
-    """Display a display-string table as Markdown and write ``<output_dir>/tables/<label>.csv``.
+    """Display a display-string table as Markdown and write ``<output_dir>/tables/<label>.csv``,
+    and its declared figures as numbers in ``tables/tidy/<label>.csv`` (:mod:`~cpanalytics.publish.tidy`).
 
     A note explaining the suppression symbols follows the table when any appears. In the
-    CSV, text that a spreadsheet would read as a formula starts with ``'``.
+    CSV, text that a spreadsheet would read as a formula starts with ``'``. The disclosure
+    audit's record of the table says which tidy row shows which cell, so that a cell it
+    hides later is hidden in both.
     """
     leaked = IDENTIFIER_COLUMNS.intersection(map(str, frame.columns))
     if leaked:
@@ -127,7 +131,13 @@ def publish_table(
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.map(markup.csv_text).rename(columns=markup.csv_text).to_csv(path, index=False)
     text = tables.table_markdown(frame, suppressed=suppressed, label=label)
-    _write_sidecar(output_dir, label, publication_audit.sidecar(label, frame, text, suppressed=suppressed))
+    numbers = tidy.frame(frame)
+    if numbers is not None:
+        tidy.write(numbers, path.parent / tidy.DIR / path.name)
+    record = publication_audit.sidecar(label, frame, text, suppressed=suppressed)
+    if record is not None and numbers is not None:
+        record["tidy"] = list(zip(numbers["row"].tolist(), numbers["column"].tolist(), strict=True))
+    _write_sidecar(output_dir, label, record)
     display(Markdown(text))
 
 

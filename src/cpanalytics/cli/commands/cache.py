@@ -7,8 +7,10 @@ $CPANALYTICS_CACHE, else $XDG_CACHE_HOME/cpanalytics/data, else ~/.cache/cpanaly
 (CPANALYTICS_CACHE=off loads without it); a build keeps it in OUT/.cache/data, beside the
 build cache (OUT/.cache/YEAR: executed notebooks and renders).
 
-`clear` deletes the loaded-data cache, and with --out that folder's .cache too (refused
-while a build of a year in it is running). Published outputs (OUT/YEAR) are never touched.
+`clear` deletes the loaded-data cache, and with --out that folder's .cache too: the build
+and pack caches and the builds' loaded-data cache (refused while any build or pack into
+OUT is running: it takes each one's lock). Published outputs (OUT/YEAR, OUT/pack) are never
+touched.
 
 examples:
   cpanalytics cache show
@@ -51,10 +53,7 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "show":
             print(f"{label}: {folder} ({_size(folder) / 1e6:.1f} MB)")
             continue
-        with contextlib.ExitStack() as locks:
-            if folder.name == ".cache" and folder.is_dir():
-                for year in sorted(p for p in folder.iterdir() if p.name.isdigit()):
-                    locks.enter_context(outputs.build_lock(args.out, int(year.name)))
+        with outputs.every_build_lock(args.out) if folder == args.out / ".cache" else contextlib.nullcontext():
             freed = store.clear(folder)
         print(f"cleared {label}: {folder} ({freed / 1e6:.1f} MB)")
     return 0

@@ -1,7 +1,8 @@
 """Make a council's project folder: its own config, narrative and report sources.
 
 DIR gets config/ (targets-YEAR.yaml with every KPI's default commented out,
-comparators.csv, areas.yaml, pack.yaml), narrative/YEAR/ (a placeholder for each section
+comparators.csv and areas.yaml as commented templates, pack.yaml; until they are filled in
+the build warns that the packaged defaults are in use), narrative/YEAR/ (a placeholder for each section
 the reports include), reports/ (the report sources, styles and templates, to edit),
 data/ (where the SSDA903 returns go), cpanalytics.yaml (marks the folder) and a README.md
 saying what to edit. `cpanalytics build` run inside DIR, or given --project DIR, uses

@@ -2,7 +2,10 @@
 cover report (committee details, summary of performance, RAG changes since the last pack, a
 paragraph for each Amber and Red KPI, contacts) and the performance report (guidance notes,
 the scorecard with its sparklines, key activity). ``cpanalytics.publish.pack`` writes the
-sentences; ``cpanalytics.render.pack`` puts each officer's explanation after its paragraph.
+sentences. One section shows every Amber and Red KPI's paragraph, each a display output
+marked with its KPI (:data:`PARAGRAPH_KEY`), so adding a KPI needs no new cell;
+``cpanalytics.render.pack`` splits it by KPI and puts each officer's explanation after its
+paragraph.
 """
 
 from __future__ import annotations
@@ -11,21 +14,27 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 import pandas as pd
+from IPython.display import Markdown, display
 
+from cpanalytics.about import DEFAULT_LA_NAME
 from cpanalytics.data.dates import parse_date
 from cpanalytics.data.model import CareData
 from cpanalytics.measures.indicators import REGISTRY, compute
 from cpanalytics.measures.indicators import compute_at as engine_compute_at
-from cpanalytics.measures.indicators.registry import scorecard_ids
 from cpanalytics.publish import charts, committee, pack, scorecard
 from cpanalytics.publish import targets as config
 from cpanalytics.publish.markup import markdown_text
 from cpanalytics.runtime import notebook as nb
 from cpanalytics.runtime.sections.context import Context
-from cpanalytics.runtime.sections.registry import SectionFunction, notebook, section
+from cpanalytics.runtime.sections.registry import notebook, section
 
 NAME = "pack"
-#: The rows of the key activity table: label, measure, the breakdown counted (none: all).
+#: The section showing every Amber and Red KPI's paragraph, one display output each.
+PARAGRAPHS = "txt-pack-paragraphs"
+#: The display metadata naming the KPI of a paragraph output (``render.pack`` splits by it).
+PARAGRAPH_KEY = "cpanalytics_pack_indicator"
+#: The rows of the key activity table: label, measure, the group counted (none: all): a column
+#: of the measure's result (its registry ``categories``), else a breakdown.
 ACTIVITY: tuple[tuple[str, str, dict[str, str] | None], ...] = (
     ("Children starting care", "CIC-03S", None),
     ("of whom unaccompanied asylum-seeking children", "CIC-03S", {"uasc": "UASC"}),
@@ -40,11 +49,6 @@ ACTIVITY: tuple[tuple[str, str, dict[str, str] | None], ...] = (
     ("Adoption: children placed for adoption", "AD-04", {"stage": "Placed for adoption"}),
     ("Adoption: adoption orders", "AD-04", {"stage": "Adoption order"}),
 )
-
-
-def kpi_label(indicator_id: str) -> str:
-    """The label of a KPI's cover-report paragraph: ``txt-pack-he-02``."""
-    return f"txt-pack-{indicator_id.lower()}"
 
 
 def previous(ctx: Context) -> pd.Timestamp:
@@ -70,8 +74,10 @@ def compute_at(indicator_id: str, data: CareData, dates: Iterable[pd.Timestamp])
 
 
 def scorecard_at(ctx: Context, when: pd.Timestamp) -> pd.DataFrame:
-    """The scorecard as at ``when`` (``scorecard.build``), its results shared (:func:`compute_at`)."""
-    return scorecard.build(ctx.data, when, compute=compute, registry=REGISTRY, compute_at=compute_at)
+    """The scorecard as at ``when`` (``scorecard.build``), its results shared
+    (:func:`compute_at`), England as published by then (``targets.published_year``)."""
+    return scorecard.build(ctx.data, when, compute=compute, registry=REGISTRY, compute_at=compute_at,
+                           comparator_year=config.published_year(when))
 
 
 def card(ctx: Context) -> pd.DataFrame:
@@ -91,11 +97,13 @@ def details(ctx: Context) -> committee.Committee:
 
 def comparators(ctx: Context) -> dict[str, list[Any]]:
     """Each KPI's England, statistical-neighbour and regional comparators with their year
-    (the areas named in ``pack.yaml``), for the reporting year of the date."""
+    (the areas named in ``pack.yaml``): the latest published by the date
+    (``targets.published_year``: the August 2018 pack cites 2016/17)."""
     def find() -> dict[str, list[Any]]:
         year = config.reporting_year(ctx.date)
         cfg = config.load(ctx.data.config_roots, year, local_comparators=ctx.data.local.get("comparators"))
-        return pack.comparators(cfg, list(card(ctx)["indicator"]), details(ctx).comparators)
+        return pack.comparators(cfg, list(card(ctx)["indicator"]), details(ctx).comparators,
+                                year=config.published_year(ctx.date))
 
     return ctx.once("pack comparators", find)
 
@@ -131,7 +139,7 @@ def header(ctx: Context) -> None:
         f"**Electoral Divisions:** {markdown_text(who.electoral_divisions)}",
         f"**Summary:** The performance scorecard for children in care identifies the key "
         f"performance data and targets to be monitored to promote the best outcomes for the "
-        f"children and young people looked after by {markdown_text(ctx.la_name)}. The latest "
+        f"children and young people looked after by {_council(ctx.la_name)}. The latest "
         f"scorecard, for {pack.month(ctx.date)}, is attached to this report.",
         f"**Recommendation:** Members of the {markdown_text(who.to)} are asked to NOTE and "
         "COMMENT on the performance data in the children in care scorecard.",
@@ -163,23 +171,13 @@ def attention(ctx: Context) -> None:
     nb.show_text(pack.attention_intro(compared(ctx)))
 
 
-def _paragraph(indicator_id: str) -> SectionFunction:
-    """The section showing ``indicator_id``'s paragraph when it is rated Amber or Red."""
-
-    def show(ctx: Context) -> None:
-        rows = flagged(ctx)[flagged(ctx)["indicator"] == indicator_id]
-        if rows.empty:
-            return
-        nb.show_text(pack.paragraph(rows.iloc[0], REGISTRY, comparators(ctx)[indicator_id]))
-
-    show.__doc__ = f"{indicator_id}'s cover-report paragraph, when it is rated Amber or Red."
-    return show
-
-
-for _id in scorecard_ids(REGISTRY):
-    section(kpi_label(_id), notebook=NAME,
-            summary=f"{_id}: its paragraph when rated Amber or Red (embedded by the staging)")(
-        _paragraph(_id))
+@section(PARAGRAPHS, notebook=NAME,
+         summary="a paragraph for each Amber and Red KPI (split by KPI and embedded by the staging)")
+def paragraphs(ctx: Context) -> None:
+    """Each Amber and Red KPI's paragraph, in print order, as its own output marked with
+    its id (:data:`PARAGRAPH_KEY`)."""
+    for indicator_id, text in pack.paragraphs(flagged(ctx), REGISTRY, comparators(ctx)):
+        display(Markdown(text), metadata={PARAGRAPH_KEY: indicator_id})
 
 
 @section("txt-pack-contacts", notebook=NAME, summary="contact details: lead officer, lead director")
@@ -245,11 +243,19 @@ def activity(ctx: Context) -> None:
 
 
 def _count(ctx: Context, measure: str, where: dict[str, str] | None, when: pd.Timestamp) -> float:
-    """The year-to-date count of ``measure`` as at ``when``, of the ``where`` group only."""
-    by = next(iter(where)) if where else None
-    result = ctx.compute(measure, by=by if measure == "CIC-03S" else None, as_at=when)
+    """The year-to-date count of ``measure`` as at ``when``, of the ``where`` group only: a
+    column of the measure's own result (its registry ``categories``), else a breakdown."""
+    key = next(iter(where)) if where else None
+    by = None if key is None or key in REGISTRY[measure].categories else key
+    result = ctx.compute(measure, by=by, as_at=when)
     column = "count" if "count" in result else "value"
     if where:
         key, group = next(iter(where.items()))
         result = result[result[key].astype(str) == group]
     return float(result[column].sum())
+
+
+def _council(la_name: str) -> str:
+    """The council as the summary names it: its name, or "the local authority" when none
+    was given (``--la-name``)."""
+    return "the local authority" if la_name == DEFAULT_LA_NAME else markdown_text(la_name)
