@@ -8,6 +8,7 @@ Sections follow ``shared/spec/reports.md``; headline numbers must equal
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 import subprocess
 import sys
@@ -264,3 +265,15 @@ def test_scorecard_is_on_landscape_pages_with_rag_words(built: dict) -> None:
     assert "9 Performance scorecard" in _squash(reader.pages[landscape[0]].extract_text() or "")
     assert "Change since March 2024" in text and "England 2024/25" in text
     assert {"Green", "Amber", "Red"} <= set(text.split()) and "IR-08" in text  # the last row
+
+
+def test_headline_values_equal_those_before_the_layered_package(built: dict) -> None:
+    # Behaviour kept (issue 14): every headline figure the notebooks publish equals the build
+    # of commit bfefaf2 (before the package moved into layers), numerator, denominator, value.
+    before = json.loads((ROOT / "tests" / "fixtures" / "headlines-2025.json").read_text())["headlines"]
+    for name, figures in before.items():
+        now = json.loads((built["dir"] / "notebooks" / f"{name}.json").read_text())
+        current = {k["id"]: [k.get("numerator"), k.get("denominator"), k.get("value")]
+                   for k in now["kpis"]}
+        for indicator_id, expected in figures.items():
+            assert current[indicator_id] == pytest.approx(expected, nan_ok=True), (name, indicator_id)

@@ -177,15 +177,22 @@ def _main_module_hidden() -> Iterator[None]:
 
 
 class _Client(AsyncKernelClient):
-    """A kernel's one client, kept open from notebook to notebook (nbclient, given the
-    kernel, starts it only once); the kernel is alive while its process runs (no heartbeat:
-    on a busy machine a missed one is not a death)."""
+    """A kernel's one client, kept open from notebook to notebook: started and made ready
+    once (nbclient asks again before each notebook, and its wait for readiness takes a fifth
+    of a second), and the kernel is alive while its process runs (no heartbeat: on a busy
+    machine a missed one is not a death)."""
 
     process: Any = None
+    ready = False
 
     def start_channels(self, *args: Any, **kwargs: Any) -> None:
         if not self.channels_running:
             super().start_channels(*args, **{**kwargs, "hb": False})
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        if not self.ready:
+            await super().wait_for_ready(timeout)
+            self.ready = True
 
     async def _async_is_alive(self) -> bool:
         return bool(self.process.is_alive())
@@ -226,21 +233,30 @@ class Kernel:
         return self.kc
 
     def alive(self) -> bool:
+        """True while the kernel's process runs."""
         return bool(self.process.is_alive())
 
     def run(self, code: str) -> float:
         """Run ``code`` silently, then read the kernel's indicator-engine clock."""
         from jupyter_core.utils import run_sync
 
-        reply = run_sync(self.kc.execute_interactive)(
-            code, silent=True, store_history=False, user_expressions={"clock": INDICATOR_CLOCK},
-            timeout=STARTUP_TIMEOUT, output_hook=lambda msg: None)
-        content = reply["content"]
+        content = run_sync(self._reply)(self.kc.execute(
+            code, silent=True, store_history=False, user_expressions={"clock": INDICATOR_CLOCK}))
         clock = content.get("user_expressions", {}).get("clock", {})
         if content.get("status") != "ok" or clock.get("status") != "ok":
             problem = content if content.get("status") != "ok" else clock
             raise RuntimeError(f"could not prepare the kernel: {problem.get('ename')}: {problem.get('evalue')}")
         return float(clock["data"]["text/plain"])
+
+    async def _reply(self, msg_id: str) -> dict[str, Any]:
+        """The content of the kernel's reply to ``msg_id``; an error if the kernel dies first."""
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while self.alive() and time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                reply = await self.kc.get_shell_msg(timeout=1)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    return dict(reply["content"])
+        raise RuntimeError("the kernel died or did not answer as the notebook was to start")
 
     def death(self) -> str:
         """How the kernel ended: ``kernel died (signal 9)`` or ``(exit status 1)``."""
@@ -392,6 +408,7 @@ class KernelPool:
         return self.results
 
     def _emit(self, event: Event) -> None:
+        """Keep a result, and pass the event on (not once the pool is stopping)."""
         with self.lock:
             if event.result is not None:
                 self.results[event.name] = event.result
@@ -438,8 +455,10 @@ class KernelPool:
             return NotebookResult(job.name, ok=False, seconds=0.0, output=job.output,
                                   ename=type(exc).__name__, evalue=(str(exc).strip().splitlines() or [""])[0][:300])
         result = _execute(job, kernel, self._emit)
-        if result.ename == "CellTimeoutError":
-            kernel.kill()  # still busy: never reuse it
+        if result.ename == "CellTimeoutError":  # still busy: never reuse it
+            with self.lock:
+                self.kernels.pop(index, None)
+            kernel.stop()
         return result
 
     def _new_kernel(self, index: int) -> Kernel:
