@@ -22,6 +22,7 @@ import json
 import logging
 import math
 import multiprocessing as mp
+import multiprocessing.forkserver
 import multiprocessing.popen_forkserver  # imported here, not first in a slot's thread
 import os
 import queue
@@ -343,6 +344,26 @@ def _settle_loop(close: bool = False) -> None:
         loop.close()
 
 
+def _start_forkserver(log: Path) -> None:
+    """Start the forkserver with SIGINT blocked and its output going to ``log``: a Ctrl-C
+    while it imports then prints nothing on the user's terminal, and stays pending for the
+    build until unblocked; nor does the forkserver hold the build's output pipes open."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with log.open("ab") as sink:
+            os.dup2(sink.fileno(), 1)
+            os.dup2(sink.fileno(), 2)
+            multiprocessing.forkserver.ensure_running()
+    finally:
+        for fd, copy in ((1, saved[0]), (2, saved[1])):
+            os.dup2(copy, fd)
+            os.close(copy)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 class KernelPool:
     """Job slots with warm kernels that run the notebooks given to :meth:`start`.
 
@@ -374,6 +395,7 @@ class KernelPool:
 
     def __enter__(self) -> KernelPool:
         self.work.mkdir(parents=True, exist_ok=True)
+        _start_forkserver(self.work / "forkserver.log")
         for slot in self.slots:
             slot.start()
         return self
