@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -116,3 +117,18 @@ def write_xml(path: Path, tables: dict[str, Rows]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
     return path
+
+
+@dataclass(frozen=True)
+class FakeIndicator:
+    """A registry entry's scorecard facts, for scorecard and pack tests."""
+
+    id: str
+    title: str
+    polarity: str | None
+    period: str = "SS"
+    kind: str = "rate"
+    unit: str = "%"
+    kpi: bool = True
+    phrase: str | None = None
+    short: str | None = None

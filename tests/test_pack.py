@@ -8,29 +8,14 @@ in August") and a paragraph for each Amber and Red KPI (3.4).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import pytest
+from builders import FakeIndicator
 
 from cpanalytics.errors import UserError
 from cpanalytics.pipeline.packs import pack_dates
 from cpanalytics.publish import pack, scorecard
 from cpanalytics.publish.targets import Config, Target, published_year
-
-
-@dataclass(frozen=True)
-class FakeIndicator:
-    id: str
-    title: str
-    polarity: str | None
-    period: str = "SS"
-    kind: str = "rate"
-    unit: str = "%"
-    kpi: bool = True
-    phrase: str | None = None
-    short: str | None = None
-
 
 REGISTRY = {
     "CIC-04": FakeIndicator("CIC-04", "Re-entries to care", "L", "YTD",

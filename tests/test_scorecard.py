@@ -3,11 +3,10 @@ lookup, England comparator, summary and the published (suppressed) table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 import pytest
+from builders import FakeIndicator
 
 from cpanalytics.publish.scorecard import (
     build,
@@ -20,17 +19,6 @@ from cpanalytics.publish.scorecard import (
 )
 from cpanalytics.publish.tables import CLASSES, markdown
 from cpanalytics.publish.targets import Config, Target
-
-
-@dataclass(frozen=True)
-class FakeIndicator:
-    id: str
-    title: str
-    polarity: str | None
-    period: str = "SS"
-    kind: str = "rate"
-    unit: str = "%"
-    kpi: bool = True
 
 
 def _card(polarity, values, target, floor, denominators=None, kind="rate", **extra):
