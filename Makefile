@@ -12,6 +12,8 @@ YEAR   ?= 2025
 DATA   ?= data/synthetic
 OUT    ?= out
 LA_NAME ?= Synthetic County Council
+# The performance pack `make reports` builds: the last month-end of the year.
+PACK_AS_AT ?= $(YEAR)-03-31
 
 # Every dependency, with the extras, at the version pinned in the lock files (pip constraints).
 LOCK     := requirements/lock.txt
@@ -38,6 +40,7 @@ install: $(BIN)/.installed
 
 reports: install
 	$(BIN)/cpanalytics build --data $(DATA) --year $(YEAR) --out $(OUT) --la-name "$(LA_NAME)"
+	$(BIN)/cpanalytics pack --data $(DATA) --as-at $(PACK_AS_AT) --out $(OUT) --la-name "$(LA_NAME)"
 
 # The DfE validator check of the synthetic data runs in its own environment (.venv-dfe).
 # A type error in src/ fails the run before any test starts.
